@@ -1,0 +1,86 @@
+package io.portwatch.agent;
+
+import io.portwatch.bootstrap.Bridge;
+import io.portwatch.instrument.Installer;
+import io.portwatch.otel.ConnectionSpans;
+import io.portwatch.otel.Telemetry;
+import io.portwatch.track.AgentThreads;
+import io.portwatch.track.CallSites;
+import io.portwatch.track.ConnectionCounts;
+import io.portwatch.track.ConnectionSinks;
+import io.portwatch.track.Tracker;
+
+import java.lang.instrument.Instrumentation;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wires the agent together, in an order that matters:
+ * <ol>
+ *   <li>(done by {@link PortwatchAgent}) configuration, and the bridge into the bootstrap loader;</li>
+ *   <li>the tracker, warmed up so its classes are loaded before {@code java.net.Socket} is
+ *       retransformed (loading them from inside a transformation is how agents hit
+ *       ClassCircularityError);</li>
+ *   <li>the listener onto the bridge, then the instrumentation;</li>
+ *   <li>the OpenTelemetry SDK and the tracker loop on the agent's own thread, so start-up does
+ *       not wait for them and their sockets are never tracked.</li>
+ * </ol>
+ */
+final class Agent {
+
+    /** How long the exit hook waits for spans to be flushed. */
+    private static final long FLUSH_MILLIS = 5_000;
+
+    private Agent() {}
+
+    /** Called once the bootstrap classes are in place. */
+    static void start(AgentConfig config, Instrumentation inst, boolean attached) throws Exception {
+        CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
+        Tracker tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
+        tracker.warmUp();
+        Bridge.sockets = tracker.events();
+
+        Installer installer = new Installer();
+        installer.install(inst, Log::error);
+        Log.debug("instrumented " + installer.instrumented());
+
+        ConnectionCounts counts = new ConnectionCounts();
+        CountDownLatch ready = new CountDownLatch(1);
+        Telemetry[] telemetry = new Telemetry[1];
+        Thread loop = AgentThreads.newThread("tracker", () -> {
+            try {
+                telemetry[0] = Telemetry.start(Log::error);
+                tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), counts,
+                        new ConnectionSpans(telemetry[0].tracer(), telemetry[0].meter())));
+            } finally {
+                ready.countDown();
+            }
+            tracker.run();
+        });
+        loop.start();
+
+        Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, () -> {
+            try {
+                ready.await(FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+                tracker.stop();
+                loop.join(FLUSH_MILLIS);
+                if (telemetry[0] != null) {
+                    telemetry[0].shutdown(FLUSH_MILLIS);
+                }
+                boolean summary = config.summary().equals("on")
+                        || (config.summary().equals("auto") && (telemetry[0] == null || !telemetry[0].exporting()));
+                if (summary) {
+                    ExitSummary.print(counts, tracker.droppedEvents(), tracker.untrackedConnections());
+                }
+                Log.debug("instrumented " + installer.instrumented());
+                if (Bridge.adviceFailures() > 0) {
+                    Log.warn(Bridge.adviceFailures() + " errors inside advice were suppressed; last: "
+                            + Bridge.lastAdviceFailure());
+                }
+            } catch (Throwable t) {
+                Log.error("at exit: " + t);
+            }
+        }, "portwatch-exit"));
+        Log.info("tracking TCP connections" + (attached ? " (attached)" : ""));
+    }
+}

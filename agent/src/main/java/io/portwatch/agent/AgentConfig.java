@@ -1,0 +1,195 @@
+package io.portwatch.agent;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * The agent's configuration: {@code -javaagent:portwatch-agent.jar=key=value,key=value}, or system
+ * property {@code portwatch.<key>}, or environment variable {@code PORTWATCH_<KEY>} (upper case,
+ * dots and dashes as underscores), in that order of precedence, over the defaults.
+ *
+ * <p>A bad entry never stops the application: it gives one line on stderr and the default is used.
+ * Exporting is not configured here: the OpenTelemetry SDK reads its own {@code OTEL_*} variables.
+ */
+public final class AgentConfig {
+
+    /** One configuration key: its name, default, how to read it, and what it is for. */
+    public static final class Option {
+        public final String key;
+        public final String defaultValue;
+        public final String help;
+        private final Parser parser;
+
+        Option(String key, String defaultValue, Parser parser, String help) {
+            this.key = key;
+            this.defaultValue = defaultValue;
+            this.parser = parser;
+            this.help = help;
+        }
+    }
+
+    private interface Parser {
+        /** The parsed value, or throws IllegalArgumentException with what was expected. */
+        Object parse(String text);
+    }
+
+    private static final Parser BOOLEAN = text -> {
+        if (text.equalsIgnoreCase("true")) return Boolean.TRUE;
+        if (text.equalsIgnoreCase("false")) return Boolean.FALSE;
+        throw new IllegalArgumentException("expected true or false");
+    };
+
+    private static Parser intAtLeast(int min) {
+        return text -> {
+            int v;
+            try {
+                v = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a whole number");
+            }
+            if (v < min) throw new IllegalArgumentException("expected a number of at least " + min);
+            return v;
+        };
+    }
+
+    private static final Parser POWER_OF_TWO = text -> {
+        int v = (Integer) intAtLeast(64).parse(text);
+        if (Integer.bitCount(v) != 1) throw new IllegalArgumentException("expected a power of two, e.g. 16384");
+        return v;
+    };
+
+    /** Prefixes separated by ';' (a ',' would end the agent argument). */
+    private static final Parser PREFIXES = text -> {
+        List<String> out = new ArrayList<>();
+        for (String p : text.split(";")) {
+            if (!p.trim().isEmpty()) out.add(p.trim());
+        }
+        return Collections.unmodifiableList(out);
+    };
+
+    private static Parser oneOf(String... values) {
+        return text -> {
+            for (String v : values) {
+                if (v.equalsIgnoreCase(text.trim())) return v;
+            }
+            throw new IllegalArgumentException("expected one of " + String.join(", ", values));
+        };
+    }
+
+    public static final List<Option> OPTIONS = Collections.unmodifiableList(Arrays.asList(
+            new Option("enabled", "true", BOOLEAN,
+                    "false switches the agent off; the application runs untouched"),
+            new Option("callsite", "true", BOOLEAN,
+                    "record the first application frame that opened each connection"),
+            new Option("callsite.limit", "1000", intAtLeast(0),
+                    "most stack walks per second for call sites, JVM-wide (0: no limit); past it, connections are recorded without a call site"),
+            new Option("callsite.skip", "", PREFIXES,
+                    "more class-name prefixes that are not application code, separated by ';'"),
+            new Option("buffer.size", "16384", POWER_OF_TWO,
+                    "events buffered between application threads and the tracker (power of two); past it, events are dropped and counted"),
+            new Option("max.open", "65536", intAtLeast(1),
+                    "most open connections tracked at once; more are counted but not tracked"),
+            new Option("summary", "auto", oneOf("auto", "on", "off"),
+                    "print a summary on stderr at exit; auto: only when no OpenTelemetry exporter is configured"),
+            new Option("debug", "false", BOOLEAN,
+                    "print what the agent instruments and does")));
+
+    private final Map<String, Object> values;
+
+    private AgentConfig(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    /**
+     * Reads the configuration; every problem goes to {@code problems} as one line, and the value
+     * concerned falls back to its default.
+     */
+    public static AgentConfig load(String agentArgs, Map<String, String> env, Properties props,
+                                   Consumer<String> problems) {
+        Map<String, Option> known = new LinkedHashMap<>();
+        for (Option o : OPTIONS) known.put(o.key, o);
+
+        Map<String, String> raw = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith("PORTWATCH_")) {
+                String key = fromEnvName(e.getKey(), known);
+                if (key == null) {
+                    problems.accept("unknown environment variable " + e.getKey() + " (known keys: " + keys() + ")");
+                } else {
+                    raw.put(key, e.getValue());
+                }
+            }
+        }
+        for (String name : props.stringPropertyNames()) {
+            if (name.startsWith("portwatch.")) {
+                String key = name.substring("portwatch.".length());
+                if (!known.containsKey(key)) {
+                    problems.accept("unknown system property " + name + " (known keys: " + keys() + ")");
+                } else {
+                    raw.put(key, props.getProperty(name));
+                }
+            }
+        }
+        if (agentArgs != null && !agentArgs.trim().isEmpty()) {
+            for (String entry : agentArgs.split(",")) {
+                if (entry.trim().isEmpty()) continue;
+                int eq = entry.indexOf('=');
+                if (eq <= 0) {
+                    problems.accept("ignoring agent argument '" + entry + "': expected key=value");
+                    continue;
+                }
+                String key = entry.substring(0, eq).trim();
+                if (!known.containsKey(key)) {
+                    problems.accept("unknown agent argument '" + key + "' (known keys: " + keys() + ")");
+                    continue;
+                }
+                raw.put(key, entry.substring(eq + 1));
+            }
+        }
+
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (Option o : OPTIONS) {
+            values.put(o.key, o.parser.parse(o.defaultValue));
+            String text = raw.get(o.key);
+            if (text == null) continue;
+            try {
+                values.put(o.key, o.parser.parse(text.trim()));
+            } catch (IllegalArgumentException e) {
+                problems.accept("ignoring " + o.key + "=" + text + ": " + e.getMessage()
+                        + "; using the default " + (o.defaultValue.isEmpty() ? "(empty)" : o.defaultValue));
+            }
+        }
+        return new AgentConfig(values);
+    }
+
+    private static String fromEnvName(String envName, Map<String, Option> known) {
+        String suffix = envName.substring("PORTWATCH_".length());
+        for (String key : known.keySet()) {
+            if (key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_').equals(suffix)) return key;
+        }
+        return null;
+    }
+
+    private static String keys() {
+        List<String> k = new ArrayList<>();
+        for (Option o : OPTIONS) k.add(o.key);
+        return String.join(", ", k);
+    }
+
+    public boolean enabled() { return (Boolean) values.get("enabled"); }
+    public boolean callSites() { return (Boolean) values.get("callsite"); }
+    public int callSiteLimit() { return (Integer) values.get("callsite.limit"); }
+    @SuppressWarnings("unchecked")
+    public List<String> callSiteSkip() { return (List<String>) values.get("callsite.skip"); }
+    public int bufferSize() { return (Integer) values.get("buffer.size"); }
+    public int maxOpen() { return (Integer) values.get("max.open"); }
+    public String summary() { return (String) values.get("summary"); }
+    public boolean debug() { return (Boolean) values.get("debug"); }
+}

@@ -1,0 +1,111 @@
+package io.portwatch.instrument;
+
+import io.portwatch.bootstrap.Bridge;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+/**
+ * Installs every {@link TypeInstrumentation} with one Byte Buddy agent builder.
+ *
+ * <p>Two settings matter more than the rest. The default builder ignores classes of the
+ * bootstrap loader, which would leave {@code java.net.Socket} untouched without a word: the ignore
+ * matcher here is instead "everything but the types we name", which also keeps the cost of
+ * matching every class the JVM loads down to a name comparison. And classes already loaded are
+ * retransformed without changing their shape, which the JVM allows for {@code java.base}.
+ */
+public final class Installer {
+
+    static final List<TypeInstrumentation> INSTRUMENTATIONS = Arrays.asList(
+            new SocketInstrumentation(),
+            new SocketInputStreamInstrumentation(),
+            new SocketOutputStreamInstrumentation(),
+            new ServerSocketInstrumentation(),
+            new SocketChannelInstrumentation());
+
+    private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
+
+    /** Installs the advice; instrumentation errors go to {@code errors}, one line each. */
+    public void install(Instrumentation inst, Consumer<String> errors) throws NoSuchMethodException {
+        // Advice swallows its own exceptions and hands them to the bridge, which counts them.
+        Advice.ExceptionHandler countingHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
+                new MethodDescription.ForLoadedMethod(Bridge.class.getMethod("adviceFailed", Throwable.class))));
+        ElementMatcher.Junction<TypeDescription> ours = none();
+        for (TypeInstrumentation i : INSTRUMENTATIONS) {
+            ours = ours.or(named(i.typeName()));
+            preload(i.typeName());
+        }
+        // The nexus serves initializers of types Byte Buddy creates; we create none. Left enabled,
+        // its set-up touches sun.misc.Unsafe, which JDK 24+ reports on stderr. The property name is
+        // the relocated one, so it concerns only the agent's own copy of Byte Buddy.
+        System.setProperty(Nexus.PROPERTY, "true");
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new ErrorListener(errors))
+                .ignore(not(ours));
+        for (TypeInstrumentation i : INSTRUMENTATIONS) {
+            AgentBuilder.Transformer.ForAdvice base = new AgentBuilder.Transformer.ForAdvice()
+                    .include(Installer.class.getClassLoader())
+                    .withExceptionHandler(countingHandler);
+            builder = builder.type(named(i.typeName())).transform(i.advice(base));
+        }
+        builder.installOn(inst);
+    }
+
+    /**
+     * Loads a type before the transformer is installed, so that it is retransformed with the
+     * classes already loaded. Left to load later, the nested stream classes of
+     * {@code java.net.Socket} load while Byte Buddy is transforming {@code Socket} itself, on the
+     * same thread, where its re-entrancy guard skips them: they would stay uninstrumented.
+     */
+    private static void preload(String typeName) {
+        try {
+            Class.forName(typeName, false, null);
+        } catch (ClassNotFoundException | LinkageError absent) {
+            // not in this JDK: its instrumentation will simply never apply
+        }
+    }
+
+    /** The names of the types instrumented so far. */
+    public Set<String> instrumented() {
+        return instrumented;
+    }
+
+    private final class ErrorListener extends AgentBuilder.Listener.Adapter {
+        private final Consumer<String> errors;
+
+        ErrorListener(Consumer<String> errors) {
+            this.errors = errors;
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
+                                     boolean loaded, DynamicType dynamicType) {
+            instrumented.add(type.getName());
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+                            Throwable error) {
+            errors.accept("cannot instrument " + typeName + ": " + error);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.portwatch.otel;
+
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The OpenTelemetry SDK, configured the SDK's own way ({@code OTEL_*} environment variables and
+ * {@code otel.*} system properties: endpoint, protocol, headers, service name, sampler...), with
+ * two changes of default:
+ * <ul>
+ *   <li>with no exporter endpoint and no exporter named, nothing is exported: an agent dropped
+ *       into a JVM without a collector must not retry a connection to localhost:4318 forever;</li>
+ *   <li>the SDK's own log output is silenced and export failures are reported by the agent, a
+ *       line now and then, instead of one per failed batch.</li>
+ * </ul>
+ * Must be built on an agent thread: the SDK's exporter threads inherit its thread group, which is
+ * how their sockets stay untracked.
+ */
+public final class Telemetry {
+
+    /** Held so the JUL logger (and its level) is not garbage collected. */
+    private static Logger sdkLogger;
+
+    private static final String[] ENDPOINT_KEYS = {
+            "otel.exporter.otlp.endpoint", "otel.exporter.otlp.traces.endpoint",
+            "otel.exporter.otlp.metrics.endpoint", "otel.exporter.otlp.logs.endpoint"};
+    private static final String[] EXPORTER_KEYS = {
+            "otel.traces.exporter", "otel.metrics.exporter", "otel.logs.exporter"};
+
+    private final OpenTelemetrySdk sdk;
+    private final boolean exporting;
+
+    private Telemetry(OpenTelemetrySdk sdk, boolean exporting) {
+        this.sdk = sdk;
+        this.exporting = exporting;
+    }
+
+    /** Builds the SDK; configuration errors go to {@code problems} and leave a no-op SDK. */
+    public static Telemetry start(Consumer<String> problems) {
+        silenceSdkLogging();
+        boolean[] exporting = {false};
+        try {
+            OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                    .addPropertiesCustomizer(config -> defaults(config, exporting))
+                    .addSpanExporterCustomizer((exporter, config) -> new ReportingSpanExporter(exporter, problems))
+                    .disableShutdownHook()
+                    .build()
+                    .getOpenTelemetrySdk();
+            return new Telemetry(sdk, exporting[0]);
+        } catch (RuntimeException e) {
+            problems.accept("OpenTelemetry configuration rejected, exporting nothing: " + e.getMessage());
+            return new Telemetry(OpenTelemetrySdk.builder().build(), false);
+        }
+    }
+
+    /** Whether an exporter is configured, i.e. whether anything leaves the process. */
+    public boolean exporting() {
+        return exporting;
+    }
+
+    public Tracer tracer() {
+        return sdk.getTracer("io.portwatch", Telemetry.class.getPackage().getImplementationVersion());
+    }
+
+    public Meter meter() {
+        return sdk.getMeter("io.portwatch");
+    }
+
+    public OpenTelemetrySdk sdk() {
+        return sdk;
+    }
+
+    /** Flushes and stops the exporters, waiting at most {@code timeoutMillis}. */
+    public void shutdown(long timeoutMillis) {
+        sdk.shutdown().join(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private static Map<String, String> defaults(ConfigProperties config, boolean[] exporting) {
+        Map<String, String> overrides = new HashMap<>();
+        boolean endpoint = false;
+        for (String key : ENDPOINT_KEYS) {
+            endpoint |= config.getString(key) != null;
+        }
+        boolean named = false;
+        for (String key : EXPORTER_KEYS) {
+            named |= config.getString(key) != null;
+        }
+        if (!endpoint && !named) {
+            for (String key : EXPORTER_KEYS) {
+                overrides.put(key, "none");
+            }
+        }
+        exporting[0] = endpoint || named;
+        if (config.getString("otel.service.name") == null
+                && !config.getMap("otel.resource.attributes").containsKey("service.name")) {
+            overrides.put("otel.service.name", ServiceName.guess());
+        }
+        return overrides;
+    }
+
+    private static void silenceSdkLogging() {
+        // The relocated package name, whether or not the jar is shaded.
+        String sdkPackage = OpenTelemetrySdk.class.getPackage().getName();
+        String root = sdkPackage.substring(0, sdkPackage.length() - ".sdk".length());
+        sdkLogger = Logger.getLogger(root);
+        sdkLogger.setLevel(Level.OFF);
+    }
+}

@@ -1,0 +1,36 @@
+package io.portwatch.track;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The agent's own threads, all in one thread group. Threads inherit their creator's group, so the
+ * OpenTelemetry exporter's threads (its batch worker, the HTTP client's dispatcher and connection
+ * threads) land here too when the SDK is built on one of ours. The tracker ignores every socket
+ * event raised from this group: that is how the agent's own exporter connections stay untracked,
+ * whatever class loader or JDK class they go through.
+ */
+public final class AgentThreads {
+
+    public static final ThreadGroup GROUP = new ThreadGroup("portwatch");
+
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    private AgentThreads() {}
+
+    /** True on the agent's own threads; a field read, cheap enough for every socket event. */
+    public static boolean isCurrent() {
+        return Thread.currentThread().getThreadGroup() == GROUP;
+    }
+
+    /** A daemon thread in the agent's group. */
+    public static Thread newThread(String name, Runnable task) {
+        Thread t = new Thread(GROUP, task, "portwatch-" + name + "-" + COUNT.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    }
+
+    public static ThreadFactory factory(String name) {
+        return task -> newThread(name, task);
+    }
+}

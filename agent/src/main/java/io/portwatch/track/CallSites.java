@@ -1,0 +1,117 @@
+package io.portwatch.track;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Finds the first application frame on the stack of a thread that opens a connection: not the
+ * JDK, not the agent, not a JDBC driver, pool or network client library.
+ *
+ * <p>Walking the stack is the one costly thing the agent does on an application thread (a few
+ * microseconds), so it is rate limited: at most {@code limitPerSecond} walks a second for the
+ * whole JVM; past that, connections are recorded without a call site. Frames are turned into
+ * {@link CallSite}s later, on the tracker thread, and cached there.
+ */
+public final class CallSites {
+
+    /** Class-name prefixes that are never "the application". */
+    public static final List<String> DEFAULT_SKIP = Arrays.asList(
+            "java.", "javax.", "jdk.", "sun.", "com.sun.",
+            "io.portwatch.track.", "io.portwatch.bootstrap.", "io.portwatch.shaded.",
+            // JDBC drivers
+            "com.mysql.", "org.mariadb.jdbc.", "org.postgresql.", "oracle.jdbc.", "com.microsoft.sqlserver.",
+            "org.h2.", "org.hsqldb.", "org.sqlite.", "org.apache.derby.", "com.ibm.db2.",
+            // connection pools
+            "com.zaxxer.hikari.", "org.apache.commons.dbcp", "org.apache.tomcat.jdbc.", "com.mchange.",
+            "io.agroal.", "org.vibur.",
+            // network client libraries
+            "okhttp3.", "okio.", "org.apache.http.", "org.apache.hc.", "io.netty.", "reactor.netty.",
+            "kotlin.", "kotlinx.coroutines.");
+
+    private static final int CACHE_LIMIT = 4096;
+
+    private final boolean enabled;
+    private final int limitPerSecond;
+    private final String[] skip;
+    private final StackWalker walker = StackWalker.getInstance();
+    private final Function<Stream<StackWalker.StackFrame>, StackWalker.StackFrame> firstApplicationFrame;
+    /** Rate-limit window: the high 32 bits are the window number, the low 32 the walks in it. */
+    private final AtomicLong window = new AtomicLong();
+    private final Map<StackTraceElement, CallSite> cache = new HashMap<>();
+
+    /**
+     * @param enabled        false: never walk the stack
+     * @param limitPerSecond most walks per second, JVM-wide; 0 means no limit
+     * @param extraSkip      more class-name prefixes to skip, added to {@link #DEFAULT_SKIP}
+     */
+    public CallSites(boolean enabled, int limitPerSecond, List<String> extraSkip) {
+        this.enabled = enabled;
+        this.limitPerSecond = limitPerSecond;
+        List<String> all = new ArrayList<>(DEFAULT_SKIP);
+        all.addAll(extraSkip);
+        this.skip = all.toArray(new String[0]);
+        Predicate<StackWalker.StackFrame> isApplication = f -> isApplication(f.getClassName());
+        this.firstApplicationFrame = frames -> frames.filter(isApplication).findFirst().orElse(null);
+    }
+
+    /** The caller's first application frame, or null when off, over the limit or none found. */
+    StackWalker.StackFrame capture() {
+        if (!enabled || !withinLimit()) {
+            return null;
+        }
+        return walker.walk(firstApplicationFrame);
+    }
+
+    boolean isApplication(String className) {
+        for (String prefix : skip) {
+            if (className.startsWith(prefix)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean withinLimit() {
+        if (limitPerSecond <= 0) {
+            return true;
+        }
+        long now = (System.nanoTime() >>> 30) & 0xFFFF_FFFFL; // windows of ~1.07 s
+        while (true) {
+            long cur = window.get();
+            long next;
+            if ((cur >>> 32) != now) {
+                next = (now << 32) | 1;
+            } else if ((cur & 0xFFFF_FFFFL) < limitPerSecond) {
+                next = cur + 1;
+            } else {
+                return false;
+            }
+            if (window.compareAndSet(cur, next)) {
+                return true;
+            }
+        }
+    }
+
+    /** The call site of a captured frame; tracker thread only (the cache is not thread-safe). */
+    CallSite resolve(StackWalker.StackFrame frame) {
+        if (frame == null) {
+            return null;
+        }
+        StackTraceElement e = frame.toStackTraceElement();
+        CallSite site = cache.get(e);
+        if (site == null) {
+            site = CallSite.of(e);
+            if (cache.size() < CACHE_LIMIT) {
+                cache.put(e, site);
+            }
+        }
+        return site;
+    }
+}

@@ -1,0 +1,166 @@
+package io.portwatch.track;
+
+import io.portwatch.bootstrap.SocketListener;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The application-thread half of the tracker: turns what the advice reports into events on the
+ * ring. It reads the few fields an event needs while they still exist (a closed channel no longer
+ * has addresses), walks the stack if the call-site budget allows, and returns. No locks, no I/O;
+ * the only allocation is the JDK's own when asked for a socket's local address.
+ */
+public final class ConnectionEvents implements SocketListener {
+
+    private final EventRing ring;
+    private final CallSites callSites;
+
+    ConnectionEvents(EventRing ring, CallSites callSites) {
+        this.ring = ring;
+        this.callSites = callSites;
+    }
+
+    @Override
+    public void connected(Object connection, SocketAddress target, long startNanos, Throwable error) {
+        if (!(target instanceof InetSocketAddress) || AgentThreads.isCurrent()) {
+            return; // Unix-domain, or the agent's own exporter
+        }
+        if (error != null && ConnectErrors.isNotAnAttempt(error)) {
+            return;
+        }
+        connectEvent(EventKind.CONNECTED, connection, target, startNanos, error);
+    }
+
+    @Override
+    public void connectPending(Object connection, SocketAddress target, long startNanos) {
+        if (!(target instanceof InetSocketAddress) || AgentThreads.isCurrent()) {
+            return;
+        }
+        connectEvent(EventKind.CONNECT_PENDING, connection, target, startNanos, null);
+    }
+
+    @Override
+    public void finishedConnect(Object connection, Throwable error) {
+        if (AgentThreads.isCurrent()) {
+            return;
+        }
+        connectEvent(EventKind.FINISHED_CONNECT, connection, null, 0, error);
+    }
+
+    @Override
+    public void accepted(Object connection) {
+        if (AgentThreads.isCurrent()) {
+            return;
+        }
+        connectEvent(EventKind.ACCEPTED, connection, null, 0, null);
+    }
+
+    @Override
+    public void endOfStream(Object connection) {
+        simpleEvent(EventKind.END_OF_STREAM, connection);
+    }
+
+    @Override
+    public void ioFailed(Object connection, Throwable error) {
+        if (error != null && ConnectErrors.isReset(error)) {
+            simpleEvent(EventKind.RESET, connection);
+        }
+    }
+
+    @Override
+    public void outputShutdown(Object connection) {
+        simpleEvent(EventKind.OUTPUT_SHUTDOWN, connection);
+    }
+
+    @Override
+    public void lingerZero(Object connection) {
+        simpleEvent(EventKind.LINGER_ZERO, connection);
+    }
+
+    @Override
+    public void closed(Object connection) {
+        simpleEvent(EventKind.CLOSED, connection);
+    }
+
+    private void simpleEvent(EventKind kind, Object connection) {
+        if (AgentThreads.isCurrent()) {
+            return;
+        }
+        long seq = ring.claim();
+        if (seq < 0) {
+            return;
+        }
+        Event e = ring.slot(seq);
+        e.kind = kind;
+        e.connection = connection;
+        e.nanos = System.nanoTime();
+        ring.publish(seq);
+    }
+
+    private void connectEvent(EventKind kind, Object connection, SocketAddress target, long startNanos,
+                              Throwable error) {
+        long now = System.nanoTime();
+        // Everything that can fail or take time happens before the claim: a claimed slot must be published.
+        InetAddress localAddress = null;
+        int localPort = 0;
+        InetAddress peerAddress = null;
+        int peerPort = 0;
+        if (error == null) {
+            if (connection instanceof Socket) {
+                Socket s = (Socket) connection;
+                localAddress = s.getLocalAddress();
+                localPort = s.getLocalPort();
+                peerAddress = s.getInetAddress();
+                peerPort = s.getPort();
+            } else if (connection instanceof SocketChannel) {
+                SocketChannel ch = (SocketChannel) connection;
+                SocketAddress local = null;
+                SocketAddress remote = null;
+                try {
+                    local = ch.getLocalAddress();
+                    remote = ch.getRemoteAddress();
+                } catch (IOException | RuntimeException closedAlready) {
+                    // left unknown: the channel was closed before we could look
+                }
+                if (kind == EventKind.ACCEPTED && !(remote instanceof InetSocketAddress)) {
+                    return; // an accepted Unix-domain channel
+                }
+                if (local instanceof InetSocketAddress) {
+                    localAddress = ((InetSocketAddress) local).getAddress();
+                    localPort = ((InetSocketAddress) local).getPort();
+                }
+                if (remote instanceof InetSocketAddress) {
+                    peerAddress = ((InetSocketAddress) remote).getAddress();
+                    peerPort = ((InetSocketAddress) remote).getPort();
+                }
+            }
+        }
+        StackWalker.StackFrame site = kind == EventKind.CONNECTED || kind == EventKind.CONNECT_PENDING
+                ? callSites.capture() : null;
+        String threadName = Thread.currentThread().getName();
+
+        long seq = ring.claim();
+        if (seq < 0) {
+            return;
+        }
+        Event e = ring.slot(seq);
+        e.kind = kind;
+        e.connection = connection;
+        e.target = target;
+        e.localAddress = localAddress;
+        e.localPort = localPort;
+        e.peerAddress = peerAddress;
+        e.peerPort = peerPort;
+        e.startNanos = startNanos;
+        e.nanos = now;
+        e.error = error;
+        e.threadName = threadName;
+        e.callSite = site;
+        ring.publish(seq);
+    }
+}

@@ -1,0 +1,138 @@
+package io.portwatch.track;
+
+import java.net.InetAddress;
+
+/**
+ * Everything portwatch knows about one physical TCP connection. Created and changed only on the
+ * tracker thread; handed to the sinks once it has ended, and not changed after that.
+ */
+public final class ConnectionRecord {
+
+    public enum Direction { OUTGOING, ACCEPTED }
+
+    /** Which FIN went out first, as far as this JVM saw. */
+    private enum FirstFin { NONE, LOCAL, PEER }
+
+    public final long id;
+    public final Direction direction;
+    /** "socket" for java.net.Socket, "channel" for SocketChannel. */
+    public final String api;
+    /** The host name or address the application asked for ({@code server.address}); null if accepted. */
+    public final String serverName;
+    public final String threadName;
+    public final CallSite callSite;
+    /** When connect started, or when the connection was accepted ({@link System#nanoTime()}). */
+    public final long startNanos;
+
+    InetAddress localAddress;
+    int localPort;
+    InetAddress peerAddress;
+    int peerPort;
+    /** When the connect completed or failed; 0 while a non-blocking connect is pending. */
+    long connectedNanos;
+    long endNanos;
+    ConnectionEnd end;
+    String errorType;
+    String errorMessage;
+
+    private FirstFin firstFin = FirstFin.NONE;
+    private boolean reset;
+    private boolean lingerZero;
+    /** Whether this host holds the TIME_WAIT: null until the kernel has been asked. */
+    private Boolean timeWait;
+
+    ConnectionRecord(long id, Direction direction, String api, String serverName, String threadName,
+                     CallSite callSite, long startNanos) {
+        this.id = id;
+        this.direction = direction;
+        this.api = api;
+        this.serverName = serverName;
+        this.threadName = threadName;
+        this.callSite = callSite;
+        this.startNanos = startNanos;
+    }
+
+    void endpoints(InetAddress localAddress, int localPort, InetAddress peerAddress, int peerPort) {
+        this.localAddress = localAddress;
+        this.localPort = localPort;
+        this.peerAddress = peerAddress;
+        this.peerPort = peerPort;
+    }
+
+    void peerFin() {
+        if (firstFin == FirstFin.NONE) firstFin = FirstFin.PEER;
+    }
+
+    void localFin() {
+        if (firstFin == FirstFin.NONE) firstFin = FirstFin.LOCAL;
+    }
+
+    void reset() {
+        reset = true;
+    }
+
+    void lingerZero() {
+        lingerZero = true;
+    }
+
+    boolean isConnecting() {
+        return connectedNanos == 0 && end == null;
+    }
+
+    void end(ConnectionEnd how, long nanos) {
+        if (how == ConnectionEnd.CLOSED) {
+            localFin(); // the close sends our FIN, unless the peer's came first
+        }
+        this.end = how;
+        this.endNanos = nanos;
+    }
+
+    void fail(Throwable error, long nanos) {
+        this.errorType = ConnectErrors.errorType(error);
+        this.errorMessage = String.valueOf(error.getMessage());
+        this.connectedNanos = nanos;
+        end(ConnectionEnd.FAILED, nanos);
+    }
+
+    /**
+     * Who closed first, decided from what this JVM saw: a reset (a read or write saw one, or the
+     * close sent RST because SO_LINGER was 0) beats everything; then whichever FIN came first.
+     * docs/closer.md explains the method and its blind spots.
+     */
+    public Closer closer() {
+        if (end == ConnectionEnd.FAILED || end == ConnectionEnd.ABANDONED) return Closer.UNKNOWN;
+        if (reset || (lingerZero && end == ConnectionEnd.CLOSED)) return Closer.RESET;
+        switch (firstFin) {
+            case PEER: return Closer.PEER;
+            case LOCAL: return Closer.LOCAL;
+            default: return Closer.UNKNOWN;
+        }
+    }
+
+    /** Whether this host holds the connection's TIME_WAIT; null while unknown. */
+    public Boolean timeWait() {
+        return timeWait;
+    }
+
+    /** Set by the kernel check: the 4-tuple was (or was not) seen in TIME_WAIT on this host. */
+    public void confirmTimeWait(boolean held) {
+        this.timeWait = held;
+    }
+
+    public InetAddress localAddress() { return localAddress; }
+    public int localPort() { return localPort; }
+    public InetAddress peerAddress() { return peerAddress; }
+    public int peerPort() { return peerPort; }
+    public long connectedNanos() { return connectedNanos; }
+    public long endNanos() { return endNanos; }
+    public ConnectionEnd end() { return end; }
+    public String errorType() { return errorType; }
+    public String errorMessage() { return errorMessage; }
+    public boolean failed() { return end == ConnectionEnd.FAILED; }
+
+    @Override
+    public String toString() {
+        return direction + " " + localAddress + ":" + localPort + " -> " + peerAddress + ":" + peerPort
+                + " end=" + end + " closer=" + closer();
+    }
+}

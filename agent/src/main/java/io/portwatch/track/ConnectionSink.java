@@ -1,0 +1,11 @@
+package io.portwatch.track;
+
+/** Receives every connection record once it has ended. Called on the tracker thread only. */
+public interface ConnectionSink {
+
+    /** A connection was opened (or accepted); its record is not final yet. */
+    default void opened(ConnectionRecord record) {}
+
+    /** A connection ended: closed, failed, abandoned, collected or still open at exit. */
+    void ended(ConnectionRecord record);
+}

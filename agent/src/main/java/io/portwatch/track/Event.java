@@ -1,0 +1,38 @@
+package io.portwatch.track;
+
+import java.net.InetAddress;
+import java.net.SocketAddress;
+
+/**
+ * One reusable slot of the {@link EventRing}: an application thread fills it, the tracker thread
+ * reads it and clears it. Plain fields, written before the slot is published and read after, so
+ * the ring's volatile sequence orders them.
+ */
+final class Event {
+    /** The sequence number this slot holds once published; -1 before the first use. */
+    volatile long published = -1;
+
+    EventKind kind;
+    Object connection;
+    SocketAddress target;
+    InetAddress localAddress;
+    int localPort;
+    InetAddress peerAddress;
+    int peerPort;
+    long startNanos;
+    long nanos;
+    Throwable error;
+    String threadName;
+    StackWalker.StackFrame callSite;
+
+    /** Drops every reference so a slot never keeps a socket or an exception alive. */
+    void clear() {
+        connection = null;
+        target = null;
+        localAddress = null;
+        peerAddress = null;
+        error = null;
+        threadName = null;
+        callSite = null;
+    }
+}

@@ -1,0 +1,14 @@
+package io.portwatch.track;
+
+/** What an {@link Event} says happened to a connection. */
+enum EventKind {
+    CONNECTED,
+    CONNECT_PENDING,
+    FINISHED_CONNECT,
+    ACCEPTED,
+    END_OF_STREAM,
+    RESET,
+    OUTPUT_SHUTDOWN,
+    LINGER_ZERO,
+    CLOSED
+}

@@ -1,0 +1,97 @@
+package io.portwatch.track;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * A bounded multi-producer, single-consumer queue of preallocated {@link Event} slots.
+ *
+ * <p>Application threads claim a slot with one compare-and-set, fill it and publish it; they never
+ * block and never allocate. When the ring is full the event is dropped and counted: losing a
+ * record is better than slowing the application. The tracker thread drains slots in sequence
+ * order, so the events of one thread keep their order.
+ *
+ * <p>A producer must publish every slot it claimed, whatever happens, or the consumer waits at
+ * that slot: callers do all the work that can fail before {@link #claim()}.
+ */
+final class EventRing {
+
+    private final Event[] slots;
+    private final int mask;
+    private final AtomicLong claimed = new AtomicLong();
+    /** Sequence of the next slot the consumer will read; every slot before it is free again. */
+    private volatile long consumed;
+    private final LongAdder dropped = new LongAdder();
+
+    EventRing(int capacity) {
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("ring capacity must be a power of two, got " + capacity);
+        }
+        slots = new Event[capacity];
+        for (int i = 0; i < capacity; i++) {
+            slots[i] = new Event();
+        }
+        mask = capacity - 1;
+    }
+
+    /**
+     * Claims the next slot: returns its sequence, to fill through {@link #slot} and then
+     * {@link #publish}, or -1 when the ring is full (the event is dropped and counted).
+     */
+    long claim() {
+        long seq;
+        do {
+            seq = claimed.get();
+            if (seq - consumed >= slots.length) {
+                dropped.increment();
+                return -1;
+            }
+        } while (!claimed.compareAndSet(seq, seq + 1));
+        return seq;
+    }
+
+    Event slot(long seq) {
+        return slots[(int) seq & mask];
+    }
+
+    /** Makes a claimed, filled slot visible to the consumer. */
+    void publish(long seq) {
+        slots[(int) seq & mask].published = seq;
+    }
+
+    /**
+     * Hands every published event to {@code handler} in order and frees its slot.
+     * Returns how many were handled. Consumer thread only.
+     */
+    int drain(Consumer<Event> handler) {
+        long next = consumed;
+        int n = 0;
+        while (true) {
+            Event e = slots[(int) next & mask];
+            if (e.published != next) {
+                return n;
+            }
+            try {
+                handler.accept(e);
+            } finally {
+                e.clear();
+                consumed = ++next;
+                n++;
+            }
+        }
+    }
+
+    long dropped() {
+        return dropped.sum();
+    }
+
+    int capacity() {
+        return slots.length;
+    }
+
+    /** Events waiting, approximately. */
+    long backlog() {
+        return claimed.get() - consumed;
+    }
+}

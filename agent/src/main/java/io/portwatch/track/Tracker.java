@@ -1,0 +1,294 @@
+package io.portwatch.track;
+
+import java.lang.ref.WeakReference;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The tracker thread's half: drains the event ring, keeps one {@link ConnectionRecord} per open
+ * connection, decides how each ended, and hands ended records to the sink. Everything here runs
+ * on one agent thread, so nothing here needs a lock.
+ */
+public final class Tracker {
+
+    /** How long a channel closed inside a non-blocking connect may wait for its failure event. */
+    private static final long ABANDON_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final EventRing ring;
+    private final CallSites callSites;
+    private final OpenConnections open;
+    private final ConnectionEvents events;
+    private final List<Abandoning> closedWhileConnecting = new ArrayList<>();
+    private final AtomicLong untracked = new AtomicLong();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile ConnectionSink sink;
+    private volatile boolean stopping;
+    private volatile Thread loopThread;
+
+    public Tracker(int ringCapacity, int maxOpen, CallSites callSites) {
+        this.ring = new EventRing(ringCapacity);
+        this.callSites = callSites;
+        this.open = new OpenConnections(maxOpen);
+        this.events = new ConnectionEvents(ring, callSites);
+    }
+
+    /** The listener to install on the bootstrap bridge. */
+    public ConnectionEvents events() {
+        return events;
+    }
+
+    public void sink(ConnectionSink sink) {
+        this.sink = sink;
+    }
+
+    /** Processes whatever is waiting; returns how many events were handled. Tracker thread only. */
+    public int drain() {
+        int n = ring.drain(this::handle);
+        for (ConnectionRecord r : open.expungeCollected()) {
+            r.end(ConnectionEnd.COLLECTED, System.nanoTime());
+            emit(r);
+        }
+        abandonStaleConnects(System.nanoTime());
+        return n;
+    }
+
+    /**
+     * Runs the tracker loop on the current thread until {@link #stop()}: drains, then parks for a
+     * moment. A ring of thousands of slots drained every few milliseconds absorbs any realistic
+     * connection rate; an idle agent wakes up rarely. On stop, ends what is still open.
+     */
+    public void run() {
+        loopThread = Thread.currentThread();
+        long idleParkNanos = TimeUnit.MILLISECONDS.toNanos(2);
+        while (!stopping) {
+            int n = drain();
+            idleParkNanos = n > 0 ? TimeUnit.MILLISECONDS.toNanos(2)
+                    : Math.min(idleParkNanos * 2, TimeUnit.MILLISECONDS.toNanos(50));
+            LockSupport.parkNanos(this, idleParkNanos);
+        }
+        endAll();
+    }
+
+    /** Asks the loop to finish: it drains what is left, ends what is open, and returns. */
+    public void stop() {
+        stopping = true;
+        Thread t = loopThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /**
+     * Sends a connection of every kind of event through both halves once, so that every class on
+     * the event path is loaded before the JDK's socket classes are instrumented. Before a sink is set.
+     */
+    public void warmUp() {
+        Object dummy = new Object();
+        InetSocketAddress target = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9);
+        events.connected(dummy, target, System.nanoTime(), null);
+        events.endOfStream(dummy);
+        events.ioFailed(dummy, new java.net.SocketException("Connection reset"));
+        events.outputShutdown(dummy);
+        events.lingerZero(dummy);
+        events.closed(dummy);
+        events.connectPending(dummy, target, System.nanoTime());
+        events.finishedConnect(dummy, new java.net.ConnectException("Connection refused"));
+        drain();
+    }
+
+    /** Drains what is left and ends every open connection as still open at exit. */
+    void endAll() {
+        drain();
+        long now = System.nanoTime();
+        for (ConnectionRecord r : open.removeAll()) {
+            if (r.isConnecting()) {
+                r.end(ConnectionEnd.ABANDONED, now);
+            } else {
+                r.end(ConnectionEnd.OPEN_AT_EXIT, now);
+            }
+            emit(r);
+        }
+        for (Abandoning a : closedWhileConnecting) {
+            a.record.end(ConnectionEnd.ABANDONED, now);
+            emit(a.record);
+        }
+        closedWhileConnecting.clear();
+    }
+
+    public long droppedEvents() {
+        return ring.dropped();
+    }
+
+    /** Connections not tracked because {@code max.open} records were already held. */
+    public long untrackedConnections() {
+        return untracked.get();
+    }
+
+    public int openConnections() {
+        return open.size();
+    }
+
+    private void handle(Event e) {
+        ConnectionRecord r;
+        switch (e.kind) {
+            case CONNECTED:
+            case CONNECT_PENDING:
+                r = newRecord(e, ConnectionRecord.Direction.OUTGOING);
+                if (e.error != null) {
+                    r.fail(e.error, e.nanos);
+                    emit(r);
+                } else if (e.kind == EventKind.CONNECTED) {
+                    r.connectedNanos = e.nanos;
+                    track(e.connection, r);
+                } else {
+                    track(e.connection, r);
+                }
+                break;
+            case FINISHED_CONNECT:
+                finishConnect(e);
+                break;
+            case ACCEPTED:
+                r = newRecord(e, ConnectionRecord.Direction.ACCEPTED);
+                r.connectedNanos = e.nanos;
+                track(e.connection, r);
+                break;
+            case END_OF_STREAM:
+                r = open.get(e.connection);
+                if (r != null) r.peerFin();
+                break;
+            case RESET:
+                r = open.get(e.connection);
+                if (r != null) r.reset();
+                break;
+            case OUTPUT_SHUTDOWN:
+                r = open.get(e.connection);
+                if (r != null) r.localFin();
+                break;
+            case LINGER_ZERO:
+                r = open.get(e.connection);
+                if (r != null) r.lingerZero();
+                break;
+            case CLOSED:
+                close(e);
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void finishConnect(Event e) {
+        ConnectionRecord r = open.get(e.connection);
+        if (r == null || !r.isConnecting()) {
+            // finishConnect() also returns true on a channel connected long ago; or its channel
+            // was closed inside the failing finishConnect, before this event: look there.
+            r = e.error == null ? null : takeClosedWhileConnecting(e.connection);
+            if (r == null) return;
+        }
+        if (e.error != null) {
+            open.remove(e.connection);
+            r.fail(e.error, e.nanos);
+            emit(r);
+        } else {
+            r.connectedNanos = e.nanos;
+            r.endpoints(e.localAddress, e.localPort, e.peerAddress, e.peerPort);
+            sinkOpened(r);
+        }
+    }
+
+    private void close(Event e) {
+        ConnectionRecord r = open.remove(e.connection);
+        if (r == null) {
+            return; // never connected, not ours, or already ended
+        }
+        if (r.isConnecting()) {
+            // A failing non-blocking connect closes its channel before the failure is reported:
+            // keep the record a moment so that the failure event can still find it.
+            r.endNanos = e.nanos;
+            closedWhileConnecting.add(new Abandoning(e.connection, r));
+            return;
+        }
+        r.end(ConnectionEnd.CLOSED, e.nanos);
+        emit(r);
+    }
+
+    private ConnectionRecord takeClosedWhileConnecting(Object connection) {
+        for (Iterator<Abandoning> it = closedWhileConnecting.iterator(); it.hasNext(); ) {
+            Abandoning a = it.next();
+            if (a.connection.get() == connection) {
+                it.remove();
+                return a.record;
+            }
+        }
+        return null;
+    }
+
+    private void abandonStaleConnects(long now) {
+        for (Iterator<Abandoning> it = closedWhileConnecting.iterator(); it.hasNext(); ) {
+            ConnectionRecord r = it.next().record;
+            if (now - r.endNanos > ABANDON_AFTER_NANOS) {
+                it.remove();
+                r.end(ConnectionEnd.ABANDONED, r.endNanos);
+                emit(r);
+            }
+        }
+    }
+
+    /** A channel closed while its non-blocking connect was pending, and its record. */
+    private static final class Abandoning {
+        final WeakReference<Object> connection;
+        final ConnectionRecord record;
+
+        Abandoning(Object connection, ConnectionRecord record) {
+            this.connection = new WeakReference<>(connection);
+            this.record = record;
+        }
+    }
+
+    private ConnectionRecord newRecord(Event e, ConnectionRecord.Direction direction) {
+        String serverName = null;
+        if (e.target instanceof InetSocketAddress) {
+            serverName = ((InetSocketAddress) e.target).getHostString();
+        }
+        String api = e.connection instanceof Socket ? "socket" : "channel";
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), direction, api, serverName,
+                e.threadName, callSites.resolve(e.callSite),
+                direction == ConnectionRecord.Direction.ACCEPTED ? e.nanos : e.startNanos);
+        if (e.error != null || e.kind == EventKind.CONNECT_PENDING) {
+            InetSocketAddress t = (InetSocketAddress) e.target;
+            r.endpoints(null, 0, t.getAddress(), t.getPort());
+        } else {
+            r.endpoints(e.localAddress, e.localPort, e.peerAddress, e.peerPort);
+        }
+        return r;
+    }
+
+    private void track(Object connection, ConnectionRecord r) {
+        if (!open.put(connection, r)) {
+            untracked.incrementAndGet();
+            return;
+        }
+        if (!r.isConnecting()) {
+            sinkOpened(r);
+        }
+    }
+
+    private void sinkOpened(ConnectionRecord r) {
+        ConnectionSink s = sink;
+        if (s != null) {
+            s.opened(r);
+        }
+    }
+
+    private void emit(ConnectionRecord r) {
+        ConnectionSink s = sink;
+        if (s != null) {
+            s.ended(r);
+        }
+    }
+}
