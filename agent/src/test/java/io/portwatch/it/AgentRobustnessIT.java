@@ -1,0 +1,103 @@
+package io.portwatch.it;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.ServerSocket;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The application never pays for the agent's trouble: bad configuration, no collector, long runs. */
+class AgentRobustnessIT {
+
+    static Stream<String> jdks() {
+        return ChildJvm.javaHomes().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void brokenAgentArgumentsLeaveTheApplicationRunning(String jdk) throws Exception {
+        ChildJvm.Result r = new ChildJvm(jdk)
+                .agentArgs("buffer.size=abc,bogus,max.open=-1,=x,,summary=loud")
+                .jvmArg("-Dportwatch.callsite.limit=lots")
+                .main(SocketWorkload.class, "client-close", "127.0.0.1", "3").run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertEquals("workload client-close done", r.stdout.trim(), "the application's own output, unchanged");
+        List<String> lines = portwatchLines(r.stderr);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("buffer.size=abc")), r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("'bogus'")), r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("max.open=-1")), r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("'=x'")), r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("summary=loud")), r::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("callsite.limit=lots")), r::toString);
+        // ... and the agent still works on its defaults.
+        assertTrue(r.stderr.contains("summary: 3 outgoing and 3 accepted"), r::toString);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void switchedOffByConfiguration(String jdk) throws Exception {
+        ChildJvm.Result r = new ChildJvm(jdk).env("PORTWATCH_ENABLED", "false")
+                .main(SocketWorkload.class, "client-close", "127.0.0.1", "3").run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertEquals("workload client-close done", r.stdout.trim());
+        assertEquals(Arrays.asList("[portwatch] switched off by configuration (enabled=false)"), portwatchLines(r.stderr));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void withoutAnEndpointNothingIsExportedAndNothingComplains(String jdk) throws Exception {
+        ChildJvm.Result r = new ChildJvm(jdk).main(SocketWorkload.class, "client-close", "127.0.0.1", "5").run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertEquals("workload client-close done", r.stdout.trim());
+        assertFalse(r.stderr.contains("Exception"), r::toString);
+        assertFalse(r.stderr.contains("export"), r::toString);
+        assertTrue(r.stderr.contains("summary: 5 outgoing and 5 accepted"), "the summary stands in for the exporter: " + r);
+        assertTrue(portwatchLines(r.stderr).size() == lines(r.stderr).size(), "every stderr line is the agent's: " + r);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aCollectorThatIsDownCostsAFewLines(String jdk) throws Exception {
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            closedPort = probe.getLocalPort();
+        }
+        ChildJvm.Result r = new ChildJvm(jdk)
+                .env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + closedPort)
+                .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+                .env("OTEL_BSP_SCHEDULE_DELAY", "100")
+                .main(SocketWorkload.class, "client-close", "127.0.0.1", "50").run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertEquals("workload client-close done", r.stdout.trim());
+        long exportLines = portwatchLines(r.stderr).stream().filter(l -> l.contains("cannot export")).count();
+        assertTrue(exportLines >= 1 && exportLines <= 3, "one or a few lines about the collector: " + r);
+        assertEquals(portwatchLines(r.stderr).size(), lines(r.stderr).size(), "no stack traces: " + r);
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void manyConnectionsInASmallHeap(String jdk) throws Exception {
+        // The server closes first, so the TIME_WAITs are on the server's side of each 4-tuple and
+        // the client's ephemeral ports come free at once: the port range does not limit the count.
+        ChildJvm.Result r = new ChildJvm(jdk).agentArgs("summary=on").jvmArg("-Xmx32m")
+                .main(SocketWorkload.class, "server-close", "127.0.0.1", "20000").run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertFalse(r.stderr.contains("OutOfMemoryError"), r::toString);
+        assertTrue(r.stderr.contains("summary: 20000 outgoing and 20000 accepted"), r::toString);
+    }
+
+    static List<String> lines(String text) {
+        return Arrays.stream(text.split("\n")).filter(l -> !l.trim().isEmpty()).collect(Collectors.toList());
+    }
+
+    static List<String> portwatchLines(String text) {
+        return lines(text).stream().filter(l -> l.startsWith("[portwatch]")).collect(Collectors.toList());
+    }
+}
