@@ -13,6 +13,7 @@ import io.portwatch.track.Tracker;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Wires the agent together, in an order that matters:
@@ -37,8 +38,14 @@ final class Agent {
     static void start(AgentConfig config, Instrumentation inst, boolean attached) throws Exception {
         CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
         Tracker tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
+        AtomicLong trackerFailures = new AtomicLong();
+        tracker.failures(t -> {
+            long n = trackerFailures.incrementAndGet();
+            if (n <= 3) Log.error("tracker: " + t + (n == 3 ? " (further failures not shown)" : ""));
+        });
         tracker.warmUp();
         Bridge.sockets = tracker.events();
+        Bridge.jdbc = tracker.jdbcEvents();
 
         Installer installer = new Installer();
         installer.install(inst, Log::error);

@@ -61,6 +61,7 @@ public final class AgentConfig {
 
     private static final Parser POWER_OF_TWO = text -> {
         int v = (Integer) intAtLeast(64).parse(text);
+        if (v > (1 << 20)) throw new IllegalArgumentException("expected at most 1048576");
         if (Integer.bitCount(v) != 1) throw new IllegalArgumentException("expected a power of two, e.g. 16384");
         return v;
     };

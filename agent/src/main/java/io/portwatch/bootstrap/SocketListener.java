@@ -34,8 +34,8 @@ public interface SocketListener {
     /** The application half-closed its side: our FIN goes out now. */
     void outputShutdown(Object connection);
 
-    /** SO_LINGER was set to 0: the close will send RST instead of FIN. */
-    void lingerZero(Object connection);
+    /** SO_LINGER was set: {@code zero} means the close will send RST instead of FIN. */
+    void lingerSet(Object connection, boolean zero);
 
     /** The application closed the connection. */
     void closed(Object connection);
@@ -49,7 +49,7 @@ public interface SocketListener {
         @Override public void endOfStream(Object c) {}
         @Override public void ioFailed(Object c, Throwable e) {}
         @Override public void outputShutdown(Object c) {}
-        @Override public void lingerZero(Object c) {}
+        @Override public void lingerSet(Object c, boolean z) {}
         @Override public void closed(Object c) {}
     };
 }

@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -27,8 +29,8 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
  *
  * <p>Two settings matter more than the rest. The default builder ignores classes of the
  * bootstrap loader, which would leave {@code java.net.Socket} untouched without a word: the ignore
- * matcher here is instead "everything but the types we name", which also keeps the cost of
- * matching every class the JVM loads down to a name comparison. And classes already loaded are
+ * matcher here lets through the JDK types named by their instrumentations and the application's
+ * classes (for the JDBC instrumentations, which match by supertype), and nothing else. And classes already loaded are
  * retransformed without changing their shape, which the JVM allows for {@code java.base}.
  */
 public final class Installer {
@@ -38,7 +40,20 @@ public final class Installer {
             new SocketInputStreamInstrumentation(),
             new SocketOutputStreamInstrumentation(),
             new ServerSocketInstrumentation(),
-            new SocketChannelInstrumentation());
+            new SocketChannelInstrumentation(),
+            new JdbcDriverInstrumentation(),
+            new JdbcConnectionInstrumentation());
+
+    /**
+     * Never matched against the application-type instrumentations: the JDK (its few instrumented
+     * types are let through by name) and the agent itself.
+     */
+    private static final ElementMatcher.Junction<TypeDescription> NOT_APPLICATION =
+            nameStartsWith("java.").or(nameStartsWith("javax.")).or(nameStartsWith("jdk."))
+                    .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("io.portwatch.shaded."))
+                    .or(nameStartsWith("io.portwatch.agent.")).or(nameStartsWith("io.portwatch.bootstrap."))
+                    .or(nameStartsWith("io.portwatch.instrument.")).or(nameStartsWith("io.portwatch.track."))
+                    .or(nameStartsWith("io.portwatch.otel.")).or(isSynthetic());
 
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
 
@@ -47,10 +62,12 @@ public final class Installer {
         // Advice swallows its own exceptions and hands them to the bridge, which counts them.
         Advice.ExceptionHandler countingHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
                 new MethodDescription.ForLoadedMethod(Bridge.class.getMethod("adviceFailed", Throwable.class))));
-        ElementMatcher.Junction<TypeDescription> ours = none();
+        ElementMatcher.Junction<TypeDescription> jdkTypes = none();
         for (TypeInstrumentation i : INSTRUMENTATIONS) {
-            ours = ours.or(named(i.typeName()));
-            preload(i.typeName());
+            if (i.typeName() != null) {
+                jdkTypes = jdkTypes.or(named(i.typeName()));
+                preload(i.typeName());
+            }
         }
         // The nexus serves initializers of types Byte Buddy creates; we create none. Left enabled,
         // its set-up touches sun.misc.Unsafe, which JDK 24+ reports on stderr. The property name is
@@ -60,12 +77,12 @@ public final class Installer {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new ErrorListener(errors))
-                .ignore(not(ours));
+                .ignore(NOT_APPLICATION.and(not(jdkTypes)));
         for (TypeInstrumentation i : INSTRUMENTATIONS) {
             AgentBuilder.Transformer.ForAdvice base = new AgentBuilder.Transformer.ForAdvice()
                     .include(Installer.class.getClassLoader())
                     .withExceptionHandler(countingHandler);
-            builder = builder.type(named(i.typeName())).transform(i.advice(base));
+            builder = builder.type(i.type()).transform(i.advice(base));
         }
         builder.installOn(inst);
     }

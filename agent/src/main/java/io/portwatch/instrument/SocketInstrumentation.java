@@ -74,8 +74,8 @@ final class SocketInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Argument(0) boolean on,
                          @Advice.Argument(1) int linger, @Advice.Thrown Throwable error) {
-            if (error == null && on && linger == 0) {
-                Bridge.sockets.lingerZero(self);
+            if (error == null) {
+                Bridge.sockets.lingerSet(self, on && linger == 0);
             }
         }
     }
@@ -85,9 +85,8 @@ final class SocketInstrumentation implements TypeInstrumentation {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.This Object self, @Advice.Argument(0) Object option,
                          @Advice.Argument(1) Object value, @Advice.Thrown Throwable error) {
-            if (error == null && option == StandardSocketOptions.SO_LINGER
-                    && value instanceof Integer && ((Integer) value).intValue() == 0) {
-                Bridge.sockets.lingerZero(self);
+            if (error == null && option == StandardSocketOptions.SO_LINGER) {
+                Bridge.sockets.lingerSet(self, value instanceof Integer && ((Integer) value).intValue() == 0);
             }
         }
     }

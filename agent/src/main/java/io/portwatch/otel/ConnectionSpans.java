@@ -2,6 +2,7 @@ package io.portwatch.otel;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
@@ -13,6 +14,8 @@ import io.portwatch.track.CallSite;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
 import io.portwatch.track.ConnectionSink;
+import io.portwatch.track.JdbcRecord;
+import io.opentelemetry.context.Context;
 
 import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,7 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 public final class ConnectionSpans implements ConnectionSink {
 
     static final String SPAN_NAME = "tcp.connection";
+    static final String JDBC_SPAN_NAME = "jdbc.connection";
 
     static final AttributeKey<String> NETWORK_TRANSPORT = stringKey("network.transport");
     static final AttributeKey<String> NETWORK_LOCAL_ADDRESS = stringKey("network.local.address");
@@ -50,6 +54,14 @@ public final class ConnectionSpans implements ConnectionSink {
     static final AttributeKey<String> API = stringKey("portwatch.api");
     static final AttributeKey<Double> CONNECT_MS = doubleKey("portwatch.connect.duration_ms");
     static final AttributeKey<String> DIRECTION = stringKey("portwatch.direction");
+    static final AttributeKey<String> DB_SYSTEM = stringKey("db.system.name");
+    static final AttributeKey<String> DB_NAMESPACE = stringKey("db.namespace");
+    static final AttributeKey<String> POOL_NAME = stringKey("db.client.connection.pool.name");
+    static final AttributeKey<String> JDBC_URL = stringKey("portwatch.jdbc.url");
+    static final AttributeKey<String> JDBC_DRIVER = stringKey("portwatch.jdbc.driver");
+    static final AttributeKey<Boolean> POOLED = booleanKey("portwatch.pooled");
+    static final AttributeKey<String> POOL = stringKey("portwatch.pool");
+    static final AttributeKey<Long> SOCKETS = longKey("portwatch.sockets");
 
     private final Tracer tracer;
     private final NanoClock clock = new NanoClock();
@@ -98,12 +110,9 @@ public final class ConnectionSpans implements ConnectionSink {
         }
         if (r.timeWait() != null) b.setAttribute(TIME_WAIT, r.timeWait());
         if (r.threadName != null) b.setAttribute(THREAD_NAME, r.threadName);
-        CallSite site = r.callSite;
-        if (site != null) {
-            b.setAttribute(CALL_SITE, site.toString());
-            b.setAttribute(CODE_FUNCTION, site.function);
-            if (site.file != null) b.setAttribute(CODE_FILE, site.file);
-            if (site.line >= 0) b.setAttribute(CODE_LINE, (long) site.line);
+        b.setAllAttributes(codeAttributes(r.callSite));
+        if (r.jdbc() != null) {
+            b.setParent(Context.root().with(jdbcSpan(r.jdbc())));
         }
         Span span = b.startSpan();
         if (r.failed()) {
@@ -115,6 +124,65 @@ public final class ConnectionSpans implements ConnectionSink {
         ended.add(1, r.failed()
                 ? Attributes.of(CLOSED_BY, closer.value(), ERROR_TYPE, r.errorType())
                 : Attributes.of(CLOSED_BY, closer.value(), END, endName(r)));
+    }
+
+    /**
+     * The {@code jdbc.connection} span of a physical database connection: started (with the
+     * connect's start time) by whichever comes first, its first socket's end or its own, so that
+     * socket spans can name it as their parent; ended with all its attributes.
+     */
+    @Override
+    public void jdbcEnded(JdbcRecord j) {
+        Span span = jdbcSpan(j);
+        j.attach(null);
+        put(span, DB_SYSTEM, j.system());
+        put(span, DB_NAMESPACE, j.database());
+        put(span, SERVER_ADDRESS, j.host());
+        if (j.port() > 0) span.setAttribute(SERVER_PORT, (long) j.port());
+        put(span, JDBC_URL, j.redactedUrl());
+        put(span, JDBC_DRIVER, j.driverClass());
+        span.setAttribute(POOLED, j.pool() != null);
+        put(span, POOL, j.pool());
+        put(span, POOL_NAME, j.poolName());
+        put(span, THREAD_NAME, j.threadName);
+        span.setAttribute(SOCKETS, (long) j.sockets());
+        span.setAttribute(CLOSED_BY, j.closer().value());
+        span.setAttribute(END, j.aborted() ? "aborted" : j.end().name().toLowerCase(java.util.Locale.ROOT));
+        if (j.connectedNanos() != 0) span.setAttribute(CONNECT_MS, (j.connectedNanos() - j.startNanos) / 1e6);
+        span.setAllAttributes(codeAttributes(j.callSite()));
+        if (j.failed()) {
+            span.setAttribute(ERROR_TYPE, j.errorType());
+            span.setStatus(StatusCode.ERROR, j.errorMessage());
+        }
+        span.end(clock.epochNanos(j.endNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    private Span jdbcSpan(JdbcRecord j) {
+        Span span = (Span) j.attachment();
+        if (span == null) {
+            span = tracer.spanBuilder(JDBC_SPAN_NAME)
+                    .setNoParent()
+                    .setSpanKind(SpanKind.CLIENT)
+                    .setStartTimestamp(clock.epochNanos(j.startNanos), TimeUnit.NANOSECONDS)
+                    .startSpan();
+            j.attach(span);
+        }
+        return span;
+    }
+
+    private static void put(Span span, AttributeKey<String> key, String value) {
+        if (value != null) span.setAttribute(key, value);
+    }
+
+    /** The call site as {@code portwatch.call_site} and the {@code code.*} attributes; empty if unknown. */
+    private static Attributes codeAttributes(CallSite site) {
+        if (site == null) return Attributes.empty();
+        AttributesBuilder a = Attributes.builder()
+                .put(CALL_SITE, site.toString())
+                .put(CODE_FUNCTION, site.function);
+        if (site.file != null) a.put(CODE_FILE, site.file);
+        if (site.line >= 0) a.put(CODE_LINE, (long) site.line);
+        return a.build();
     }
 
     private static String endName(ConnectionRecord r) {

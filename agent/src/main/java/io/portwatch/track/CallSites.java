@@ -35,6 +35,12 @@ public final class CallSites {
             "okhttp3.", "okio.", "org.apache.http.", "org.apache.hc.", "io.netty.", "reactor.netty.",
             "kotlin.", "kotlinx.coroutines.");
 
+    /** Connection pools by package, and the name the spans give them. */
+    private static final String[][] POOLS = {
+            {"com.zaxxer.hikari.", "hikari"}, {"org.apache.commons.dbcp", "dbcp"},
+            {"org.apache.tomcat.jdbc.pool.", "tomcat-jdbc"}, {"com.mchange.v2.c3p0.", "c3p0"},
+            {"io.agroal.", "agroal"}, {"org.vibur.", "vibur"}};
+
     private static final int CACHE_LIMIT = 4096;
 
     private final boolean enabled;
@@ -67,6 +73,46 @@ public final class CallSites {
             return null;
         }
         return walker.walk(firstApplicationFrame);
+    }
+
+    /** Where a physical database connection came from: the application frame, and the pool if any. */
+    static final class Origin {
+        final StackWalker.StackFrame frame;
+        final String pool;
+
+        Origin(StackWalker.StackFrame frame, String pool) {
+            this.frame = frame;
+            this.pool = pool;
+        }
+    }
+
+    /**
+     * The first application frame and the pool (if a pool's frame is on the stack) of a driver
+     * connect. Not rate limited: physical database connects take milliseconds each.
+     */
+    Origin captureOrigin() {
+        if (!enabled) {
+            return new Origin(null, null);
+        }
+        return walker.walk(frames -> {
+            StackWalker.StackFrame first = null;
+            String pool = null;
+            for (java.util.Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                StackWalker.StackFrame f = it.next();
+                String name = f.getClassName();
+                if (pool == null) pool = poolOf(name);
+                if (first == null && isApplication(name)) first = f;
+                if (first != null && pool != null) break;
+            }
+            return new Origin(first, pool);
+        });
+    }
+
+    static String poolOf(String className) {
+        for (String[] p : POOLS) {
+            if (className.startsWith(p[0])) return p[1];
+        }
+        return null;
     }
 
     boolean isApplication(String className) {

@@ -32,7 +32,9 @@ public final class ConnectErrors {
                 || error instanceof AlreadyConnectedException
                 || error instanceof ConnectionPendingException
                 || error instanceof IllegalArgumentException
-                || error instanceof SecurityException) {
+                || error instanceof SecurityException
+                || error.getClass() == ClosedChannelException.class) { // not its subclass AsynchronousCloseException
+
             return true;
         }
         // java.net.Socket says these with a plain SocketException before touching the network.

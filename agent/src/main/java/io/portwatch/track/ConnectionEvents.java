@@ -19,10 +19,12 @@ public final class ConnectionEvents implements SocketListener {
 
     private final EventRing ring;
     private final CallSites callSites;
+    private final JdbcEvents jdbc;
 
-    ConnectionEvents(EventRing ring, CallSites callSites) {
+    ConnectionEvents(EventRing ring, CallSites callSites, JdbcEvents jdbc) {
         this.ring = ring;
         this.callSites = callSites;
+        this.jdbc = jdbc;
     }
 
     @Override
@@ -78,8 +80,20 @@ public final class ConnectionEvents implements SocketListener {
     }
 
     @Override
-    public void lingerZero(Object connection) {
-        simpleEvent(EventKind.LINGER_ZERO, connection);
+    public void lingerSet(Object connection, boolean zero) {
+        if (AgentThreads.isCurrent()) {
+            return;
+        }
+        long seq = ring.claim();
+        if (seq < 0) {
+            return;
+        }
+        Event e = ring.slot(seq);
+        e.kind = EventKind.LINGER;
+        e.connection = connection;
+        e.flag = zero;
+        e.nanos = System.nanoTime();
+        ring.publish(seq);
     }
 
     @Override
@@ -140,8 +154,9 @@ public final class ConnectionEvents implements SocketListener {
                 }
             }
         }
-        StackWalker.StackFrame site = kind == EventKind.CONNECTED || kind == EventKind.CONNECT_PENDING
-                ? callSites.capture() : null;
+        boolean outgoing = kind == EventKind.CONNECTED || kind == EventKind.CONNECT_PENDING;
+        StackWalker.StackFrame site = outgoing ? callSites.capture() : null;
+        JdbcScope scope = outgoing ? jdbc.currentScope() : null;
         String threadName = Thread.currentThread().getName();
 
         long seq = ring.claim();
@@ -161,6 +176,7 @@ public final class ConnectionEvents implements SocketListener {
         e.error = error;
         e.threadName = threadName;
         e.callSite = site;
+        e.jdbcScope = scope;
         ring.publish(seq);
     }
 }

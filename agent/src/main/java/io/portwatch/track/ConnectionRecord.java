@@ -32,6 +32,8 @@ public final class ConnectionRecord {
     long connectedNanos;
     long endNanos;
     ConnectionEnd end;
+    /** The physical database connection this socket was opened for, or null. */
+    JdbcRecord jdbc;
     String errorType;
     String errorMessage;
 
@@ -71,8 +73,8 @@ public final class ConnectionRecord {
         reset = true;
     }
 
-    void lingerZero() {
-        lingerZero = true;
+    void lingerZero(boolean zero) {
+        lingerZero = zero;
     }
 
     boolean isConnecting() {
@@ -89,7 +91,7 @@ public final class ConnectionRecord {
 
     void fail(Throwable error, long nanos) {
         this.errorType = ConnectErrors.errorType(error);
-        this.errorMessage = String.valueOf(error.getMessage());
+        this.errorMessage = error.getMessage() != null ? error.getMessage() : error.getClass().getName();
         this.connectedNanos = nanos;
         end(ConnectionEnd.FAILED, nanos);
     }
@@ -129,6 +131,7 @@ public final class ConnectionRecord {
     public String errorType() { return errorType; }
     public String errorMessage() { return errorMessage; }
     public boolean failed() { return end == ConnectionEnd.FAILED; }
+    public JdbcRecord jdbc() { return jdbc; }
 
     @Override
     public String toString() {

@@ -8,4 +8,7 @@ public interface ConnectionSink {
 
     /** A connection ended: closed, failed, abandoned, collected or still open at exit. */
     void ended(ConnectionRecord record);
+
+    /** A physical JDBC connection ended (closed, aborted, failed...); its sockets ended before. */
+    default void jdbcEnded(JdbcRecord record) {}
 }

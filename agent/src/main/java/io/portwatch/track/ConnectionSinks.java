@@ -26,6 +26,17 @@ public final class ConnectionSinks implements ConnectionSink {
     }
 
     @Override
+    public void jdbcEnded(JdbcRecord record) {
+        for (ConnectionSink s : sinks) {
+            try {
+                s.jdbcEnded(record);
+            } catch (RuntimeException e) {
+                errors.accept(e);
+            }
+        }
+    }
+
+    @Override
     public void ended(ConnectionRecord record) {
         for (ConnectionSink s : sinks) {
             try {

@@ -24,6 +24,14 @@ final class Event {
     Throwable error;
     String threadName;
     StackWalker.StackFrame callSite;
+    /** The driver connect in progress on the thread, for socket and JDBC events. */
+    JdbcScope jdbcScope;
+    String url;
+    java.util.List<String> secrets;
+    String driverClass;
+    String pool;
+    /** LINGER: SO_LINGER is 0; JDBC_CLOSED: it was an abort. */
+    boolean flag;
 
     /** Drops every reference so a slot never keeps a socket or an exception alive. */
     void clear() {
@@ -34,5 +42,11 @@ final class Event {
         error = null;
         threadName = null;
         callSite = null;
+        jdbcScope = null;
+        url = null;
+        secrets = null;
+        driverClass = null;
+        pool = null;
+        flag = false;
     }
 }

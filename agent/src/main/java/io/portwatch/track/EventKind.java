@@ -9,6 +9,9 @@ enum EventKind {
     END_OF_STREAM,
     RESET,
     OUTPUT_SHUTDOWN,
-    LINGER_ZERO,
-    CLOSED
+    LINGER,
+    CLOSED,
+    JDBC_STARTED,
+    JDBC_CONNECTED,
+    JDBC_CLOSED
 }

@@ -8,13 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The records of connections still open, keyed by the identity of their socket or channel, held
- * weakly so that a socket the application forgot (never closed) can still be garbage collected.
- * Tracker thread only: no locks, and lookups reuse one probe key instead of allocating.
+ * The records of connections still open, keyed by the identity of their socket, channel or JDBC
+ * connection, held weakly so that one the application forgot (never closed) can still be garbage
+ * collected. Tracker thread only: no locks, and lookups reuse one probe key instead of allocating.
  */
-final class OpenConnections {
+final class OpenConnections<R> {
 
-    private final Map<Object, ConnectionRecord> records = new HashMap<>();
+    private final Map<Object, R> records = new HashMap<>();
     private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
     private final Probe probe = new Probe();
     private final int limit;
@@ -24,7 +24,7 @@ final class OpenConnections {
     }
 
     /** Adds a record; false when the limit is reached (the connection goes untracked). */
-    boolean put(Object connection, ConnectionRecord record) {
+    boolean put(Object connection, R record) {
         if (records.size() >= limit) {
             return false;
         }
@@ -32,7 +32,7 @@ final class OpenConnections {
         return true;
     }
 
-    ConnectionRecord get(Object connection) {
+    R get(Object connection) {
         try {
             return records.get(probe.of(connection));
         } finally {
@@ -40,7 +40,7 @@ final class OpenConnections {
         }
     }
 
-    ConnectionRecord remove(Object connection) {
+    R remove(Object connection) {
         try {
             return records.remove(probe.of(connection));
         } finally {
@@ -53,10 +53,10 @@ final class OpenConnections {
     }
 
     /** Removes and returns the records whose socket was garbage collected without a close. */
-    List<ConnectionRecord> expungeCollected() {
-        List<ConnectionRecord> gone = null;
+    List<R> expungeCollected() {
+        List<R> gone = null;
         for (Object ref; (ref = collected.poll()) != null; ) {
-            ConnectionRecord r = records.remove(ref); // a cleared Key equals only itself
+            R r = records.remove(ref); // a cleared Key equals only itself
             if (r != null) {
                 if (gone == null) gone = new ArrayList<>();
                 gone.add(r);
@@ -66,8 +66,8 @@ final class OpenConnections {
     }
 
     /** Removes and returns every record. */
-    List<ConnectionRecord> removeAll() {
-        List<ConnectionRecord> all = new ArrayList<>(records.values());
+    List<R> removeAll() {
+        List<R> all = new ArrayList<>(records.values());
         records.clear();
         return all;
     }

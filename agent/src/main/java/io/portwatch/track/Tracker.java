@@ -4,8 +4,11 @@ import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -21,26 +24,48 @@ public final class Tracker {
     private static final long ABANDON_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final EventRing ring;
+    private final int maxOpen;
     private final CallSites callSites;
-    private final OpenConnections open;
+    private final OpenConnections<ConnectionRecord> open;
     private final ConnectionEvents events;
+    private final JdbcEvents jdbcEvents;
+    /** Driver connects in progress, by their scope (identity: JdbcScope keeps Object's equals). */
+    private final Map<JdbcScope, JdbcRecord> jdbcConnecting = new HashMap<>();
+    private final OpenConnections<JdbcRecord> openJdbc;
+    /** Sockets given SO_LINGER 0 before they connected; weakly held, like the records. */
+    private final OpenConnections<Boolean> lingerBeforeConnect;
     private final List<Abandoning> closedWhileConnecting = new ArrayList<>();
     private final AtomicLong untracked = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private volatile ConnectionSink sink;
     private volatile boolean stopping;
+    private volatile Consumer<Throwable> failures = t -> { };
     private volatile Thread loopThread;
 
     public Tracker(int ringCapacity, int maxOpen, CallSites callSites) {
         this.ring = new EventRing(ringCapacity);
+        this.maxOpen = maxOpen;
         this.callSites = callSites;
-        this.open = new OpenConnections(maxOpen);
-        this.events = new ConnectionEvents(ring, callSites);
+        this.open = new OpenConnections<>(maxOpen);
+        this.openJdbc = new OpenConnections<>(maxOpen);
+        this.lingerBeforeConnect = new OpenConnections<>(maxOpen);
+        this.jdbcEvents = new JdbcEvents(ring, callSites);
+        this.events = new ConnectionEvents(ring, callSites, jdbcEvents);
     }
 
-    /** The listener to install on the bootstrap bridge. */
+    /** The socket listener to install on the bootstrap bridge. */
     public ConnectionEvents events() {
         return events;
+    }
+
+    /** The JDBC listener to install on the bootstrap bridge. */
+    public JdbcEvents jdbcEvents() {
+        return jdbcEvents;
+    }
+
+    /** Where the tracker loop reports its own failures (default: nowhere). */
+    public void failures(Consumer<Throwable> failures) {
+        this.failures = failures;
     }
 
     public void sink(ConnectionSink sink) {
@@ -53,6 +78,9 @@ public final class Tracker {
         for (ConnectionRecord r : open.expungeCollected()) {
             r.end(ConnectionEnd.COLLECTED, System.nanoTime());
             emit(r);
+        }
+        for (JdbcRecord j : openJdbc.expungeCollected()) {
+            endJdbc(j, ConnectionEnd.COLLECTED, System.nanoTime());
         }
         abandonStaleConnects(System.nanoTime());
         return n;
@@ -67,7 +95,13 @@ public final class Tracker {
         loopThread = Thread.currentThread();
         long idleParkNanos = TimeUnit.MILLISECONDS.toNanos(2);
         while (!stopping) {
-            int n = drain();
+            int n = 0;
+            try {
+                n = drain();
+            } catch (Throwable t) {
+                // a sink or a record went wrong: report it, never let the tracker thread die
+                failures.accept(t);
+            }
             idleParkNanos = n > 0 ? TimeUnit.MILLISECONDS.toNanos(2)
                     : Math.min(idleParkNanos * 2, TimeUnit.MILLISECONDS.toNanos(50));
             LockSupport.parkNanos(this, idleParkNanos);
@@ -95,7 +129,7 @@ public final class Tracker {
         events.endOfStream(dummy);
         events.ioFailed(dummy, new java.net.SocketException("Connection reset"));
         events.outputShutdown(dummy);
-        events.lingerZero(dummy);
+        events.lingerSet(dummy, true);
         events.closed(dummy);
         events.connectPending(dummy, target, System.nanoTime());
         events.finishedConnect(dummy, new java.net.ConnectException("Connection refused"));
@@ -115,10 +149,17 @@ public final class Tracker {
             emit(r);
         }
         for (Abandoning a : closedWhileConnecting) {
-            a.record.end(ConnectionEnd.ABANDONED, now);
+            a.record.end(ConnectionEnd.ABANDONED, a.record.endNanos);
             emit(a.record);
         }
         closedWhileConnecting.clear();
+        for (JdbcRecord j : openJdbc.removeAll()) {
+            endJdbc(j, ConnectionEnd.OPEN_AT_EXIT, now);
+        }
+        for (JdbcRecord j : jdbcConnecting.values()) {
+            endJdbc(j, ConnectionEnd.ABANDONED, now);
+        }
+        jdbcConnecting.clear();
     }
 
     public long droppedEvents() {
@@ -170,12 +211,31 @@ public final class Tracker {
                 r = open.get(e.connection);
                 if (r != null) r.localFin();
                 break;
-            case LINGER_ZERO:
+            case LINGER:
                 r = open.get(e.connection);
-                if (r != null) r.lingerZero();
+                if (r != null) {
+                    r.lingerZero(e.flag);
+                } else if (e.flag) {
+                    lingerBeforeConnect.put(e.connection, Boolean.TRUE); // often set before connect()
+                } else {
+                    lingerBeforeConnect.remove(e.connection);
+                }
                 break;
             case CLOSED:
                 close(e);
+                break;
+            case JDBC_STARTED:
+                jdbcConnecting.put(e.jdbcScope, new JdbcRecord(ids.incrementAndGet(), e.startNanos, e.threadName));
+                break;
+            case JDBC_CONNECTED:
+                jdbcConnected(e);
+                break;
+            case JDBC_CLOSED:
+                JdbcRecord j = openJdbc.remove(e.connection);
+                if (j != null) {
+                    j.aborted = e.flag;
+                    endJdbc(j, ConnectionEnd.CLOSED, e.nanos);
+                }
                 break;
             default:
                 break;
@@ -196,7 +256,9 @@ public final class Tracker {
             emit(r);
         } else {
             r.connectedNanos = e.nanos;
-            r.endpoints(e.localAddress, e.localPort, e.peerAddress, e.peerPort);
+            // keep the target's address when the channel's could not be read
+            r.endpoints(e.localAddress, e.localPort,
+                    e.peerAddress != null ? e.peerAddress : r.peerAddress, e.peerAddress != null ? e.peerPort : r.peerPort);
             sinkOpened(r);
         }
     }
@@ -210,7 +272,12 @@ public final class Tracker {
             // A failing non-blocking connect closes its channel before the failure is reported:
             // keep the record a moment so that the failure event can still find it.
             r.endNanos = e.nanos;
-            closedWhileConnecting.add(new Abandoning(e.connection, r));
+            if (closedWhileConnecting.size() < maxOpen) {
+                closedWhileConnecting.add(new Abandoning(e.connection, r));
+            } else {
+                r.end(ConnectionEnd.ABANDONED, e.nanos);
+                emit(r);
+            }
             return;
         }
         r.end(ConnectionEnd.CLOSED, e.nanos);
@@ -250,6 +317,66 @@ public final class Tracker {
         }
     }
 
+    private void jdbcConnected(Event e) {
+        JdbcRecord j = jdbcConnecting.remove(e.jdbcScope);
+        if (e.connection == null && e.error == null) {
+            return; // the driver does not take this URL: DriverManager asks every driver in turn
+        }
+        if (j == null) { // its start event was dropped
+            j = new JdbcRecord(ids.incrementAndGet(), e.startNanos, e.threadName);
+        }
+        j.redactedUrl = JdbcUrls.redact(e.url);
+        j.system = JdbcUrls.system(e.url);
+        j.database = JdbcUrls.database(e.url);
+        j.host = JdbcUrls.host(e.url);
+        j.port = JdbcUrls.port(e.url);
+        j.driverClass = e.driverClass;
+        j.pool = e.pool;
+        j.poolName = poolName(e.threadName);
+        j.callSite = callSites.resolve(e.callSite);
+        j.secrets = e.secrets == null ? j.secrets : e.secrets;
+        j.connectedNanos = e.nanos;
+        if (e.error != null) {
+            j.errorType = jdbcErrorType(e.error);
+            j.errorMessage = JdbcUrls.scrub(String.valueOf(e.error.getMessage()), j.secrets);
+            endJdbc(j, ConnectionEnd.FAILED, e.nanos);
+        } else if (!openJdbc.put(e.connection, j)) {
+            untracked.incrementAndGet();
+        }
+    }
+
+    /** The errno name of a socket failure anywhere in the cause chain, else the exception's class. */
+    private static String jdbcErrorType(Throwable error) {
+        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                String type = ConnectErrors.errorType(t);
+                if (!type.contains(".")) return type;
+            }
+        }
+        return error.getClass().getName();
+    }
+
+    /**
+     * HikariCP opens connections on threads named "{pool name}:connection-adder" (6.x) or
+     * "{pool name} connection adder" (earlier); its name is the pool's.
+     */
+    private static String poolName(String threadName) {
+        if (threadName == null) return null;
+        for (String suffix : new String[]{":connection-adder", " connection adder"}) {
+            if (threadName.endsWith(suffix)) return threadName.substring(0, threadName.length() - suffix.length());
+        }
+        return null;
+    }
+
+    private void endJdbc(JdbcRecord j, ConnectionEnd how, long nanos) {
+        j.end = how;
+        j.endNanos = nanos;
+        ConnectionSink s = sink;
+        if (s != null) {
+            s.jdbcEnded(j);
+        }
+    }
+
     private ConnectionRecord newRecord(Event e, ConnectionRecord.Direction direction) {
         String serverName = null;
         if (e.target instanceof InetSocketAddress) {
@@ -259,6 +386,10 @@ public final class Tracker {
         ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), direction, api, serverName,
                 e.threadName, callSites.resolve(e.callSite),
                 direction == ConnectionRecord.Direction.ACCEPTED ? e.nanos : e.startNanos);
+        if (e.jdbcScope != null) {
+            r.jdbc = jdbcConnecting.get(e.jdbcScope);
+            if (r.jdbc != null) r.jdbc.sockets++;
+        }
         if (e.error != null || e.kind == EventKind.CONNECT_PENDING) {
             InetSocketAddress t = (InetSocketAddress) e.target;
             r.endpoints(null, 0, t.getAddress(), t.getPort());
@@ -269,6 +400,9 @@ public final class Tracker {
     }
 
     private void track(Object connection, ConnectionRecord r) {
+        if (lingerBeforeConnect.remove(connection) != null) {
+            r.lingerZero(true);
+        }
         if (!open.put(connection, r)) {
             untracked.incrementAndGet();
             return;
@@ -286,6 +420,9 @@ public final class Tracker {
     }
 
     private void emit(ConnectionRecord r) {
+        if (r.jdbc != null && !r.failed()) {
+            r.jdbc.closer = r.closer();
+        }
         ConnectionSink s = sink;
         if (s != null) {
             s.ended(r);

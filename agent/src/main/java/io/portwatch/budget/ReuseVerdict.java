@@ -1,0 +1,86 @@
+package io.portwatch.budget;
+
+import io.portwatch.kernel.Sysctls;
+
+/**
+ * Whether {@code connect()} can take over a TIME_WAIT port toward one destination, and why.
+ *
+ * <p>From FACTS.md ("Reuse of TIME_WAIT ports"): {@code tcp_twsk_unique()} reuses a TIME_WAIT
+ * 4-tuple only when {@code tcp_tw_reuse} covers the traffic (1 all, 2 loopback only, 0 none),
+ * TCP timestamps were negotiated ({@code tcp_timestamps=0} disables reuse silently: the founding
+ * incident), and {@code tcp_tw_reuse_delay} ms (default 1000; before kernel 6.14 "more than one
+ * second") have passed since the TIME_WAIT socket's last timestamp. A verdict of "effective"
+ * assumes the peer offers timestamps too, which this host cannot see from its sysctls.
+ */
+public final class ReuseVerdict {
+
+    private final boolean effective;
+    private final int delayMillis;
+    private final String reason;
+    private final String fix;
+
+    private ReuseVerdict(boolean effective, int delayMillis, String reason, String fix) {
+        this.effective = effective;
+        this.delayMillis = delayMillis;
+        this.reason = reason;
+        this.fix = fix;
+    }
+
+    /**
+     * @param loopback whether the destination is 127.0.0.0/8 or {@code ::1}
+     *     ({@link Destination#isLoopback()})
+     */
+    public static ReuseVerdict evaluate(Sysctls s, boolean loopback) {
+        int reuse = s.twReuse() == Sysctls.ABSENT ? 0 : s.twReuse();
+        int delay = s.effectiveTwReuseDelayMs();
+        if (reuse == 0) {
+            return new ReuseVerdict(false, delay,
+                "tcp_tw_reuse=" + Sysctls.show(s.twReuse()) + ": connect() never reuses a TIME_WAIT port, "
+                    + "so each one stays taken for the full 60 s",
+                "set net.ipv4.tcp_tw_reuse=1 (outgoing connections only; keep tcp_timestamps on)");
+        }
+        if (reuse == 2 && !loopback) {
+            boolean noTimestamps = s.timestamps() == 0;
+            return new ReuseVerdict(false, delay,
+                "tcp_tw_reuse=2 reuses TIME_WAIT ports toward loopback only, and this destination is not loopback"
+                    + (noTimestamps ? " (and tcp_timestamps=0 would disable reuse anyway)" : ""),
+                "set net.ipv4.tcp_tw_reuse=1" + (noTimestamps ? " and net.ipv4.tcp_timestamps=1" : ""));
+        }
+        if (s.timestamps() == 0) {
+            return new ReuseVerdict(false, delay,
+                "tcp_tw_reuse=" + reuse + " is ineffective because tcp_timestamps=0: reuse needs TCP timestamps"
+                    + " negotiated on the connection, so every TIME_WAIT port stays taken for 60 s",
+                "set net.ipv4.tcp_timestamps=1");
+        }
+        return new ReuseVerdict(true, delay,
+            "tcp_tw_reuse=" + reuse + (reuse == 2 ? " (loopback)" : "") + " with tcp_timestamps="
+                + Sysctls.show(s.timestamps()) + ": a TIME_WAIT port can be reused after "
+                + (s.twReuseDelayMs() == Sysctls.ABSENT ? "about 1 s (no tcp_tw_reuse_delay: kernel before 6.14)"
+                    : "tcp_tw_reuse_delay=" + delay + " ms")
+                + ", if the peer negotiates timestamps too",
+            "");
+    }
+
+    public boolean effective() {
+        return effective;
+    }
+
+    /** How long after its last timestamp a TIME_WAIT port can be reused, when effective. */
+    public int delayMillis() {
+        return delayMillis;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** What to change; empty when reuse is effective. */
+    public String fix() {
+        return fix;
+    }
+
+    @Override
+    public String toString() {
+        return (effective ? "reuse effective: " : "reuse ineffective: ") + reason;
+    }
+}

@@ -1,0 +1,128 @@
+package io.portwatch.track;
+
+import io.portwatch.bootstrap.JdbcListener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The application-thread half of JDBC tracking. A driver's {@code connect} opens a scope on its
+ * thread, so the sockets opened inside it can be tied to it; its end captures the call site, the
+ * pool if any, and the secrets to keep out of every output. JDBC connects take milliseconds, so
+ * the allocation here (a scope, a stack walk) costs nothing that matters.
+ */
+public final class JdbcEvents implements JdbcListener {
+
+    private final EventRing ring;
+    private final CallSites callSites;
+    private final ThreadLocal<JdbcScope> current = new ThreadLocal<>();
+    /** Classes of the connections drivers returned: the only ones whose close matters. */
+    private final Set<Class<?>> physicalClasses = ConcurrentHashMap.newKeySet();
+
+    JdbcEvents(EventRing ring, CallSites callSites) {
+        this.ring = ring;
+        this.callSites = callSites;
+    }
+
+    /** The scope of the driver connect running on this thread, or null. */
+    JdbcScope currentScope() {
+        return current.get();
+    }
+
+    @Override
+    public void connectStarted(Object driver, String url, Properties info) {
+        if (AgentThreads.isCurrent()) {
+            return;
+        }
+        JdbcScope scope = current.get();
+        if (scope != null) {
+            scope.depth++; // a driver wrapping a driver: the outer call is the one recorded
+            return;
+        }
+        scope = new JdbcScope(System.nanoTime());
+        scope.url = url;
+        scope.secrets = secretsOf(url, info); // now: the Properties may change after the call
+        current.set(scope);
+        long seq = ring.claim();
+        if (seq < 0) {
+            return;
+        }
+        Event e = ring.slot(seq);
+        e.kind = EventKind.JDBC_STARTED;
+        e.jdbcScope = scope;
+        e.startNanos = scope.startNanos;
+        e.nanos = scope.startNanos;
+        e.threadName = Thread.currentThread().getName();
+        ring.publish(seq);
+    }
+
+    @Override
+    public void connectEnded(Object driver, Object connection, Throwable error) {
+        JdbcScope scope = current.get();
+        if (scope == null) {
+            return;
+        }
+        if (scope.depth > 0) {
+            scope.depth--;
+            return;
+        }
+        current.remove();
+        if (connection != null) {
+            physicalClasses.add(connection.getClass());
+        }
+        CallSites.Origin origin = connection != null || error != null ? callSites.captureOrigin() : null;
+        long now = System.nanoTime();
+        String threadName = Thread.currentThread().getName();
+        long seq = ring.claim();
+        if (seq < 0) {
+            return;
+        }
+        Event e = ring.slot(seq);
+        e.kind = EventKind.JDBC_CONNECTED;
+        e.jdbcScope = scope;
+        e.connection = connection;
+        e.error = error;
+        e.url = scope.url;
+        e.secrets = scope.secrets;
+        e.driverClass = driver.getClass().getName();
+        e.callSite = origin == null ? null : origin.frame;
+        e.pool = origin == null ? null : origin.pool;
+        e.threadName = threadName;
+        e.startNanos = scope.startNanos;
+        e.nanos = now;
+        ring.publish(seq);
+    }
+
+    @Override
+    public void closed(Object connection, boolean abort) {
+        if (!physicalClasses.contains(connection.getClass()) || AgentThreads.isCurrent()) {
+            return; // a pool's proxy, or a class no driver returned
+        }
+        long seq = ring.claim();
+        if (seq < 0) {
+            return;
+        }
+        Event e = ring.slot(seq);
+        e.kind = EventKind.JDBC_CLOSED;
+        e.connection = connection;
+        e.flag = abort;
+        e.nanos = System.nanoTime();
+        ring.publish(seq);
+    }
+
+    private static List<String> secretsOf(String url, Properties info) {
+        List<String> secrets = new ArrayList<>(JdbcUrls.secretsIn(url));
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                String k = key.toLowerCase(java.util.Locale.ROOT);
+                if (k.contains("password") || k.contains("pwd") || k.contains("secret") || k.contains("token")) {
+                    secrets.add(info.getProperty(key));
+                }
+            }
+        }
+        return secrets;
+    }
+}

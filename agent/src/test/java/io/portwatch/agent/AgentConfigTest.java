@@ -1,0 +1,315 @@
+package io.portwatch.agent;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentConfigTest {
+
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, String> env = new HashMap<>();
+    private final Properties props = new Properties();
+
+    private AgentConfig load(String args) {
+        return AgentConfig.load(args, env, props, problems::add);
+    }
+
+    private void assertOneProblemMentioning(String... parts) {
+        assertEquals(1, problems.size(), "problems: " + problems);
+        for (String p : parts) {
+            assertTrue(problems.get(0).contains(p), "'" + problems.get(0) + "' should mention '" + p + "'");
+        }
+    }
+
+    private static void assertDefaults(AgentConfig c) {
+        assertTrue(c.enabled());
+        assertTrue(c.callSites());
+        assertEquals(1000, c.callSiteLimit());
+        assertEquals(List.of(), c.callSiteSkip());
+        assertEquals(16384, c.bufferSize());
+        assertEquals(65536, c.maxOpen());
+        assertEquals("auto", c.summary());
+        assertFalse(c.debug());
+    }
+
+    @Test
+    void defaultsWithNothingConfigured() {
+        assertDefaults(load(null));
+        assertDefaults(load(""));
+        assertDefaults(load("   "));
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void optionKeysAreUniqueAndEveryDefaultParses() {
+        Set<String> keys = new HashSet<>();
+        for (AgentConfig.Option o : AgentConfig.OPTIONS) {
+            assertTrue(keys.add(o.key), "duplicate key " + o.key);
+            assertFalse(o.help.isEmpty(), o.key);
+        }
+        load(null);
+        assertEquals(List.of(), problems, "every default must parse without a problem");
+    }
+
+    @Test
+    void everyKeyFromAgentArguments() {
+        AgentConfig c = load("enabled=false,callsite=FALSE,callsite.limit=0,callsite.skip=com.acme.;org.foo.,"
+                + "buffer.size=1024,max.open=7,summary=ON,debug=true");
+        assertEquals(List.of(), problems);
+        assertFalse(c.enabled());
+        assertFalse(c.callSites());
+        assertEquals(0, c.callSiteLimit());
+        assertEquals(List.of("com.acme.", "org.foo."), c.callSiteSkip());
+        assertEquals(1024, c.bufferSize());
+        assertEquals(7, c.maxOpen());
+        assertEquals("on", c.summary(), "canonical lower-case value");
+        assertTrue(c.debug());
+    }
+
+    @Test
+    void everyKeyFromEnvironment() {
+        env.put("PORTWATCH_ENABLED", "false");
+        env.put("PORTWATCH_CALLSITE", "false");
+        env.put("PORTWATCH_CALLSITE_LIMIT", "5");
+        env.put("PORTWATCH_CALLSITE_SKIP", "a.b.");
+        env.put("PORTWATCH_BUFFER_SIZE", "128");
+        env.put("PORTWATCH_MAX_OPEN", "9");
+        env.put("PORTWATCH_SUMMARY", "off");
+        env.put("PORTWATCH_DEBUG", "true");
+        env.put("PATH", "/usr/bin"); // not ours: no problem
+        AgentConfig c = load(null);
+        assertEquals(List.of(), problems);
+        assertFalse(c.enabled());
+        assertFalse(c.callSites());
+        assertEquals(5, c.callSiteLimit());
+        assertEquals(List.of("a.b."), c.callSiteSkip());
+        assertEquals(128, c.bufferSize());
+        assertEquals(9, c.maxOpen());
+        assertEquals("off", c.summary());
+        assertTrue(c.debug());
+    }
+
+    @Test
+    void everyKeyFromSystemProperties() {
+        props.setProperty("portwatch.enabled", "false");
+        props.setProperty("portwatch.callsite.limit", "6");
+        props.setProperty("portwatch.buffer.size", "256");
+        props.setProperty("portwatch.max.open", "10");
+        props.setProperty("portwatch.summary", "on");
+        props.setProperty("java.version", "17"); // not ours: no problem
+        AgentConfig c = load(null);
+        assertEquals(List.of(), problems);
+        assertFalse(c.enabled());
+        assertEquals(6, c.callSiteLimit());
+        assertEquals(256, c.bufferSize());
+        assertEquals(10, c.maxOpen());
+        assertEquals("on", c.summary());
+    }
+
+    @Test
+    void precedenceArgsOverPropertiesOverEnvironmentOverDefault() {
+        env.put("PORTWATCH_MAX_OPEN", "1");
+        env.put("PORTWATCH_CALLSITE_LIMIT", "11");
+        env.put("PORTWATCH_BUFFER_SIZE", "128");
+        props.setProperty("portwatch.max.open", "2");
+        props.setProperty("portwatch.callsite.limit", "22");
+        props.setProperty("portwatch.summary", "off");
+        AgentConfig c = load("max.open=3");
+        assertEquals(List.of(), problems);
+        assertEquals(3, c.maxOpen(), "agent argument wins");
+        assertEquals(22, c.callSiteLimit(), "system property beats environment");
+        assertEquals(128, c.bufferSize(), "environment beats default");
+        assertEquals("off", c.summary());
+        assertTrue(c.enabled(), "default when nobody sets it");
+    }
+
+    @Test
+    void badValueInHigherSourceFallsBackToDefaultNotToLowerSource() {
+        // Documented behaviour: a bad value gives one problem and the DEFAULT, even if a lower
+        // source had a good value.
+        props.setProperty("portwatch.max.open", "5");
+        AgentConfig c = load("max.open=lots");
+        assertOneProblemMentioning("max.open=lots", "whole number", "65536");
+        assertEquals(65536, c.maxOpen());
+    }
+
+    @Test
+    void nonNumber() {
+        AgentConfig c = load("callsite.limit=many");
+        assertOneProblemMentioning("callsite.limit", "many", "whole number", "1000");
+        assertEquals(1000, c.callSiteLimit());
+    }
+
+    @Test
+    void numberTooLargeForAnInt() {
+        AgentConfig c = load("max.open=99999999999");
+        assertOneProblemMentioning("max.open", "whole number");
+        assertEquals(65536, c.maxOpen());
+    }
+
+    @Test
+    void negativeNumber() {
+        AgentConfig c = load("callsite.limit=-1");
+        assertOneProblemMentioning("callsite.limit", "at least 0");
+        assertEquals(1000, c.callSiteLimit());
+    }
+
+    @Test
+    void zeroMaxOpen() {
+        AgentConfig c = load("max.open=0");
+        assertOneProblemMentioning("max.open", "at least 1");
+        assertEquals(65536, c.maxOpen());
+    }
+
+    @Test
+    void bufferSizeNotAPowerOfTwo() {
+        AgentConfig c = load("buffer.size=1000");
+        assertOneProblemMentioning("buffer.size=1000", "power of two", "16384");
+        assertEquals(16384, c.bufferSize());
+    }
+
+    @Test
+    void bufferSizeTooSmall() {
+        AgentConfig c = load("buffer.size=32");
+        assertOneProblemMentioning("buffer.size", "at least 64");
+        assertEquals(16384, c.bufferSize());
+    }
+
+    @Test
+    void bufferSizeNegative() {
+        AgentConfig c = load("buffer.size=-16384");
+        assertOneProblemMentioning("buffer.size");
+        assertEquals(16384, c.bufferSize());
+    }
+
+    @Test
+    void badBoolean() {
+        AgentConfig c = load("enabled=yes");
+        assertOneProblemMentioning("enabled=yes", "true or false");
+        assertTrue(c.enabled());
+    }
+
+    @Test
+    void emptyBoolean() {
+        AgentConfig c = load("debug=");
+        assertOneProblemMentioning("debug", "true or false");
+        assertFalse(c.debug());
+    }
+
+    @Test
+    void unknownSummaryValue() {
+        AgentConfig c = load("summary=sometimes");
+        assertOneProblemMentioning("summary=sometimes", "auto, on, off");
+        assertEquals("auto", c.summary());
+    }
+
+    @Test
+    void badValueFromEnvironmentIsOneProblem() {
+        env.put("PORTWATCH_BUFFER_SIZE", "100");
+        AgentConfig c = load(null);
+        assertOneProblemMentioning("buffer.size=100", "power of two");
+        assertEquals(16384, c.bufferSize());
+    }
+
+    @Test
+    void badValueFromSystemPropertyIsOneProblem() {
+        props.setProperty("portwatch.debug", "maybe");
+        AgentConfig c = load(null);
+        assertOneProblemMentioning("debug=maybe");
+        assertFalse(c.debug());
+    }
+
+    @Test
+    void eachBadValueGivesItsOwnLineAndGoodOnesStillApply() {
+        AgentConfig c = load("buffer.size=3,max.open=12,summary=loud,enabled=nope");
+        assertEquals(3, problems.size(), "problems: " + problems);
+        assertEquals(12, c.maxOpen());
+        assertEquals(16384, c.bufferSize());
+        assertEquals("auto", c.summary());
+        assertTrue(c.enabled());
+    }
+
+    @Test
+    void valuesAndKeysAreTrimmed() {
+        AgentConfig c = load(" max.open = 42 , summary= off ");
+        assertEquals(List.of(), problems);
+        assertEquals(42, c.maxOpen());
+        assertEquals("off", c.summary());
+    }
+
+    @Test
+    void unknownAgentArgument() {
+        AgentConfig c = load("max.opne=5,max.open=6");
+        assertOneProblemMentioning("unknown agent argument", "max.opne", "max.open");
+        assertEquals(6, c.maxOpen());
+    }
+
+    @Test
+    void unknownEnvironmentVariable() {
+        env.put("PORTWATCH_BUFFERSIZE", "1024");
+        AgentConfig c = load(null);
+        assertOneProblemMentioning("unknown environment variable", "PORTWATCH_BUFFERSIZE");
+        assertEquals(16384, c.bufferSize());
+    }
+
+    @Test
+    void unknownSystemProperty() {
+        props.setProperty("portwatch.buffer_size", "1024");
+        AgentConfig c = load(null);
+        assertOneProblemMentioning("unknown system property", "portwatch.buffer_size");
+        assertEquals(16384, c.bufferSize());
+    }
+
+    @Test
+    void entryWithoutEqualsIsReportedAndIgnored() {
+        AgentConfig c = load("foo,max.open=8");
+        assertOneProblemMentioning("'foo'", "key=value");
+        assertEquals(8, c.maxOpen());
+    }
+
+    @Test
+    void entryWithEmptyKeyIsReportedAndIgnored() {
+        AgentConfig c = load("=x,max.open=8");
+        assertOneProblemMentioning("'=x'", "key=value");
+        assertEquals(8, c.maxOpen());
+    }
+
+    @Test
+    void strayCommasAreIgnoredAndDoNotDisturbOtherEntries() {
+        // Current behaviour: empty entries (",,", a leading or trailing comma) are skipped silently.
+        AgentConfig c = load(",max.open=8,,debug=true,");
+        assertEquals(List.of(), problems);
+        assertEquals(8, c.maxOpen());
+        assertTrue(c.debug());
+    }
+
+    @Test
+    void valueMayContainEquals() {
+        AgentConfig c = load("callsite.skip=a=b.;c.");
+        assertEquals(List.of(), problems);
+        assertEquals(List.of("a=b.", "c."), c.callSiteSkip());
+    }
+
+    @Test
+    void callSiteSkipIsSplitOnSemicolonsAndBlanksDropped() {
+        AgentConfig c = load("callsite.skip= com.acme. ;;org.example.db.; ;");
+        assertEquals(List.of(), problems);
+        assertEquals(List.of("com.acme.", "org.example.db."), c.callSiteSkip());
+    }
+
+    @Test
+    void callSiteSkipFromEnvironmentIsSplitToo() {
+        env.put("PORTWATCH_CALLSITE_SKIP", "x.;y.");
+        assertEquals(List.of("x.", "y."), load(null).callSiteSkip());
+    }
+}

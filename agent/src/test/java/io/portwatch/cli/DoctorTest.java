@@ -1,0 +1,84 @@
+package io.portwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.portwatch.kernel.Fixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DoctorTest {
+
+    /** Runs doctor; returns {exit status, stdout, stderr}. */
+    static Object[] doctor(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Doctor.run(args, new PrintStream(out, true), new PrintStream(err, true));
+        return new Object[] {status, out.toString(), err.toString()};
+    }
+
+    @Test
+    void theIncidentFailsOnTimestamps() {
+        Object[] r = doctor("--root", Fixtures.root("incident").toString());
+        String out = (String) r[1];
+        assertEquals(Doctor.FAILED, r[0], out);
+        assertTrue(out.contains("FAIL  tcp_timestamps"), out);
+        assertTrue(out.contains("tcp_tw_reuse=1 is ineffective because tcp_timestamps=0"), out);
+        assertTrue(out.contains("fix: sysctl -w net.ipv4.tcp_timestamps=1"), out);
+        assertTrue(out.contains("WARN  ip_local_port_range"), out);
+        assertTrue(out.contains("TIME_WAIT on this host: 315"), out);
+        assertTrue(out.contains("899 usable per destination"), out);
+        assertTrue(out.matches("(?s).*127\\.0\\.0\\.1:3306 +127\\.0\\.0\\.1 +1 +100 +1 +899 +11\\.3% +no.*"), out);
+        assertTrue(out.contains("(exit 1)"), out);
+        assertEquals("", r[2]);
+    }
+
+    @Test
+    void healthyDefaultsPass() {
+        Object[] r = doctor("--root", Fixtures.root("live").toString(), "--top", "2");
+        String out = (String) r[1];
+        assertEquals(Doctor.OK, r[0], out);
+        assertTrue(out.contains("PASS  tcp_timestamps"), out);
+        assertTrue(out.contains("Top 2 destinations"), out);
+        assertTrue(out.contains("[::1]:8080") || out.contains("127.0.0.1:3306"), out);
+        assertTrue(out.contains("Result: PASS"), out);
+    }
+
+    @Test
+    void anOldKernelWithRecycleFails() {
+        Object[] r = doctor("--root", Fixtures.root("old-kernel").toString());
+        String out = (String) r[1];
+        assertEquals(Doctor.FAILED, r[0], out);
+        assertTrue(out.contains("FAIL  tcp_tw_recycle"), out);
+        assertTrue(out.contains("WARN  tcp_max_tw_buckets"), out);
+        assertTrue(out.contains("TCPTimeWaitOverflow: 17"), out);
+    }
+
+    @Test
+    void withoutSysctlsItWarnsButDoesNotFail() {
+        Object[] r = doctor("--root", Fixtures.root("empty").toString());
+        assertEquals(Doctor.OK, r[0]);
+        assertTrue(((String) r[1]).contains("cannot read /proc/sys/net/ipv4/tcp_timestamps"), (String) r[1]);
+    }
+
+    @Test
+    void unreadableTablesGiveOneLineAndStatusTwo(@TempDir Path nothing) {
+        Object[] r = doctor("--root", nothing.toString());
+        assertEquals(Doctor.UNAVAILABLE, r[0]);
+        assertEquals("", r[1]);
+        String err = ((String) r[2]).trim();
+        assertTrue(err.startsWith("[portwatch] doctor: cannot read"), err);
+        assertEquals(1, err.split("\n").length, err);
+    }
+
+    @Test
+    void badArgumentsAreAUsageError() {
+        assertEquals(Doctor.USAGE, doctor("--bogus")[0]);
+        assertEquals(Doctor.USAGE, doctor("--top", "many")[0]);
+        assertEquals(Doctor.OK, doctor("--help")[0]);
+    }
+}

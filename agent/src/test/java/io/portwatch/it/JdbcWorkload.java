@@ -1,0 +1,104 @@
+package io.portwatch.it;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * JDBC workloads for a child JVM with the agent: the founding incident's pattern (a new
+ * connection per write, from several threads), the same through a HikariCP pool, and a
+ * connect with a wrong password. Usage: {@code JdbcWorkload MODE URL USER PASSWORD WRITES THREADS}.
+ */
+public final class JdbcWorkload {
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        String url = args[1];
+        Properties info = new Properties();
+        info.setProperty("user", args[2]);
+        info.setProperty("password", args[3]);
+        int writes = Integer.parseInt(args[4]);
+        int threads = Integer.parseInt(args[5]);
+        switch (mode) {
+            case "churn":
+                createTable(DriverManager.getConnection(url, info));
+                run(writes, threads, () -> {
+                    try (Connection c = DriverManager.getConnection(url, info)) {
+                        insert(c);
+                    }
+                });
+                break;
+            case "pooled":
+                HikariConfig config = new HikariConfig();
+                config.setJdbcUrl(url);
+                config.setDataSourceProperties(info);
+                config.setMaximumPoolSize(threads);
+                config.setMinimumIdle(threads);
+                config.setPoolName("it-pool");
+                try (HikariDataSource pool = new HikariDataSource(config)) {
+                    createTable(pool.getConnection());
+                    run(writes, threads, () -> {
+                        try (Connection c = pool.getConnection()) {
+                            insert(c);
+                        }
+                    });
+                }
+                break;
+            case "wrong-password":
+                try (Connection c = DriverManager.getConnection(url, info)) {
+                    throw new IllegalStateException("connected with a wrong password?");
+                } catch (SQLException expected) {
+                    System.out.println("denied: SQLState " + expected.getSQLState());
+                }
+                break;
+            default:
+                throw new IllegalArgumentException("unknown mode " + mode);
+        }
+        System.out.println("jdbc workload " + mode + " done");
+    }
+
+    interface Write {
+        void run() throws SQLException;
+    }
+
+    private static void createTable(Connection c) throws SQLException {
+        try (Connection conn = c; Statement s = conn.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS it_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(64))");
+        }
+    }
+
+    private static void insert(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO it_rows (v) VALUES (?)")) {
+            ps.setString(1, Thread.currentThread().getName());
+            ps.executeUpdate();
+        }
+    }
+
+    private static void run(int writes, int threads, Write write) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger failed = new AtomicInteger();
+        for (int i = 0; i < writes; i++) {
+            pool.execute(() -> {
+                try {
+                    write.run();
+                } catch (SQLException e) {
+                    failed.incrementAndGet();
+                    e.printStackTrace();
+                }
+            });
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(120, TimeUnit.SECONDS)) throw new IllegalStateException("writes did not finish");
+        if (failed.get() > 0) throw new IllegalStateException(failed.get() + " writes failed");
+    }
+}

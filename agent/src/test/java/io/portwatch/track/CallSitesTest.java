@@ -1,0 +1,191 @@
+package io.portwatch.track;
+
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
+import net.bytebuddy.implementation.MethodCall;
+import net.bytebuddy.matcher.ElementMatchers;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CallSitesTest {
+
+    /**
+     * This test lives in {@code io.portwatch.track.}, which {@link CallSites} always skips; so the
+     * "application" is a class generated at run time in {@code com.example.app}, whose only method
+     * runs the given code. Its frame has no line table.
+     */
+    static final class AppCode {
+        static final String CLASS = "com.example.app.Caller";
+
+        @SuppressWarnings("unchecked")
+        static <T> T call(Callable<T> body) {
+            try {
+                Class<?> type = new ByteBuddy()
+                        .subclass(Object.class)
+                        .implement(Supplier.class)
+                        .name(CLASS)
+                        .method(ElementMatchers.named("get"))
+                        .intercept(MethodCall.call(body))
+                        .make()
+                        .load(CallSitesTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
+                        .getLoaded();
+                return ((Supplier<T>) type.getDeclaredConstructor().newInstance()).get();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** Runs {@code body} on a fresh thread, whose stack holds nothing but JDK and this package. */
+    private static <T> T onFreshThread(Callable<T> body) throws InterruptedException {
+        AtomicReference<T> result = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.set(body.call());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        t.start();
+        t.join(10_000);
+        if (failure.get() != null) throw new AssertionError(failure.get());
+        return result.get();
+    }
+
+    @Test
+    void defaultPrefixesAreNotTheApplication() {
+        CallSites cs = new CallSites(true, 0, List.of());
+        for (String c : new String[] {"java.net.Socket", "javax.net.ssl.SSLSocket", "jdk.internal.Foo",
+                "sun.nio.ch.SocketChannelImpl", "com.sun.Foo", "io.portwatch.track.Tracker",
+                "io.portwatch.bootstrap.Bridge", "io.portwatch.shaded.okhttp3.Call",
+                "com.mysql.cj.jdbc.Driver", "org.mariadb.jdbc.Driver", "org.postgresql.Driver",
+                "com.zaxxer.hikari.pool.HikariPool", "org.apache.commons.dbcp2.BasicDataSource",
+                "okhttp3.RealCall", "io.netty.bootstrap.Bootstrap", "kotlinx.coroutines.Dispatchers"}) {
+            assertFalse(cs.isApplication(c), c);
+        }
+        for (String c : new String[] {"com.example.Writer", "sunny.App", "javafx.App", "org.acme.Main",
+                "okhttp.NotOkhttp3", "comsun.X"}) {
+            assertTrue(cs.isApplication(c), c);
+        }
+    }
+
+    @Test
+    void extraPrefixesAddToTheDefaults() {
+        CallSites cs = new CallSites(true, 0, List.of("com.example.lib.", "org.acme."));
+        assertFalse(cs.isApplication("com.example.lib.Client"));
+        assertFalse(cs.isApplication("org.acme.Main"));
+        assertFalse(cs.isApplication("java.net.Socket"), "defaults still apply");
+        assertTrue(cs.isApplication("com.example.App"));
+    }
+
+    @Test
+    void captureReturnsTheFirstApplicationFrame() {
+        CallSites cs = new CallSites(true, 0, List.of("org.junit."));
+        StackWalker.StackFrame frame = AppCode.call(cs::capture);
+        assertNotNull(frame);
+        assertEquals(AppCode.CLASS, frame.getClassName());
+        assertEquals("get", frame.getMethodName());
+
+        CallSite site = cs.resolve(frame);
+        assertEquals(AppCode.CLASS + ".get", site.function);
+        assertNull(site.file, "generated class: no source file");
+        assertEquals(-1, site.line);
+        assertEquals(AppCode.CLASS + ".get(Unknown Source)", site.toString());
+    }
+
+    @Test
+    void captureIsNullWhenEveryFrameIsSkipped() throws Exception {
+        CallSites cs = new CallSites(true, 0, List.of());
+        assertNull(onFreshThread(cs::capture));
+
+        CallSites skipsTheApp = new CallSites(true, 0, List.of("com.example.app."));
+        assertNull(onFreshThread(() -> AppCode.call(skipsTheApp::capture)));
+    }
+
+    @Test
+    void disabledNeverWalks() {
+        CallSites cs = new CallSites(false, 0, List.of());
+        assertNull(AppCode.call(cs::capture));
+    }
+
+    @Test
+    void noLimitWhenZero() {
+        CallSites cs = new CallSites(true, 0, List.of());
+        List<StackWalker.StackFrame> frames = AppCode.call(() -> {
+            List<StackWalker.StackFrame> out = new ArrayList<>();
+            for (int i = 0; i < 200; i++) out.add(cs.capture());
+            return out;
+        });
+        for (StackWalker.StackFrame f : frames) assertNotNull(f);
+    }
+
+    private static long window() {
+        return System.nanoTime() >>> 30; // the same ~1.07 s windows CallSites uses
+    }
+
+    /** Sleeps until a rate-limit window has just begun. */
+    private static void awaitNextWindow() throws InterruptedException {
+        long w = window();
+        while (window() == w) Thread.sleep(1);
+    }
+
+    @Test
+    void rateLimitedPerWindow() throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            CallSites cs = new CallSites(true, 3, List.of());
+            awaitNextWindow();
+            long before = window();
+            List<StackWalker.StackFrame> frames = AppCode.call(() -> {
+                List<StackWalker.StackFrame> out = new ArrayList<>();
+                for (int i = 0; i < 5; i++) out.add(cs.capture());
+                return out;
+            });
+            if (window() != before) continue; // crossed into the next window: not conclusive, again
+            for (int i = 0; i < 3; i++) assertNotNull(frames.get(i), "capture " + i + " within the limit");
+            assertNull(frames.get(3), "past the limit");
+            assertNull(frames.get(4), "past the limit");
+
+            awaitNextWindow();
+            assertNotNull(AppCode.call(cs::capture), "a new window allows walks again");
+            return;
+        }
+        throw new AssertionError("three attempts each crossed a window boundary");
+    }
+
+    @Test
+    void resolveCachesPerFrame() {
+        CallSites cs = new CallSites(true, 0, List.of());
+        List<StackWalker.StackFrame> frames = AppCode.call(() -> {
+            List<StackWalker.StackFrame> out = new ArrayList<>();
+            for (int i = 0; i < 2; i++) out.add(cs.capture()); // two frames, same code location
+            return out;
+        });
+        assertSame(cs.resolve(frames.get(0)), cs.resolve(frames.get(0)));
+        assertSame(cs.resolve(frames.get(0)), cs.resolve(frames.get(1)));
+        assertNull(cs.resolve(null));
+    }
+
+    @Test
+    void callSiteToStringIsTheStackTraceForm() {
+        assertEquals("a.B.c(B.java:42)", new CallSite("a.B.c", "B.java", 42).toString());
+        assertEquals("a.B.c(B.java)", new CallSite("a.B.c", "B.java", -1).toString());
+        assertEquals("a.B.c(Unknown Source)", new CallSite("a.B.c", null, 7).toString());
+        CallSite fromElement = CallSite.of(new StackTraceElement("a.B", "c", "B.java", 9));
+        assertEquals("a.B.c", fromElement.function);
+        assertEquals("B.java", fromElement.file);
+        assertEquals(9, fromElement.line);
+    }
+}
