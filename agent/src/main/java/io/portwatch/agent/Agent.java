@@ -1,7 +1,12 @@
 package io.portwatch.agent;
 
 import io.portwatch.bootstrap.Bridge;
+import io.portwatch.budget.RuleResult;
+import io.portwatch.host.HostSampler;
 import io.portwatch.instrument.Installer;
+import io.portwatch.kernel.KernelAccess;
+import io.portwatch.kernel.ProcFs;
+import io.portwatch.otel.BudgetTelemetry;
 import io.portwatch.otel.ConnectionSpans;
 import io.portwatch.otel.Telemetry;
 import io.portwatch.track.AgentThreads;
@@ -34,6 +39,26 @@ final class Agent {
 
     private Agent() {}
 
+    /**
+     * The host sampler, or null when the kernel's tables cannot be read (one line says why); logs
+     * the host settings that fail or deserve a warning, once.
+     */
+    private static HostSampler hostSampler(AgentConfig config, Telemetry t) {
+        KernelAccess access = KernelAccess.check();
+        if (!access.available()) {
+            Log.info("kernel tables unavailable (" + access.reason()
+                    + "): TIME_WAIT checks and port budgets are off; connection tracking goes on");
+            return null;
+        }
+        HostSampler sampler = new HostSampler(ProcFs.system(), config.kernelIntervalMillis(),
+                config.warnHorizonSeconds(), config.warnShare(),
+                new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn), Log::error);
+        for (RuleResult r : sampler.hostVerdicts()) {
+            Log.warn("host " + r.rule() + ": " + r.reason() + " Fix: " + r.fix());
+        }
+        return sampler;
+    }
+
     /** Called once the bootstrap classes are in place. */
     static void start(AgentConfig config, Instrumentation inst, boolean attached) throws Exception {
         CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
@@ -56,9 +81,16 @@ final class Agent {
         Telemetry[] telemetry = new Telemetry[1];
         Thread loop = AgentThreads.newThread("tracker", () -> {
             try {
-                telemetry[0] = Telemetry.start(Log::error);
-                tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), counts,
-                        new ConnectionSpans(telemetry[0].tracer(), telemetry[0].meter())));
+                Telemetry t = Telemetry.start(Log::error);
+                telemetry[0] = t;
+                ConnectionSpans spans = new ConnectionSpans(t.tracer(), t.meter());
+                HostSampler sampler = config.kernel() ? hostSampler(config, t) : null;
+                if (sampler != null) {
+                    tracker.kernelCheck(sampler);
+                    tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), counts, spans, sampler));
+                } else {
+                    tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), counts, spans));
+                }
             } finally {
                 ready.countDown();
             }

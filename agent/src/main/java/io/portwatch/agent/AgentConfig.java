@@ -59,6 +59,19 @@ public final class AgentConfig {
         };
     }
 
+    private static Parser numberBetween(double min, double max) {
+        return text -> {
+            double v;
+            try {
+                v = Double.parseDouble(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a number");
+            }
+            if (!(v >= min && v <= max)) throw new IllegalArgumentException("expected a number from " + min + " to " + max);
+            return v;
+        };
+    }
+
     private static final Parser POWER_OF_TWO = text -> {
         int v = (Integer) intAtLeast(64).parse(text);
         if (v > (1 << 20)) throw new IllegalArgumentException("expected at most 1048576");
@@ -97,6 +110,14 @@ public final class AgentConfig {
                     "events buffered between application threads and the tracker (power of two); past it, events are dropped and counted"),
             new Option("max.open", "65536", intAtLeast(1),
                     "most open connections tracked at once; more are counted but not tracked"),
+            new Option("kernel", "true", BOOLEAN,
+                    "read the kernel's TCP tables (Linux): confirm TIME_WAITs and closers, compute port budgets, warn"),
+            new Option("kernel.interval", "2000", intAtLeast(100),
+                    "milliseconds between port-budget samples (reads are also kept under 5% of one core)"),
+            new Option("warn.horizon", "60", numberBetween(1, 86400),
+                    "warn when a destination would run out of ports within this many seconds"),
+            new Option("warn.share", "0.8", numberBetween(0.1, 1.0),
+                    "warn when a destination uses more than this share of its ports"),
             new Option("summary", "auto", oneOf("auto", "on", "off"),
                     "print a summary on stderr at exit; auto: only when no OpenTelemetry exporter is configured"),
             new Option("debug", "false", BOOLEAN,
@@ -191,6 +212,10 @@ public final class AgentConfig {
     public List<String> callSiteSkip() { return (List<String>) values.get("callsite.skip"); }
     public int bufferSize() { return (Integer) values.get("buffer.size"); }
     public int maxOpen() { return (Integer) values.get("max.open"); }
+    public boolean kernel() { return (Boolean) values.get("kernel"); }
+    public int kernelIntervalMillis() { return (Integer) values.get("kernel.interval"); }
+    public double warnHorizonSeconds() { return (Double) values.get("warn.horizon"); }
+    public double warnShare() { return (Double) values.get("warn.share"); }
     public String summary() { return (String) values.get("summary"); }
     public boolean debug() { return (Boolean) values.get("debug"); }
 }

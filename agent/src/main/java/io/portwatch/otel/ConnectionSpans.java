@@ -49,6 +49,7 @@ public final class ConnectionSpans implements ConnectionSink {
     static final AttributeKey<String> THREAD_NAME = stringKey("thread.name");
     static final AttributeKey<String> CLOSED_BY = stringKey("portwatch.closed_by");
     static final AttributeKey<Boolean> TIME_WAIT = booleanKey("portwatch.time_wait");
+    static final AttributeKey<String> CLOSED_BY_SOURCE = stringKey("portwatch.closed_by.source");
     static final AttributeKey<String> CALL_SITE = stringKey("portwatch.call_site");
     static final AttributeKey<String> END = stringKey("portwatch.end");
     static final AttributeKey<String> API = stringKey("portwatch.api");
@@ -109,6 +110,7 @@ public final class ConnectionSpans implements ConnectionSink {
             address(b, SERVER_ADDRESS, SERVER_PORT, r.localAddress(), r.localPort());
         }
         if (r.timeWait() != null) b.setAttribute(TIME_WAIT, r.timeWait());
+        b.setAttribute(CLOSED_BY_SOURCE, r.closerSource());
         if (r.threadName != null) b.setAttribute(THREAD_NAME, r.threadName);
         b.setAllAttributes(codeAttributes(r.callSite));
         if (r.jdbc() != null) {
@@ -134,7 +136,8 @@ public final class ConnectionSpans implements ConnectionSink {
     @Override
     public void jdbcEnded(JdbcRecord j) {
         Span span = jdbcSpan(j);
-        j.attach(null);
+        // A socket that ends later (an abort closes it on another thread) still finds its parent.
+        j.attach(Span.wrap(span.getSpanContext()));
         put(span, DB_SYSTEM, j.system());
         put(span, DB_NAMESPACE, j.database());
         put(span, SERVER_ADDRESS, j.host());

@@ -72,6 +72,10 @@ public final class Telemetry {
         return sdk.getTracer("io.portwatch", Telemetry.class.getPackage().getImplementationVersion());
     }
 
+    public io.opentelemetry.api.logs.Logger logger() {
+        return sdk.getLogsBridge().get("io.portwatch");
+    }
+
     public Meter meter() {
         return sdk.getMeter("io.portwatch");
     }

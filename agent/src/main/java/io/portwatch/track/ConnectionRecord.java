@@ -42,6 +42,8 @@ public final class ConnectionRecord {
     private boolean lingerZero;
     /** Whether this host holds the TIME_WAIT: null until the kernel has been asked. */
     private Boolean timeWait;
+    /** The closer the kernel's tables showed, when they showed one; it beats the JVM's guess. */
+    private Closer kernelCloser;
 
     ConnectionRecord(long id, Direction direction, String api, String serverName, String threadName,
                      CallSite callSite, long startNanos) {
@@ -97,11 +99,24 @@ public final class ConnectionRecord {
     }
 
     /**
-     * Who closed first, decided from what this JVM saw: a reset (a read or write saw one, or the
-     * close sent RST because SO_LINGER was 0) beats everything; then whichever FIN came first.
-     * docs/closer.md explains the method and its blind spots.
+     * Who closed first: the kernel's word when its tables showed it, else the JVM's guess
+     * ({@link #jvmCloser()}).
      */
     public Closer closer() {
+        return kernelCloser != null ? kernelCloser : jvmCloser();
+    }
+
+    /** Whether {@link #closer()} is the kernel's word ("kernel") or the JVM's guess ("jvm"). */
+    public String closerSource() {
+        return kernelCloser != null ? "kernel" : "jvm";
+    }
+
+    /**
+     * Who closed first, decided from what this JVM saw: a reset (a read or write saw one, or the
+     * close sent RST because SO_LINGER was 0) beats everything; then whichever FIN came first.
+     * docs/how-it-works.md explains the method and its blind spots.
+     */
+    public Closer jvmCloser() {
         if (end == ConnectionEnd.FAILED || end == ConnectionEnd.ABANDONED) return Closer.UNKNOWN;
         if (reset || (lingerZero && end == ConnectionEnd.CLOSED)) return Closer.RESET;
         switch (firstFin) {
@@ -116,9 +131,13 @@ public final class ConnectionRecord {
         return timeWait;
     }
 
-    /** Set by the kernel check: the 4-tuple was (or was not) seen in TIME_WAIT on this host. */
-    public void confirmTimeWait(boolean held) {
-        this.timeWait = held;
+    /**
+     * What the kernel's tables said: whether this host holds the TIME_WAIT, and the closer they
+     * show (null: they show none, the JVM's guess stands).
+     */
+    public void confirmByKernel(boolean timeWaitHere, Closer closer) {
+        this.timeWait = timeWaitHere;
+        this.kernelCloser = closer;
     }
 
     public InetAddress localAddress() { return localAddress; }

@@ -38,6 +38,10 @@ public final class Tracker {
     private final AtomicLong untracked = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private volatile ConnectionSink sink;
+    private KernelCheck kernelCheck;
+    /** Ended connections waiting for the kernel check, and the JDBC connections that own them. */
+    private final List<ConnectionRecord> awaitingKernel = new ArrayList<>();
+    private final List<JdbcRecord> awaitingJdbc = new ArrayList<>();
     private volatile boolean stopping;
     private volatile Consumer<Throwable> failures = t -> { };
     private volatile Thread loopThread;
@@ -68,6 +72,11 @@ public final class Tracker {
         this.failures = failures;
     }
 
+    /** Holds ended connections for the kernel's word before they go to the sink. Before {@link #run()}. */
+    public void kernelCheck(KernelCheck check) {
+        this.kernelCheck = check;
+    }
+
     public void sink(ConnectionSink sink) {
         this.sink = sink;
     }
@@ -83,7 +92,22 @@ public final class Tracker {
             endJdbc(j, ConnectionEnd.COLLECTED, System.nanoTime());
         }
         abandonStaleConnects(System.nanoTime());
+        checkKernel(false);
         return n;
+    }
+
+    /** Lets the kernel check look (it samples the host on its own schedule too), then sends what it confirmed. */
+    private void checkKernel(boolean force) {
+        if (kernelCheck != null && kernelCheck.check(awaitingKernel, System.nanoTime(), force)) {
+            for (ConnectionRecord r : awaitingKernel) {
+                send(r);
+            }
+            awaitingKernel.clear();
+            for (JdbcRecord j : awaitingJdbc) {
+                sendJdbc(j);
+            }
+            awaitingJdbc.clear();
+        }
     }
 
     /**
@@ -160,6 +184,15 @@ public final class Tracker {
             endJdbc(j, ConnectionEnd.ABANDONED, now);
         }
         jdbcConnecting.clear();
+        checkKernel(true);
+        for (ConnectionRecord r : awaitingKernel) {
+            send(r);
+        }
+        awaitingKernel.clear();
+        for (JdbcRecord j : awaitingJdbc) {
+            sendJdbc(j);
+        }
+        awaitingJdbc.clear();
     }
 
     public long droppedEvents() {
@@ -371,6 +404,14 @@ public final class Tracker {
     private void endJdbc(JdbcRecord j, ConnectionEnd how, long nanos) {
         j.end = how;
         j.endNanos = nanos;
+        if (!awaitingKernel.isEmpty()) {
+            awaitingJdbc.add(j); // after its sockets, which may still wait for the kernel
+            return;
+        }
+        sendJdbc(j);
+    }
+
+    private void sendJdbc(JdbcRecord j) {
         ConnectionSink s = sink;
         if (s != null) {
             s.jdbcEnded(j);
@@ -419,7 +460,16 @@ public final class Tracker {
         }
     }
 
+    /** An ended connection: to the sink now, or after the kernel check when one is set. */
     private void emit(ConnectionRecord r) {
+        if (kernelCheck != null && r.end() == ConnectionEnd.CLOSED) {
+            awaitingKernel.add(r);
+            return;
+        }
+        send(r);
+    }
+
+    private void send(ConnectionRecord r) {
         if (r.jdbc != null && !r.failed()) {
             r.jdbc.closer = r.closer();
         }

@@ -181,11 +181,24 @@ class ConnectionRecordTest {
         assertEquals(lo, r.peerAddress());
         assertEquals(3306, r.peerPort());
         assertNull(r.timeWait());
-        r.confirmTimeWait(true);
+        r.confirmByKernel(true, null);
         assertEquals(Boolean.TRUE, r.timeWait());
+        assertEquals("jvm", r.closerSource(), "no closer from the kernel: the JVM's guess stands");
         r.end(ConnectionEnd.CLOSED, 200L);
         assertTrue(r.toString().contains("closer=LOCAL"), r.toString());
         assertTrue(r.toString().contains(":3306"), r.toString());
+    }
+
+    @Test
+    void theKernelsCloserBeatsTheJvmsGuess() {
+        ConnectionRecord r = record();
+        r.end(ConnectionEnd.CLOSED, 200L);
+        assertEquals(Closer.LOCAL, r.closer());
+        r.confirmByKernel(false, Closer.PEER);
+        assertEquals(Closer.PEER, r.closer());
+        assertEquals(Closer.LOCAL, r.jvmCloser());
+        assertEquals("kernel", r.closerSource());
+        assertEquals(Boolean.FALSE, r.timeWait());
     }
 
     @Test

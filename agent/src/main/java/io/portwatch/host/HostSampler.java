@@ -1,0 +1,266 @@
+package io.portwatch.host;
+
+import io.portwatch.budget.Advice;
+import io.portwatch.budget.ConnectionRate;
+import io.portwatch.budget.Destination;
+import io.portwatch.budget.DestinationCounts;
+import io.portwatch.budget.DestinationUsage;
+import io.portwatch.budget.ExhaustionAlarm;
+import io.portwatch.budget.Forecast;
+import io.portwatch.budget.HostRules;
+import io.portwatch.budget.PortBudget;
+import io.portwatch.budget.ReuseVerdict;
+import io.portwatch.budget.RuleResult;
+import io.portwatch.budget.Verdict;
+import io.portwatch.kernel.Netstat;
+import io.portwatch.kernel.ProcFs;
+import io.portwatch.kernel.Sysctls;
+import io.portwatch.kernel.TcpTableReader;
+import io.portwatch.track.ConnectionRecord;
+import io.portwatch.track.ConnectionSink;
+import io.portwatch.track.KernelCheck;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Joins this JVM's connections with the kernel's view of the host, on the tracker thread:
+ * <ul>
+ *   <li>confirms, for connections that just ended, whether this host holds their TIME_WAIT and
+ *       who closed first ({@link ClosedConnections}); spans wait for it at most about a second;</li>
+ *   <li>every sample interval, counts the ports each destination holds, and for the destinations
+ *       this JVM connects to computes the budget and the forecast ({@link Forecast}), and raises
+ *       or clears a warning ({@link ExhaustionAlarm}, with hysteresis) with specific advice.</li>
+ * </ul>
+ * One read of {@code /proc/net/tcp} and {@code tcp6} serves both. The reads are kept to a few
+ * percent of one core: never more often than twenty times their own duration.
+ */
+public final class HostSampler implements KernelCheck, ConnectionSink {
+
+    private static final long CONFIRM_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long SYSCTL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int MAX_DESTINATIONS = 1000;
+
+    private final ProcFs proc;
+    private final long sampleNanos;
+    private final double horizonSeconds;
+    private final double share;
+    private final BudgetListener listener;
+    private final Consumer<String> problems;
+
+    private final TcpTableReader reader = new TcpTableReader();
+    private final DestinationCounts counts;
+    private final ClosedConnections closed = new ClosedConnections();
+    private final Map<Destination, JvmDestination> jvm = new HashMap<>();
+
+    private Sysctls sysctls;
+    private long sysctlsRead;
+    private long lastScan = Long.MIN_VALUE / 2;
+    private long lastSample = Long.MIN_VALUE / 2;
+    private long lastScanDuration;
+    private long lastOverflow = -1;
+    private boolean tableProblemReported;
+
+    /** This JVM's own traffic to one destination. */
+    private static final class JvmDestination {
+        final ConnectionRate rate = new ConnectionRate();
+        final Map<String, Long> callSites = new HashMap<>();
+        final ExhaustionAlarm alarm;
+        long confirmed;
+        long timeWaitHere;
+        PortWarning raised;
+
+        JvmDestination(ExhaustionAlarm alarm) {
+            this.alarm = alarm;
+        }
+
+        /** Share of confirmed closes that left a TIME_WAIT here; 1 until a few are known. */
+        double timeWaitShare() {
+            return confirmed < 10 ? 1.0 : (double) timeWaitHere / confirmed;
+        }
+
+        String topCallSite() {
+            String top = null;
+            long most = 0;
+            for (Map.Entry<String, Long> e : callSites.entrySet()) {
+                if (e.getValue() > most) {
+                    most = e.getValue();
+                    top = e.getKey();
+                }
+            }
+            return top;
+        }
+    }
+
+    public HostSampler(ProcFs proc, long sampleMillis, double horizonSeconds, double share,
+                       BudgetListener listener, Consumer<String> problems) {
+        this.proc = proc;
+        this.sampleNanos = TimeUnit.MILLISECONDS.toNanos(sampleMillis);
+        this.horizonSeconds = horizonSeconds;
+        this.share = share;
+        this.listener = listener;
+        this.problems = problems;
+        this.sysctls = proc.sysctls();
+        this.sysctlsRead = System.nanoTime();
+        this.counts = new DestinationCounts(portLow(), portHigh());
+    }
+
+    /** The host's TCP settings checked once, for the start-up lines: every rule not passed. */
+    public List<RuleResult> hostVerdicts() {
+        long tw = -1;
+        long overflow = -1;
+        try {
+            tw = proc.sockstat().tcpTimeWait();
+            overflow = proc.netstat().timeWaitOverflow();
+        } catch (IOException e) {
+            // the rules that need them say so
+        }
+        List<RuleResult> out = new ArrayList<>();
+        for (RuleResult r : HostRules.evaluate(sysctls, tw, overflow)) {
+            if (r.verdict() != Verdict.PASS) out.add(r);
+        }
+        return out;
+    }
+
+    @Override
+    public void opened(ConnectionRecord r) {
+        if (r.direction != ConnectionRecord.Direction.OUTGOING || r.localAddress() == null || r.peerAddress() == null) {
+            return;
+        }
+        JvmDestination d = destination(r);
+        if (d == null) return;
+        d.rate.add(System.nanoTime(), 1);
+        if (r.callSite != null && (d.callSites.size() < 16 || d.callSites.containsKey(r.callSite.toString()))) {
+            d.callSites.merge(r.callSite.toString(), 1L, Long::sum);
+        }
+    }
+
+    @Override
+    public void ended(ConnectionRecord r) {
+        if (r.direction != ConnectionRecord.Direction.OUTGOING || r.timeWait() == null
+                || r.localAddress() == null || r.peerAddress() == null) {
+            return;
+        }
+        JvmDestination d = jvm.get(Destination.of(r.localAddress(), r.peerAddress(), r.peerPort()));
+        if (d != null) {
+            d.confirmed++;
+            if (r.timeWait()) d.timeWaitHere++;
+        }
+    }
+
+    @Override
+    public boolean check(List<ConnectionRecord> awaiting, long now, boolean force) {
+        long minGap = Math.max(CONFIRM_NANOS, 20 * lastScanDuration);
+        boolean confirmDue = !awaiting.isEmpty() && now - lastScan >= minGap;
+        boolean sampleDue = now - lastSample >= Math.max(sampleNanos, 20 * lastScanDuration);
+        if (!force && !confirmDue && !sampleDue) {
+            return false;
+        }
+        scan(awaiting, now, sampleDue || force);
+        return true;
+    }
+
+    private void scan(List<ConnectionRecord> awaiting, long now, boolean sample) {
+        if (now - sysctlsRead > SYSCTL_REFRESH_NANOS) {
+            sysctls = proc.sysctls();
+            sysctlsRead = now;
+        }
+        counts.beginSnapshot(portLow(), portHigh());
+        closed.begin(awaiting);
+        long overflow = -1;
+        Netstat netstat = null;
+        try {
+            reader.resetCounts();
+            proc.readTcpTables(reader, row -> {
+                counts.row(row);
+                closed.row(row);
+            });
+            netstat = proc.netstat();
+            overflow = netstat.timeWaitOverflow();
+        } catch (IOException | RuntimeException e) {
+            if (!tableProblemReported) {
+                problems.accept("cannot read the kernel's TCP tables, TIME_WAIT checks and port budgets paused: " + e);
+                tableProblemReported = true;
+            }
+        }
+        if (reader.badLines() > 0 && !tableProblemReported) {
+            problems.accept(reader.badLines() + " malformed lines in /proc/net/tcp(6) skipped");
+            tableProblemReported = true;
+        }
+        boolean overflowed = lastOverflow >= 0 && overflow > lastOverflow;
+        closed.finish(overflowed);
+        long done = System.nanoTime();
+        lastScanDuration = done - now;
+        lastScan = now;
+        if (sample) {
+            lastSample = now;
+            sample(now, netstat, overflowed ? overflow - lastOverflow : 0);
+        }
+        if (overflow >= 0) lastOverflow = overflow;
+    }
+
+    private void sample(long now, Netstat netstat, long overflowDelta) {
+        PortBudget budget = PortBudget.of(sysctls);
+        List<HostSnapshot.DestinationBudget> out = new ArrayList<>();
+        for (Iterator<Map.Entry<Destination, JvmDestination>> it = jvm.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Destination, JvmDestination> e = it.next();
+            Destination dest = e.getKey();
+            JvmDestination d = e.getValue();
+            DestinationUsage usage = counts.get(dest);
+            int established = usage == null ? 0 : usage.established();
+            int timeWait = usage == null ? 0 : usage.timeWait();
+            int other = usage == null ? 0 : usage.other();
+            double opens = d.rate.perSecond();
+            // Only closes that leave a TIME_WAIT here use up the pool for 60 s.
+            double rate = opens * d.timeWaitShare();
+            ReuseVerdict reuse = ReuseVerdict.evaluate(sysctls, dest.isLoopback());
+            Forecast f = Forecast.compute(budget.capacity(), established, timeWait, other, rate, reuse);
+            out.add(new HostSnapshot.DestinationBudget(dest.remoteAddress().getHostAddress(), dest.remotePort(),
+                    dest.local(), budget.capacity(), f.held(), established, timeWait, rate, f.secondsLeft()));
+            ExhaustionAlarm.Change change = d.alarm.update(f);
+            if (change == ExhaustionAlarm.Change.RAISED) {
+                Advice advice = new Advice().reuse(reuse);
+                if (d.timeWaitShare() > 0.5 && opens > 0) {
+                    advice.localClosesFirst(opens, dest, d.topCallSite());
+                }
+                advice.timeWaitOverflow(overflowDelta);
+                d.raised = new PortWarning(dest.toString(), dest.remoteAddress().getHostAddress(), dest.remotePort(),
+                        budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice.text());
+                listener.warningRaised(d.raised);
+            } else if (change == ExhaustionAlarm.Change.CLEARED && d.raised != null) {
+                listener.warningCleared(d.raised);
+                d.raised = null;
+            }
+            if (opens == 0 && usage == null && !d.alarm.raised()) {
+                it.remove(); // quiet for a whole rate window: forget it
+            }
+        }
+        listener.sampled(new HostSnapshot(counts.hostTimeWait(),
+                netstat == null ? -1 : netstat.timeWaitRecycled(),
+                netstat == null ? -1 : netstat.timeWaitOverflow(), out));
+    }
+
+    private JvmDestination destination(ConnectionRecord r) {
+        Destination key = Destination.of(r.localAddress(), r.peerAddress(), r.peerPort());
+        JvmDestination d = jvm.get(key);
+        if (d == null && jvm.size() < MAX_DESTINATIONS) {
+            d = new JvmDestination(new ExhaustionAlarm(horizonSeconds, share));
+            jvm.put(key, d);
+        }
+        return d;
+    }
+
+    private int portLow() {
+        return sysctls.hasPortRange() ? sysctls.portLow() : 32768;
+    }
+
+    private int portHigh() {
+        return sysctls.hasPortRange() ? sysctls.portHigh() : 60999;
+    }
+}

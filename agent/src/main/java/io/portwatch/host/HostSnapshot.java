@@ -1,0 +1,51 @@
+package io.portwatch.host;
+
+import java.util.Collections;
+import java.util.List;
+
+/** One sample of the host's TCP state and of this JVM's destinations. Immutable. */
+public final class HostSnapshot {
+
+    /** The port budget of one destination this JVM connects to. */
+    public static final class DestinationBudget {
+        public final String serverAddress;
+        public final int serverPort;
+        public final String localAddress;
+        public final int capacity;
+        public final int used;
+        public final int established;
+        public final int timeWait;
+        public final double ratePerSecond;
+        /** Infinite when sustainable. */
+        public final double secondsLeft;
+
+        DestinationBudget(String serverAddress, int serverPort, String localAddress, int capacity, int used,
+                          int established, int timeWait, double ratePerSecond, double secondsLeft) {
+            this.serverAddress = serverAddress;
+            this.serverPort = serverPort;
+            this.localAddress = localAddress;
+            this.capacity = capacity;
+            this.used = used;
+            this.established = established;
+            this.timeWait = timeWait;
+            this.ratePerSecond = ratePerSecond;
+            this.secondsLeft = secondsLeft;
+        }
+    }
+
+    public static final HostSnapshot EMPTY = new HostSnapshot(-1, -1, -1, Collections.emptyList());
+
+    /** TIME_WAIT sockets of the host (its network namespace); -1 when unknown. */
+    public final long hostTimeWait;
+    /** TcpExt TWRecycled and TCPTimeWaitOverflow, cumulative; -1 when unknown. */
+    public final long timeWaitRecycled;
+    public final long timeWaitOverflow;
+    public final List<DestinationBudget> destinations;
+
+    HostSnapshot(long hostTimeWait, long timeWaitRecycled, long timeWaitOverflow, List<DestinationBudget> destinations) {
+        this.hostTimeWait = hostTimeWait;
+        this.timeWaitRecycled = timeWaitRecycled;
+        this.timeWaitOverflow = timeWaitOverflow;
+        this.destinations = Collections.unmodifiableList(destinations);
+    }
+}

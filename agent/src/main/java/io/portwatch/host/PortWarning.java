@@ -1,0 +1,38 @@
+package io.portwatch.host;
+
+import java.util.Locale;
+
+/** A destination that will run out of ports: where, how full, how soon, why and what to change. */
+public final class PortWarning {
+    /** {@code host:port from local}. */
+    public final String destination;
+    public final String serverAddress;
+    public final int serverPort;
+    public final int capacity;
+    public final int used;
+    public final int timeWait;
+    public final double ratePerSecond;
+    /** Seconds until exhaustion at the current rate; infinite when sustainable (share warning). */
+    public final double secondsLeft;
+    public final String advice;
+
+    PortWarning(String destination, String serverAddress, int serverPort, int capacity, int used, int timeWait,
+                double ratePerSecond, double secondsLeft, String advice) {
+        this.destination = destination;
+        this.serverAddress = serverAddress;
+        this.serverPort = serverPort;
+        this.capacity = capacity;
+        this.used = used;
+        this.timeWait = timeWait;
+        this.ratePerSecond = ratePerSecond;
+        this.secondsLeft = secondsLeft;
+        this.advice = advice;
+    }
+
+    /** One line for a human: what, how soon, and the cure. */
+    public String text() {
+        String when = Double.isInfinite(secondsLeft) ? "" : String.format(Locale.ROOT, ", out of ports in %.0f s", secondsLeft);
+        return String.format(Locale.ROOT, "port exhaustion ahead for %s: %d of %d ports used (%d in TIME_WAIT),"
+                + " %.1f new connections/s%s. %s", destination, used, capacity, timeWait, ratePerSecond, when, advice);
+    }
+}

@@ -1,0 +1,123 @@
+package io.portwatch.otel;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.logs.Severity;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.portwatch.host.BudgetListener;
+import io.portwatch.host.HostSnapshot;
+import io.portwatch.host.PortWarning;
+
+import java.util.function.Consumer;
+
+import static io.opentelemetry.api.common.AttributeKey.doubleKey;
+import static io.opentelemetry.api.common.AttributeKey.longKey;
+import static io.opentelemetry.api.common.AttributeKey.stringKey;
+
+/**
+ * The port budget as OpenTelemetry: gauges per destination and for the host, read from the
+ * latest sample; and each warning three ways, as the design asks: a log record (severity WARN,
+ * event {@code portwatch.port_exhaustion}), the same as an event on a span, and one stderr line.
+ */
+public final class BudgetTelemetry implements BudgetListener {
+
+    static final String EVENT = "portwatch.port_exhaustion";
+    static final AttributeKey<String> DESTINATION = stringKey("portwatch.destination");
+    static final AttributeKey<Long> USED = longKey("portwatch.ports.used");
+    static final AttributeKey<Long> CAPACITY = longKey("portwatch.ports.capacity");
+    static final AttributeKey<Long> TIME_WAIT = longKey("portwatch.ports.time_wait");
+    static final AttributeKey<Double> RATE = doubleKey("portwatch.connections.rate");
+    static final AttributeKey<Double> SECONDS_LEFT = doubleKey("portwatch.seconds_left");
+    static final AttributeKey<String> ADVICE = stringKey("portwatch.advice");
+    static final AttributeKey<String> STATE = stringKey("portwatch.warning.state");
+    static final AttributeKey<String> LOCAL = stringKey("network.local.address");
+
+    private final Tracer tracer;
+    private final Logger logger;
+    private final Consumer<String> stderr;
+    private volatile HostSnapshot latest = HostSnapshot.EMPTY;
+
+    public BudgetTelemetry(Tracer tracer, Logger logger, Meter meter, Consumer<String> stderr) {
+        this.tracer = tracer;
+        this.logger = logger;
+        this.stderr = stderr;
+        meter.gaugeBuilder("portwatch.ports.capacity").ofLongs().setUnit("{port}")
+                .setDescription("Ephemeral ports usable toward a destination (range minus reserved)")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> m.record(d.capacity, of(d))));
+        meter.gaugeBuilder("portwatch.ports.used").ofLongs().setUnit("{port}")
+                .setDescription("Ports held toward a destination now, TIME_WAIT included")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> m.record(d.used, of(d))));
+        meter.gaugeBuilder("portwatch.ports.time_wait").ofLongs().setUnit("{port}")
+                .setDescription("Ports toward a destination in TIME_WAIT on this host")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> m.record(d.timeWait, of(d))));
+        meter.gaugeBuilder("portwatch.ports.seconds_left").setUnit("s")
+                .setDescription("Seconds until a destination runs out of ports at the current rate (absent: sustainable)")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> {
+                    if (!Double.isInfinite(d.secondsLeft)) m.record(d.secondsLeft, of(d));
+                }));
+        meter.gaugeBuilder("portwatch.host.time_wait").ofLongs().setUnit("{socket}")
+                .setDescription("TIME_WAIT sockets of this host (network namespace)")
+                .buildWithCallback(m -> {
+                    if (latest.hostTimeWait >= 0) m.record(latest.hostTimeWait);
+                });
+        meter.counterBuilder("portwatch.host.time_wait.recycled").setUnit("{socket}")
+                .setDescription("TIME_WAIT sockets reused for new connections (TcpExt TWRecycled)")
+                .buildWithCallback(m -> {
+                    if (latest.timeWaitRecycled >= 0) m.record(latest.timeWaitRecycled);
+                });
+        meter.counterBuilder("portwatch.host.time_wait.overflow").setUnit("{socket}")
+                .setDescription("TIME_WAIT sockets destroyed at birth, tcp_max_tw_buckets reached (TcpExt TCPTimeWaitOverflow)")
+                .buildWithCallback(m -> {
+                    if (latest.timeWaitOverflow >= 0) m.record(latest.timeWaitOverflow);
+                });
+    }
+
+    @Override
+    public void sampled(HostSnapshot snapshot) {
+        latest = snapshot;
+    }
+
+    @Override
+    public void warningRaised(PortWarning w) {
+        stderr.accept(w.text());
+        emit(w, "raised", Severity.WARN);
+    }
+
+    @Override
+    public void warningCleared(PortWarning w) {
+        stderr.accept("port exhaustion warning cleared for " + w.destination);
+    }
+
+    private void emit(PortWarning w, String state, Severity severity) {
+        Attributes a = Attributes.builder()
+                .put(DESTINATION, w.destination)
+                .put(ConnectionSpans.SERVER_ADDRESS, w.serverAddress)
+                .put(ConnectionSpans.SERVER_PORT, (long) w.serverPort)
+                .put(USED, (long) w.used)
+                .put(CAPACITY, (long) w.capacity)
+                .put(TIME_WAIT, (long) w.timeWait)
+                .put(RATE, w.ratePerSecond)
+                .put(SECONDS_LEFT, Double.isInfinite(w.secondsLeft) ? -1 : w.secondsLeft)
+                .put(ADVICE, w.advice)
+                .put(STATE, state)
+                .build();
+        logger.logRecordBuilder()
+                .setEventName(EVENT)
+                .setSeverity(severity)
+                .setSeverityText(severity.name())
+                .setBody(w.text())
+                .setAllAttributes(a)
+                .emit();
+        Span span = tracer.spanBuilder(EVENT).setNoParent().setAllAttributes(a).startSpan();
+        span.addEvent(EVENT, a);
+        span.end();
+    }
+
+    private static Attributes of(HostSnapshot.DestinationBudget d) {
+        return Attributes.of(ConnectionSpans.SERVER_ADDRESS, d.serverAddress, ConnectionSpans.SERVER_PORT,
+                (long) d.serverPort, LOCAL, d.localAddress);
+    }
+}
