@@ -12,10 +12,14 @@ import io.portwatch.otel.Telemetry;
 import io.portwatch.track.AgentThreads;
 import io.portwatch.track.CallSites;
 import io.portwatch.track.ConnectionCounts;
+import io.portwatch.track.ConnectionSink;
 import io.portwatch.track.ConnectionSinks;
 import io.portwatch.track.Tracker;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,10 +68,12 @@ final class Agent {
         CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
         Tracker tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
         AtomicLong trackerFailures = new AtomicLong();
-        tracker.failures(t -> {
+        Consumer<Throwable> failures = t -> {
             long n = trackerFailures.incrementAndGet();
             if (n <= 3) Log.error("tracker: " + t + (n == 3 ? " (further failures not shown)" : ""));
-        });
+        };
+        tracker.failures(failures);
+        tracker.reporter().failures(failures);
         tracker.warmUp();
         Bridge.sockets = tracker.events();
         Bridge.jdbc = tracker.jdbcEvents();
@@ -79,18 +85,24 @@ final class Agent {
         ConnectionCounts counts = new ConnectionCounts();
         CountDownLatch ready = new CountDownLatch(1);
         Telemetry[] telemetry = new Telemetry[1];
+        Thread[] reporterThread = new Thread[1];
         Thread loop = AgentThreads.newThread("tracker", () -> {
             try {
                 Telemetry t = Telemetry.start(Log::error);
                 telemetry[0] = t;
-                ConnectionSpans spans = new ConnectionSpans(t.tracer(), t.meter());
+                List<ConnectionSink> sinks = new ArrayList<>();
+                sinks.add(counts);
+                if (t.exporting()) {
+                    // Spans cost CPU to build; with nothing exported, nobody would see them.
+                    sinks.add(new ConnectionSpans(t.tracer(), t.meter()));
+                }
                 HostSampler sampler = config.kernel() ? hostSampler(config, t) : null;
                 if (sampler != null) {
-                    tracker.kernelCheck(sampler);
-                    tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), counts, spans, sampler));
-                } else {
-                    tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), counts, spans));
+                    tracker.reporter().kernelCheck(sampler);
+                    sinks.add(sampler);
                 }
+                tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), sinks));
+                reporterThread[0] = tracker.reporter().start(task -> AgentThreads.newThread("reporter", task));
             } finally {
                 ready.countDown();
             }
@@ -100,16 +112,23 @@ final class Agent {
 
         Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, () -> {
             try {
-                ready.await(FLUSH_MILLIS, TimeUnit.MILLISECONDS);
-                tracker.stop();
-                loop.join(FLUSH_MILLIS);
+                // A JVM that exits before the tracker started, with nothing recorded, need not wait
+                // for the OpenTelemetry SDK to finish starting: there is nothing to flush.
+                if (ready.getCount() == 0 || tracker.hasPendingEvents()) {
+                    ready.await(FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+                    tracker.stop();
+                    loop.join(FLUSH_MILLIS);
+                    tracker.reporter().stop();
+                    if (reporterThread[0] != null) reporterThread[0].join(FLUSH_MILLIS);
+                }
                 if (telemetry[0] != null) {
                     telemetry[0].shutdown(FLUSH_MILLIS);
                 }
                 boolean summary = config.summary().equals("on")
                         || (config.summary().equals("auto") && (telemetry[0] == null || !telemetry[0].exporting()));
                 if (summary) {
-                    ExitSummary.print(counts, tracker.droppedEvents(), tracker.untrackedConnections());
+                    ExitSummary.print(counts, tracker.droppedEvents() + tracker.reporter().dropped(),
+                            tracker.untrackedConnections());
                 }
                 Log.debug("instrumented " + installer.instrumented());
                 if (Bridge.adviceFailures() > 0) {

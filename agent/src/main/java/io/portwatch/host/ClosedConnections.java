@@ -126,6 +126,9 @@ final class ClosedConnections implements RowVisitor {
 
     /** Equal addresses, an IPv4-mapped IPv6 address counting as its IPv4 address. */
     private static boolean sameHost(InetAddress a, InetAddress b) {
+        if (a.getClass() == b.getClass()) {
+            return a.equals(b); // the common case, without allocating
+        }
         return Destination.of(a, a, 0).equals(Destination.of(b, b, 0));
     }
 }

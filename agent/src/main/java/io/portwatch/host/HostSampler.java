@@ -66,6 +66,10 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private long lastScanDuration;
     private long lastOverflow = -1;
     private boolean tableProblemReported;
+    private java.net.InetAddress lastLocal;
+    private java.net.InetAddress lastPeer;
+    private int lastPort;
+    private Destination lastKey;
 
     /** This JVM's own traffic to one destination. */
     private static final class JvmDestination {
@@ -80,9 +84,13 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             this.alarm = alarm;
         }
 
-        /** Share of confirmed closes that left a TIME_WAIT here; 1 until a few are known. */
+        /**
+         * Share of confirmed closes that left a TIME_WAIT here. 0 until a few are known: a close
+         * is confirmed within a second or two, and guessing 1 before that raised false alarms for
+         * servers that close first.
+         */
         double timeWaitShare() {
-            return confirmed < 10 ? 1.0 : (double) timeWaitHere / confirmed;
+            return confirmed < 10 ? 0.0 : (double) timeWaitHere / confirmed;
         }
 
         String topCallSite() {
@@ -135,7 +143,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         }
         JvmDestination d = destination(r);
         if (d == null) return;
-        d.rate.add(System.nanoTime(), 1);
+        d.rate.add(r.connectedNanos(), 1); // when it happened: the reporter sees records in batches
         if (r.callSite != null && (d.callSites.size() < 16 || d.callSites.containsKey(r.callSite.toString()))) {
             d.callSites.merge(r.callSite.toString(), 1L, Long::sum);
         }
@@ -147,7 +155,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                 || r.localAddress() == null || r.peerAddress() == null) {
             return;
         }
-        JvmDestination d = jvm.get(Destination.of(r.localAddress(), r.peerAddress(), r.peerPort()));
+        JvmDestination d = jvm.get(key(r));
         if (d != null) {
             d.confirmed++;
             if (r.timeWait()) d.timeWaitHere++;
@@ -247,13 +255,27 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     }
 
     private JvmDestination destination(ConnectionRecord r) {
-        Destination key = Destination.of(r.localAddress(), r.peerAddress(), r.peerPort());
+        Destination key = key(r);
         JvmDestination d = jvm.get(key);
         if (d == null && jvm.size() < MAX_DESTINATIONS) {
             d = new JvmDestination(new ExhaustionAlarm(horizonSeconds, share));
             jvm.put(key, d);
         }
         return d;
+    }
+
+    /**
+     * The destination of a record. A churning application connects to the same few destinations
+     * with the same address objects again and again: the last key found is reused.
+     */
+    private Destination key(ConnectionRecord r) {
+        if (r.localAddress() != lastLocal || r.peerAddress() != lastPeer || r.peerPort() != lastPort) {
+            lastLocal = r.localAddress();
+            lastPeer = r.peerAddress();
+            lastPort = r.peerPort();
+            lastKey = Destination.of(lastLocal, lastPeer, lastPort);
+        }
+        return lastKey;
     }
 
     private int portLow() {

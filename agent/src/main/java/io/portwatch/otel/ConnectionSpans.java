@@ -79,9 +79,12 @@ public final class ConnectionSpans implements ConnectionSink {
                 .setUnit("{connection}").build();
     }
 
+    private static final Attributes OUTGOING = Attributes.of(DIRECTION, "outgoing");
+    private static final Attributes ACCEPTED = Attributes.of(DIRECTION, "accepted");
+
     @Override
     public void opened(ConnectionRecord r) {
-        opened.add(1, Attributes.of(DIRECTION, direction(r)));
+        opened.add(1, r.direction == ConnectionRecord.Direction.OUTGOING ? OUTGOING : ACCEPTED);
     }
 
     @Override

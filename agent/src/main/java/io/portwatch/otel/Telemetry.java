@@ -16,8 +16,10 @@ import java.util.logging.Logger;
 /**
  * The OpenTelemetry SDK, configured the SDK's own way ({@code OTEL_*} environment variables and
  * {@code otel.*} system properties: endpoint, protocol, headers, service name, sampler...), with
- * two changes of default:
+ * three changes of default:
  * <ul>
+ *   <li>the OTLP protocol is {@code http/protobuf}, as the specification says, where the SDK's
+ *       own autoconfiguration would pick {@code grpc};</li>
  *   <li>with no exporter endpoint and no exporter named, nothing is exported: an agent dropped
  *       into a JVM without a collector must not retry a connection to localhost:4318 forever;</li>
  *   <li>the SDK's own log output is silenced and export failures are reported by the agent, a
@@ -105,6 +107,10 @@ public final class Telemetry {
             }
         }
         exporting[0] = endpoint || named;
+        if (config.getString("otel.exporter.otlp.protocol") == null) {
+            // The specification's default (and the OpenTelemetry Java agent's); the SDK alone would pick grpc.
+            overrides.put("otel.exporter.otlp.protocol", "http/protobuf");
+        }
         if (config.getString("otel.service.name") == null
                 && !config.getMap("otel.resource.attributes").containsKey("service.name")) {
             overrides.put("otel.service.name", ServiceName.guess());

@@ -8,11 +8,14 @@ public final class CallSite {
     public final String file;
     /** Line number, or -1 when the class has no line table. */
     public final int line;
+    private final String text;
 
     CallSite(String function, String file, int line) {
         this.function = function;
         this.file = file;
         this.line = line;
+        String where = file == null ? "Unknown Source" : line >= 0 ? file + ":" + line : file;
+        this.text = function + "(" + where + ")";
     }
 
     static CallSite of(StackTraceElement e) {
@@ -22,7 +25,6 @@ public final class CallSite {
     /** {@code com.example.Writer.write(Writer.java:42)}, the form a stack trace uses. */
     @Override
     public String toString() {
-        String where = file == null ? "Unknown Source" : line >= 0 ? file + ":" + line : file;
-        return function + "(" + where + ")";
+        return text; // built once: call sites are cached and their text is asked for per connection
     }
 }

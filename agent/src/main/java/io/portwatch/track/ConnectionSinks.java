@@ -10,7 +10,11 @@ public final class ConnectionSinks implements ConnectionSink {
     private final java.util.function.Consumer<Throwable> errors;
 
     public ConnectionSinks(java.util.function.Consumer<Throwable> errors, ConnectionSink... sinks) {
-        this.sinks = Arrays.asList(sinks);
+        this(errors, Arrays.asList(sinks));
+    }
+
+    public ConnectionSinks(java.util.function.Consumer<Throwable> errors, List<ConnectionSink> sinks) {
+        this.sinks = new java.util.ArrayList<>(sinks);
         this.errors = errors;
     }
 

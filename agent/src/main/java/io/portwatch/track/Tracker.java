@@ -37,17 +37,14 @@ public final class Tracker {
     private final List<Abandoning> closedWhileConnecting = new ArrayList<>();
     private final AtomicLong untracked = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
-    private volatile ConnectionSink sink;
-    private KernelCheck kernelCheck;
-    /** Ended connections waiting for the kernel check, and the JDBC connections that own them. */
-    private final List<ConnectionRecord> awaitingKernel = new ArrayList<>();
-    private final List<JdbcRecord> awaitingJdbc = new ArrayList<>();
+    private final Reporter reporter;
     private volatile boolean stopping;
     private volatile Consumer<Throwable> failures = t -> { };
     private volatile Thread loopThread;
 
     public Tracker(int ringCapacity, int maxOpen, CallSites callSites) {
         this.ring = new EventRing(ringCapacity);
+        this.reporter = new Reporter(Math.max(1024, ringCapacity));
         this.maxOpen = maxOpen;
         this.callSites = callSites;
         this.open = new OpenConnections<>(maxOpen);
@@ -72,13 +69,14 @@ public final class Tracker {
         this.failures = failures;
     }
 
-    /** Holds ended connections for the kernel's word before they go to the sink. Before {@link #run()}. */
-    public void kernelCheck(KernelCheck check) {
-        this.kernelCheck = check;
+    /** The second stage: kernel checks and the sink. Run it on its own thread with {@link Reporter#run()}. */
+    public Reporter reporter() {
+        return reporter;
     }
 
+    /** Shorthand for {@code reporter().sink(sink)}. */
     public void sink(ConnectionSink sink) {
-        this.sink = sink;
+        reporter.sink(sink);
     }
 
     /** Processes whatever is waiting; returns how many events were handled. Tracker thread only. */
@@ -92,22 +90,10 @@ public final class Tracker {
             endJdbc(j, ConnectionEnd.COLLECTED, System.nanoTime());
         }
         abandonStaleConnects(System.nanoTime());
-        checkKernel(false);
-        return n;
-    }
-
-    /** Lets the kernel check look (it samples the host on its own schedule too), then sends what it confirmed. */
-    private void checkKernel(boolean force) {
-        if (kernelCheck != null && kernelCheck.check(awaitingKernel, System.nanoTime(), force)) {
-            for (ConnectionRecord r : awaitingKernel) {
-                send(r);
-            }
-            awaitingKernel.clear();
-            for (JdbcRecord j : awaitingJdbc) {
-                sendJdbc(j);
-            }
-            awaitingJdbc.clear();
+        if (!reporter.threaded()) {
+            reporter.deliver(false); // no reporter thread (tests): deliver on this one
         }
+        return n;
     }
 
     /**
@@ -184,15 +170,14 @@ public final class Tracker {
             endJdbc(j, ConnectionEnd.ABANDONED, now);
         }
         jdbcConnecting.clear();
-        checkKernel(true);
-        for (ConnectionRecord r : awaitingKernel) {
-            send(r);
+        if (!reporter.threaded()) {
+            reporter.deliver(true);
         }
-        awaitingKernel.clear();
-        for (JdbcRecord j : awaitingJdbc) {
-            sendJdbc(j);
-        }
-        awaitingJdbc.clear();
+    }
+
+    /** Whether events wait in the ring; from any thread, a hint. */
+    public boolean hasPendingEvents() {
+        return ring.backlog() > 0;
     }
 
     public long droppedEvents() {
@@ -404,18 +389,7 @@ public final class Tracker {
     private void endJdbc(JdbcRecord j, ConnectionEnd how, long nanos) {
         j.end = how;
         j.endNanos = nanos;
-        if (!awaitingKernel.isEmpty()) {
-            awaitingJdbc.add(j); // after its sockets, which may still wait for the kernel
-            return;
-        }
-        sendJdbc(j);
-    }
-
-    private void sendJdbc(JdbcRecord j) {
-        ConnectionSink s = sink;
-        if (s != null) {
-            s.jdbcEnded(j);
-        }
+        reporter.jdbcEnded(j);
     }
 
     private ConnectionRecord newRecord(Event e, ConnectionRecord.Direction direction) {
@@ -454,28 +428,11 @@ public final class Tracker {
     }
 
     private void sinkOpened(ConnectionRecord r) {
-        ConnectionSink s = sink;
-        if (s != null) {
-            s.opened(r);
-        }
+        reporter.opened(r);
     }
 
-    /** An ended connection: to the sink now, or after the kernel check when one is set. */
+    /** An ended connection: to the reporter, which asks the kernel and tells the sink. */
     private void emit(ConnectionRecord r) {
-        if (kernelCheck != null && r.end() == ConnectionEnd.CLOSED) {
-            awaitingKernel.add(r);
-            return;
-        }
-        send(r);
-    }
-
-    private void send(ConnectionRecord r) {
-        if (r.jdbc != null && !r.failed()) {
-            r.jdbc.closer = r.closer();
-        }
-        ConnectionSink s = sink;
-        if (s != null) {
-            s.ended(r);
-        }
+        reporter.ended(r);
     }
 }

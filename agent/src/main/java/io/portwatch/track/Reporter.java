@@ -1,0 +1,184 @@
+package io.portwatch.track;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The second stage after the {@link Tracker}: takes what the tracker decided (a connection opened,
+ * a connection or a JDBC connection ended), asks the kernel about ended connections
+ * ({@link KernelCheck}, which reads {@code /proc} and may take tens of milliseconds on a big
+ * table), and hands everything to the sink. On its own thread, so that neither the kernel reads
+ * nor span building slow down the tracker, which must keep up with the application's events.
+ *
+ * <p>The queue between the two is bounded: when the reporter falls behind, reports are dropped
+ * and counted, and the tracker never waits. The sink is only ever called from one thread.
+ */
+public final class Reporter {
+
+    /** A connection opened; its own class so the queue can tell it from one that ended. */
+    private static final class Opened {
+        final ConnectionRecord record;
+
+        Opened(ConnectionRecord record) {
+            this.record = record;
+        }
+    }
+
+    private final BlockingQueue<Object> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final List<ConnectionRecord> awaitingKernel = new ArrayList<>();
+    private final List<JdbcRecord> awaitingJdbc = new ArrayList<>();
+    private final List<Object> batch = new ArrayList<>();
+    private volatile ConnectionSink sink = new ConnectionSink() {
+        @Override
+        public void ended(ConnectionRecord record) {
+        }
+    };
+    private volatile KernelCheck kernelCheck;
+    private volatile Consumer<Throwable> failures = t -> { };
+    private volatile boolean threaded;
+    private volatile boolean stopping;
+
+    public Reporter(int capacity) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
+    }
+
+    public void sink(ConnectionSink sink) {
+        this.sink = sink;
+    }
+
+    /** Holds ended connections for the kernel's word before they go to the sink. */
+    public void kernelCheck(KernelCheck check) {
+        this.kernelCheck = check;
+    }
+
+    public void failures(Consumer<Throwable> failures) {
+        this.failures = failures;
+    }
+
+    /** Reports dropped because the reporter fell behind. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** True once {@link #run()} owns delivery; until then the tracker delivers inline (tests). */
+    boolean threaded() {
+        return threaded;
+    }
+
+    void opened(ConnectionRecord r) {
+        offer(new Opened(r));
+    }
+
+    void ended(ConnectionRecord r) {
+        offer(r);
+    }
+
+    void jdbcEnded(JdbcRecord j) {
+        offer(j);
+    }
+
+    private void offer(Object o) {
+        if (!queue.offer(o)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /**
+     * Starts the reporter's own thread (from then on the tracker no longer delivers inline). It
+     * runs until {@link #stop()}, then delivers what is left and asks the kernel once more.
+     */
+    public Thread start(java.util.function.Function<Runnable, Thread> threads) {
+        threaded = true;
+        Thread t = threads.apply(this::run);
+        t.start();
+        return t;
+    }
+
+    private void run() {
+        while (!stopping) {
+            try {
+                Object first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first != null) batch.add(first);
+                deliver(false);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (Throwable t) {
+                failures.accept(t); // never let the reporter die
+            }
+        }
+        try {
+            deliver(true);
+        } catch (Throwable t) {
+            failures.accept(t);
+        }
+    }
+
+    public void stop() {
+        stopping = true;
+    }
+
+    /**
+     * Hands everything queued to the sink (ended connections after the kernel check, JDBC
+     * connections after their sockets); {@code atExit}: asks the kernel now and lets nothing wait.
+     */
+    void deliver(boolean atExit) {
+        queue.drainTo(batch);
+        for (Object o : batch) {
+            if (o instanceof Opened) {
+                deliverOne(o);
+            } else if (o instanceof ConnectionRecord && kernelCheck != null
+                    && ((ConnectionRecord) o).end() == ConnectionEnd.CLOSED) {
+                awaitingKernel.add((ConnectionRecord) o);
+            } else if (o instanceof JdbcRecord && !awaitingKernel.isEmpty()) {
+                awaitingJdbc.add((JdbcRecord) o); // after its sockets, which wait for the kernel
+            } else {
+                deliverOne(o);
+            }
+        }
+        batch.clear();
+        KernelCheck check = kernelCheck;
+        boolean looked = false;
+        try {
+            looked = check != null && check.check(awaitingKernel, System.nanoTime(), atExit);
+        } catch (RuntimeException e) {
+            failures.accept(e);
+            looked = true; // send them unconfirmed rather than hold them forever
+        }
+        if (looked || atExit) {
+            for (ConnectionRecord r : awaitingKernel) {
+                deliverOne(r);
+            }
+            awaitingKernel.clear();
+            for (JdbcRecord j : awaitingJdbc) {
+                deliverOne(j);
+            }
+            awaitingJdbc.clear();
+        }
+    }
+
+    /** One report to the sink; a sink that throws loses that report, and only that one. */
+    private void deliverOne(Object o) {
+        try {
+            if (o instanceof Opened) {
+                sink.opened(((Opened) o).record);
+            } else if (o instanceof ConnectionRecord) {
+                ConnectionRecord r = (ConnectionRecord) o;
+                if (r.jdbc != null && !r.failed()) {
+                    r.jdbc.closer = r.closer();
+                }
+                sink.ended(r);
+            } else {
+                sink.jdbcEnded((JdbcRecord) o);
+            }
+        } catch (RuntimeException e) {
+            failures.accept(e);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.portwatch.bench;
+
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The measured workload, run in a child JVM with or without the agent: loopback connect + close,
+ * the server closing first so the client's ports come free at once (the server side keeps the
+ * TIME_WAITs) and the port range never limits the run. Prints one line:
+ * {@code connections=N seconds=S perSecond=R clientAllocBytesPerConnection=B}.
+ * Usage: {@code ChurnTimer THREADS WARMUP MEASURED}.
+ */
+public final class ChurnTimer {
+
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.parseInt(args[0]);
+        int warmup = Integer.parseInt(args[1]);
+        int measured = Integer.parseInt(args[2]);
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (ServerSocket server = new ServerSocket(0, 1024, lo)) {
+            Thread acceptor = new Thread(() -> {
+                while (true) {
+                    try {
+                        Socket s = server.accept();
+                        s.close(); // the server closes first
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            run(lo, server.getLocalPort(), threads, warmup);
+            long[] alloc = new long[1];
+            long t0 = System.nanoTime();
+            run(lo, server.getLocalPort(), threads, measured, alloc);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(java.util.Locale.ROOT, "connections=%d seconds=%.3f perSecond=%.1f clientAllocBytesPerConnection=%.0f%n",
+                    measured, seconds, measured / seconds, (double) alloc[0] / measured);
+        }
+    }
+
+    private static void run(InetAddress lo, int port, int threads, int total) throws Exception {
+        run(lo, port, threads, total, new long[1]);
+    }
+
+    /** {@code total} connections spread over {@code threads}; adds the client threads' allocation to alloc[0]. */
+    private static void run(InetAddress lo, int port, int threads, int total, long[] alloc) throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        AtomicLong allocated = new AtomicLong();
+        CountDownLatch done = new CountDownLatch(threads);
+        for (int t = 0; t < threads; t++) {
+            int share = total / threads + (t < total % threads ? 1 : 0);
+            new Thread(() -> {
+                long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+                byte[] buf = new byte[16];
+                try {
+                    for (int i = 0; i < share; i++) {
+                        try (Socket s = new Socket(lo, port)) {
+                            InputStream in = s.getInputStream();
+                            while (in.read(buf) >= 0) { /* until the server's FIN */ }
+                        }
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                } finally {
+                    allocated.addAndGet(mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before);
+                    done.countDown();
+                }
+            }).start();
+        }
+        done.await();
+        alloc[0] += allocated.get();
+    }
+}
