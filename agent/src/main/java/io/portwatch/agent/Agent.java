@@ -31,9 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the tracker, warmed up so its classes are loaded before {@code java.net.Socket} is
  *       retransformed (loading them from inside a transformation is how agents hit
  *       ClassCircularityError);</li>
- *   <li>the listener onto the bridge, then the instrumentation;</li>
+ *   <li>the listener onto the bridge;</li>
  *   <li>the OpenTelemetry SDK and the tracker loop on the agent's own thread, so start-up does
- *       not wait for them and their sockets are never tracked.</li>
+ *       not wait for them and their sockets are never tracked;</li>
+ *   <li>meanwhile, on this thread, the instrumentation.</li>
  * </ol>
  */
 final class Agent {
@@ -78,9 +79,6 @@ final class Agent {
         Bridge.sockets = tracker.events();
         Bridge.jdbc = tracker.jdbcEvents();
 
-        Installer installer = new Installer();
-        installer.install(inst, Log::error);
-        Log.debug("instrumented " + installer.instrumented());
 
         ConnectionCounts counts = new ConnectionCounts();
         CountDownLatch ready = new CountDownLatch(1);
@@ -108,7 +106,13 @@ final class Agent {
             }
             tracker.run();
         });
+        // The SDK starts on the tracker thread while this one installs the instrumentation: on
+        // two cores, start-up costs the longer of the two rather than their sum.
         loop.start();
+
+        Installer installer = new Installer();
+        installer.install(inst, Log::error, attached);
+        Log.debug("instrumented " + installer.instrumented());
 
         Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, () -> {
             try {

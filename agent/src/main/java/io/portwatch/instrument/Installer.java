@@ -12,6 +12,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -57,16 +58,25 @@ public final class Installer {
 
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
 
-    /** Installs the advice; instrumentation errors go to {@code errors}, one line each. */
-    public void install(Instrumentation inst, Consumer<String> errors) throws NoSuchMethodException {
+    /**
+     * Installs the advice; instrumentation errors go to {@code errors}, one line each.
+     *
+     * @param attached false at start-up ({@code premain}): of the classes already loaded, only
+     *                 the JDK types named here can need instrumenting, and looking at them alone
+     *                 saves most of the start-up cost; true when attached to a running JVM, whose
+     *                 loaded classes (JDBC drivers among them) must all be looked at
+     */
+    public void install(Instrumentation inst, Consumer<String> errors, boolean attached) throws NoSuchMethodException {
         // Advice swallows its own exceptions and hands them to the bridge, which counts them.
         Advice.ExceptionHandler countingHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
                 new MethodDescription.ForLoadedMethod(Bridge.class.getMethod("adviceFailed", Throwable.class))));
         ElementMatcher.Junction<TypeDescription> jdkTypes = none();
+        List<Class<?>> loaded = new ArrayList<>();
         for (TypeInstrumentation i : INSTRUMENTATIONS) {
             if (i.typeName() != null) {
                 jdkTypes = jdkTypes.or(named(i.typeName()));
-                preload(i.typeName());
+                Class<?> type = preload(i.typeName());
+                if (type != null) loaded.add(type);
             }
         }
         // The nexus serves initializers of types Byte Buddy creates; we create none. Left enabled,
@@ -76,6 +86,8 @@ public final class Installer {
         AgentBuilder builder = new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(attached ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE
+                        : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(loaded.toArray(new Class<?>[0])))
                 .with(new ErrorListener(errors))
                 .ignore(NOT_APPLICATION.and(not(jdkTypes)));
         for (TypeInstrumentation i : INSTRUMENTATIONS) {
@@ -93,11 +105,11 @@ public final class Installer {
      * {@code java.net.Socket} load while Byte Buddy is transforming {@code Socket} itself, on the
      * same thread, where its re-entrancy guard skips them: they would stay uninstrumented.
      */
-    private static void preload(String typeName) {
+    private static Class<?> preload(String typeName) {
         try {
-            Class.forName(typeName, false, null);
+            return Class.forName(typeName, false, null);
         } catch (ClassNotFoundException | LinkageError absent) {
-            // not in this JDK: its instrumentation will simply never apply
+            return null; // not in this JDK: its instrumentation will simply never apply
         }
     }
 

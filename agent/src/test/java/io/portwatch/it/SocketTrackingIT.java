@@ -121,6 +121,18 @@ class SocketTrackingIT {
 
     @ParameterizedTest
     @MethodSource("jdks")
+    void socketAdaptorsAreCountedOnce(String jdk) throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            run(jdk, receiver, "adaptor", "127.0.0.1", "8");
+            List<ReceivedSpan> clients = clientSpans(receiver, 8);
+            assertEquals(8, clients.size(), () -> "one span per connection, not two: " + receiver.spans());
+            assertAll(clients, "portwatch.api", "channel");
+            assertAll(clients, "portwatch.closed_by", "peer");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
     void httpClient(String jdk) throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             ChildJvm.Result result = run(jdk, receiver, "http", "127.0.0.1", "3");

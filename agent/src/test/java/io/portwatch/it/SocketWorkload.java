@@ -40,6 +40,7 @@ public final class SocketWorkload {
             case "linger": lingerZero(host, n); break;
             case "channel": channels(host, n); break;
             case "nonblocking": nonBlocking(host, n); break;
+            case "adaptor": adaptors(host, n); break;
             case "http": http(host, n); break;
             case "refused": refused(host); break;
             case "leave-open": leaveOpen(host); break;
@@ -131,6 +132,25 @@ public final class SocketWorkload {
             for (int i = 0; i < n; i++) {
                 try (SocketChannel ch = SocketChannel.open(address)) {
                     ch.write(ByteBuffer.wrap(new byte[]{1}));
+                }
+            }
+            serverThread.join(60_000);
+        }
+    }
+
+    /**
+     * A channel's socket adaptor: {@code channel.socket().connect(address, timeout)} and its input
+     * stream. The adaptor overrides Socket's connect and close; one connection must be one record.
+     */
+    static void adaptors(InetAddress host, int n) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, host)) {
+            Thread serverThread = serve(server, n, s -> s.getOutputStream().write(1));
+            for (int i = 0; i < n; i++) {
+                try (SocketChannel ch = SocketChannel.open()) {
+                    Socket adaptor = ch.socket();
+                    adaptor.connect(new InetSocketAddress(host, server.getLocalPort()), 5000);
+                    InputStream in = adaptor.getInputStream();
+                    while (in.read() >= 0) { /* until the server's FIN */ }
                 }
             }
             serverThread.join(60_000);
