@@ -84,6 +84,7 @@ final class Agent {
         CountDownLatch ready = new CountDownLatch(1);
         Telemetry[] telemetry = new Telemetry[1];
         Thread[] reporterThread = new Thread[1];
+        HostSampler[] samplerRef = new HostSampler[1];
         Thread loop = AgentThreads.newThread("tracker", () -> {
             try {
                 Telemetry t = Telemetry.start(Log::error);
@@ -96,6 +97,7 @@ final class Agent {
                 }
                 HostSampler sampler = config.kernel() ? hostSampler(config, t) : null;
                 if (sampler != null) {
+                    samplerRef[0] = sampler;
                     tracker.reporter().kernelCheck(sampler);
                     sinks.add(sampler);
                 }
@@ -132,7 +134,8 @@ final class Agent {
                         || (config.summary().equals("auto") && (telemetry[0] == null || !telemetry[0].exporting()));
                 if (summary) {
                     ExitSummary.print(counts, tracker.droppedEvents() + tracker.reporter().dropped(),
-                            tracker.untrackedConnections());
+                            tracker.untrackedConnections(),
+                            samplerRef[0] == null ? java.util.Collections.emptyList() : samplerRef[0].peaks());
                 }
                 Log.debug("instrumented " + installer.instrumented());
                 if (Bridge.adviceFailures() > 0) {

@@ -73,12 +73,25 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     /** This JVM's own traffic to one destination. */
     private static final class JvmDestination {
+        /**
+         * Opens per second, observed once per sample from {@link #opened}: observing at every open
+         * would fill its 64-sample ring within 64 connections (a burst of them reads as thousands
+         * per second), and with no observation while idle the last rate would stand forever, so
+         * an alarm could never clear and the destination would never be forgotten.
+         */
         final ConnectionRate rate = new ConnectionRate();
+        /** Connections opened toward it so far. */
+        long opened;
         final Map<String, Long> callSites = new HashMap<>();
         final ExhaustionAlarm alarm;
         long confirmed;
         long timeWaitHere;
         PortWarning raised;
+        /** The highest ports held, the highest TIME_WAIT-making rate and the least time left seen. */
+        int peakUsed;
+        double peakRate;
+        double leastSecondsLeft = Double.POSITIVE_INFINITY;
+        double maxSustainableRate;
 
         JvmDestination(ExhaustionAlarm alarm) {
             this.alarm = alarm;
@@ -143,7 +156,11 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         }
         JvmDestination d = destination(r);
         if (d == null) return;
-        d.rate.add(r.connectedNanos(), 1); // when it happened: the reporter sees records in batches
+        if (d.opened == 0) {
+            // The rate counts from the first connect (the reporter sees records in batches, later).
+            d.rate.observe(r.connectedNanos() != 0 ? r.connectedNanos() : r.startNanos, 0);
+        }
+        d.opened++;
         if (r.callSite != null && (d.callSites.size() < 16 || d.callSites.containsKey(r.callSite.toString()))) {
             d.callSites.merge(r.callSite.toString(), 1L, Long::sum);
         }
@@ -224,6 +241,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             int established = usage == null ? 0 : usage.established();
             int timeWait = usage == null ? 0 : usage.timeWait();
             int other = usage == null ? 0 : usage.other();
+            d.rate.observe(now, d.opened);
             double opens = d.rate.perSecond();
             // Only closes that leave a TIME_WAIT here use up the pool for 60 s.
             double rate = opens * d.timeWaitShare();
@@ -231,6 +249,10 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             Forecast f = Forecast.compute(budget.capacity(), established, timeWait, other, rate, reuse);
             out.add(new HostSnapshot.DestinationBudget(dest.remoteAddress().getHostAddress(), dest.remotePort(),
                     dest.local(), budget.capacity(), f.held(), established, timeWait, rate, f.secondsLeft()));
+            d.peakUsed = Math.max(d.peakUsed, f.held());
+            d.peakRate = Math.max(d.peakRate, rate);
+            d.leastSecondsLeft = Math.min(d.leastSecondsLeft, f.secondsLeft());
+            d.maxSustainableRate = f.maxSustainableRate();
             ExhaustionAlarm.Change change = d.alarm.update(f);
             if (change == ExhaustionAlarm.Change.RAISED) {
                 Advice advice = new Advice().reuse(reuse);
@@ -245,8 +267,8 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                 listener.warningCleared(d.raised);
                 d.raised = null;
             }
-            if (opens == 0 && usage == null && !d.alarm.raised()) {
-                it.remove(); // quiet for a whole rate window: forget it
+            if (opens == 0 && usage == null && !d.alarm.raised() && d.peakUsed == 0) {
+                it.remove(); // never held a port and quiet for a whole rate window: forget it
             }
         }
         listener.sampled(new HostSnapshot(counts.hostTimeWait(),
@@ -262,6 +284,26 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             jvm.put(key, d);
         }
         return d;
+    }
+
+    /**
+     * One line per destination this JVM used, for the exit summary: how close it came to running
+     * out of ports. Reporter thread (or after it stopped).
+     */
+    public List<String> peaks() {
+        List<String> out = new ArrayList<>();
+        int capacity = PortBudget.of(sysctls).capacity();
+        for (Map.Entry<Destination, JvmDestination> e : jvm.entrySet()) {
+            JvmDestination d = e.getValue();
+            if (d.peakUsed == 0 && d.peakRate == 0) continue;
+            String left = Double.isInfinite(d.leastSecondsLeft) ? ""
+                    : String.format(java.util.Locale.ROOT, "; at its worst it would have run out in %.0f s", d.leastSecondsLeft);
+            out.add(String.format(java.util.Locale.ROOT,
+                    "%s: at most %d of %d ports held, at most %.1f TIME_WAIT-making connections/s"
+                            + " (sustainable up to %.0f/s%s)", e.getKey(), d.peakUsed, capacity, d.peakRate,
+                    d.maxSustainableRate, left));
+        }
+        return out;
     }
 
     /**
