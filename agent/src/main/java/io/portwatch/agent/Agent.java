@@ -57,9 +57,10 @@ final class Agent {
         }
         HostSampler sampler = new HostSampler(ProcFs.system(), config.kernelIntervalMillis(),
                 config.warnHorizonSeconds(), config.warnShare(),
-                new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn), Log::error);
+                new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn, Log::info), Log::error);
         for (RuleResult r : sampler.hostVerdicts()) {
-            Log.warn("host " + r.rule() + ": " + r.reason() + " Fix: " + r.fix());
+            String fix = r.fix() == null || r.fix().isEmpty() ? "" : " Fix: " + r.fix();
+            Log.warn("host " + r.rule() + ": " + r.reason() + fix);
         }
         return sampler;
     }

@@ -38,12 +38,18 @@ public final class BudgetTelemetry implements BudgetListener {
     private final Tracer tracer;
     private final Logger logger;
     private final Consumer<String> stderr;
+    private final Consumer<String> info;
     private volatile HostSnapshot latest = HostSnapshot.EMPTY;
 
-    public BudgetTelemetry(Tracer tracer, Logger logger, Meter meter, Consumer<String> stderr) {
+    /**
+     * @param stderr where warnings are said ({@code [portwatch] WARN ...})
+     * @param info   where the all-clear is said
+     */
+    public BudgetTelemetry(Tracer tracer, Logger logger, Meter meter, Consumer<String> stderr, Consumer<String> info) {
         this.tracer = tracer;
         this.logger = logger;
         this.stderr = stderr;
+        this.info = info;
         meter.gaugeBuilder("portwatch.ports.capacity").ofLongs().setUnit("{port}")
                 .setDescription("Ephemeral ports usable toward a destination (range minus reserved)")
                 .buildWithCallback(m -> latest.destinations.forEach(d -> m.record(d.capacity, of(d))));
@@ -88,7 +94,8 @@ public final class BudgetTelemetry implements BudgetListener {
 
     @Override
     public void warningCleared(PortWarning w) {
-        stderr.accept("port exhaustion warning cleared for " + w.destination);
+        info.accept("port exhaustion warning cleared for " + w.destination);
+        emit(w, "cleared", Severity.INFO);
     }
 
     private void emit(PortWarning w, String state, Severity severity) {
