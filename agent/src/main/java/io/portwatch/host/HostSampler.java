@@ -46,6 +46,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private static final long CONFIRM_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long SYSCTL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int MAX_DESTINATIONS = 1000;
+    private static final int MAX_PAST_PEAKS = 20;
 
     private final ProcFs proc;
     private final long sampleNanos;
@@ -58,6 +59,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private final DestinationCounts counts;
     private final ClosedConnections closed = new ClosedConnections();
     private final Map<Destination, JvmDestination> jvm = new HashMap<>();
+    private final List<String> pastPeaks = new ArrayList<>();
 
     private Sysctls sysctls;
     private long sysctlsRead;
@@ -267,11 +269,15 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                 listener.warningCleared(d.raised);
                 d.raised = null;
             }
-            if (opens == 0 && usage == null && !d.alarm.raised() && d.peakUsed == 0) {
-                it.remove(); // never held a port and quiet for a whole rate window: forget it
+            if (opens == 0 && usage == null && !d.alarm.raised()) {
+                // Quiet for a whole rate window and holding no port: forget it, keeping its peak
+                // line for the exit summary (a bounded few), so new destinations keep a budget.
+                String line = peak(dest, d);
+                if (line != null && pastPeaks.size() < MAX_PAST_PEAKS) pastPeaks.add(line);
+                it.remove();
             }
         }
-        listener.sampled(new HostSnapshot(counts.hostTimeWait(),
+        listener.sampled(new HostSnapshot(netstat == null ? -1 : counts.hostTimeWait(),
                 netstat == null ? -1 : netstat.timeWaitRecycled(),
                 netstat == null ? -1 : netstat.timeWaitOverflow(), out));
     }
@@ -291,19 +297,23 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
      * out of ports. Reporter thread (or after it stopped).
      */
     public List<String> peaks() {
-        List<String> out = new ArrayList<>();
-        int capacity = PortBudget.of(sysctls).capacity();
+        List<String> out = new ArrayList<>(pastPeaks);
         for (Map.Entry<Destination, JvmDestination> e : jvm.entrySet()) {
-            JvmDestination d = e.getValue();
-            if (d.peakUsed == 0 && d.peakRate == 0) continue;
-            String left = Double.isInfinite(d.leastSecondsLeft) ? ""
-                    : String.format(java.util.Locale.ROOT, "; at its worst it would have run out in %.0f s", d.leastSecondsLeft);
-            out.add(String.format(java.util.Locale.ROOT,
-                    "%s: at most %d of %d ports held, at most %.1f TIME_WAIT-making connections/s"
-                            + " (sustainable up to %.0f/s%s)", e.getKey(), d.peakUsed, capacity, d.peakRate,
-                    d.maxSustainableRate, left));
+            String line = peak(e.getKey(), e.getValue());
+            if (line != null) out.add(line);
         }
         return out;
+    }
+
+    /** The summary line of one destination, or null when it never held a port. */
+    private String peak(Destination dest, JvmDestination d) {
+        if (d.peakUsed == 0 && d.peakRate == 0) return null;
+        String left = Double.isInfinite(d.leastSecondsLeft) ? ""
+                : String.format(java.util.Locale.ROOT, "; at its worst it would have run out in %.0f s", d.leastSecondsLeft);
+        return String.format(java.util.Locale.ROOT,
+                "%s: at most %d of %d ports held, at most %.1f TIME_WAIT-making connections/s"
+                        + " (sustainable up to %.0f/s%s)", dest, d.peakUsed, PortBudget.of(sysctls).capacity(),
+                d.peakRate, d.maxSustainableRate, left);
     }
 
     /**

@@ -43,6 +43,8 @@ public final class ChildJvm {
     private final List<String> extraClassPath = new ArrayList<>();
     private List<String> command = new ArrayList<>();
     private long timeoutSeconds = 120;
+    /** Words put before the java command, e.g. {@code ip netns exec NS}; empty by default. */
+    private final List<String> commandPrefix = new ArrayList<>();
 
     public ChildJvm(String javaHome) {
         this.javaHome = javaHome;
@@ -104,6 +106,16 @@ public final class ChildJvm {
         return this;
     }
 
+    /**
+     * Runs the child inside network namespace {@code ns}: the command line becomes
+     * {@code ip netns exec NS java ...} (needs root). The environment passes through.
+     */
+    public ChildJvm inNamespace(String ns) {
+        commandPrefix.clear();
+        commandPrefix.addAll(Arrays.asList("ip", "netns", "exec", ns));
+        return this;
+    }
+
     public ChildJvm timeoutSeconds(long seconds) {
         this.timeoutSeconds = seconds;
         return this;
@@ -150,7 +162,7 @@ public final class ChildJvm {
     }
 
     public List<String> commandLine() {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(commandPrefix);
         cmd.add(Paths.get(javaHome, "bin", "java").toString());
         if (withAgent) {
             cmd.add("-javaagent:" + agentJar().toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));

@@ -86,8 +86,13 @@ public final class OtlpReceiver implements AutoCloseable {
         public final String eventName;
         public final String body;
         public final Map<String, Object> attributes;
+        /** The record's time, else its observed time (Unix epoch nanoseconds; 0 when neither is set). */
+        public final long timeUnixNanos;
+        /** When this receiver got it ({@link System#currentTimeMillis()}). */
+        public final long receivedMillis = System.currentTimeMillis();
 
         ReceivedLog(LogRecord r) {
+            this.timeUnixNanos = r.getTimeUnixNano() != 0 ? r.getTimeUnixNano() : r.getObservedTimeUnixNano();
             this.severity = r.getSeverityText();
             this.eventName = r.getEventName();
             this.body = r.getBody().getStringValue();
@@ -101,13 +106,29 @@ public final class OtlpReceiver implements AutoCloseable {
     }
 
     private final HttpServer server;
+    /** The host part of {@link #endpoint()}. */
+    private final String endpointHost;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final List<ReceivedLog> logs = new CopyOnWriteArrayList<>();
     private final List<String> metricNames = new CopyOnWriteArrayList<>();
     private final List<Metric> metrics = new CopyOnWriteArrayList<>();
 
     public OtlpReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        this(InetAddress.getLoopbackAddress(), "127.0.0.1");
+    }
+
+    /**
+     * A receiver listening on {@code bindAddress} (e.g. the host end of a veth pair into a test's
+     * network namespace), so that a child in another namespace can export to {@link #endpoint()}.
+     */
+    public OtlpReceiver(InetAddress bindAddress) throws IOException {
+        this(bindAddress, bindAddress instanceof java.net.Inet6Address
+                ? "[" + bindAddress.getHostAddress() + "]" : bindAddress.getHostAddress());
+    }
+
+    private OtlpReceiver(InetAddress bindAddress, String endpointHost) throws IOException {
+        this.endpointHost = endpointHost;
+        server = HttpServer.create(new InetSocketAddress(bindAddress, 0), 50);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "otlp-receiver");
             t.setDaemon(true);
@@ -124,7 +145,7 @@ public final class OtlpReceiver implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + port();
+        return "http://" + endpointHost + ":" + port();
     }
 
     public List<ReceivedSpan> spans() {
