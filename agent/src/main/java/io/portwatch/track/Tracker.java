@@ -15,8 +15,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The tracker thread's half: drains the event ring, keeps one {@link ConnectionRecord} per open
- * connection, decides how each ended, and hands ended records to the sink. Everything here runs
- * on one agent thread, so nothing here needs a lock.
+ * connection (and one {@link JdbcRecord} per physical database connection), decides how each
+ * ended, and hands it to the {@link Reporter}. Everything here runs on one agent thread, so
+ * nothing here needs a lock.
  */
 public final class Tracker {
 
@@ -69,7 +70,7 @@ public final class Tracker {
         this.failures = failures;
     }
 
-    /** The second stage: kernel checks and the sink. Run it on its own thread with {@link Reporter#run()}. */
+    /** The second stage: kernel checks and the sink; give it a thread with {@link Reporter#start}. */
     public Reporter reporter() {
         return reporter;
     }
