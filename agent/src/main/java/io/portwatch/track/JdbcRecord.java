@@ -33,8 +33,10 @@ public final class JdbcRecord {
     String errorMessage;
     /** The closer of the last socket it used, once that socket has ended. */
     Closer closer;
-    /** Sockets opened inside its connect call. */
+    /** Sockets opened inside its connect call (tracker thread, while it connects). */
     int sockets;
+    /** Of those, the ones whose records went to the sink (reporter thread). */
+    int socketsEnded;
     /** Where a sink keeps what it needs while the connection is open (the span). */
     private Object attachment;
 

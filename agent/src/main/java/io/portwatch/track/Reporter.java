@@ -33,6 +33,12 @@ public final class Reporter {
     private final AtomicLong dropped = new AtomicLong();
     private final List<ConnectionRecord> awaitingKernel = new ArrayList<>();
     private final List<JdbcRecord> awaitingJdbc = new ArrayList<>();
+    /**
+     * JDBC connections that ended before their sockets did: {@code Connection.abort} only queues
+     * the socket's close on an executor. Their spans wait (at most a few seconds) so that they can
+     * carry the socket's closer.
+     */
+    private final List<JdbcRecord> awaitingSockets = new ArrayList<>();
     private final List<Object> batch = new ArrayList<>();
     private volatile ConnectionSink sink = new ConnectionSink() {
         @Override
@@ -161,6 +167,24 @@ public final class Reporter {
             }
             awaitingJdbc.clear();
         }
+        long now = System.nanoTime();
+        for (java.util.Iterator<JdbcRecord> it = awaitingSockets.iterator(); it.hasNext(); ) {
+            JdbcRecord j = it.next();
+            if (j.socketsEnded >= j.sockets || atExit || now - j.endNanos > SOCKET_WAIT_NANOS) {
+                it.remove();
+                sendJdbc(j);
+            }
+        }
+    }
+
+    private static final long SOCKET_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private void sendJdbc(JdbcRecord j) {
+        try {
+            sink.jdbcEnded(j);
+        } catch (RuntimeException e) {
+            failures.accept(e);
+        }
     }
 
     /** One report to the sink; a sink that throws loses that report, and only that one. */
@@ -170,12 +194,18 @@ public final class Reporter {
                 sink.opened(((Opened) o).record);
             } else if (o instanceof ConnectionRecord) {
                 ConnectionRecord r = (ConnectionRecord) o;
-                if (r.jdbc != null && !r.failed()) {
-                    r.jdbc.closer = r.closer();
+                if (r.jdbc != null) {
+                    r.jdbc.socketsEnded++;
+                    if (!r.failed()) r.jdbc.closer = r.closer();
                 }
                 sink.ended(r);
             } else {
-                sink.jdbcEnded((JdbcRecord) o);
+                JdbcRecord j = (JdbcRecord) o;
+                if (j.socketsEnded < j.sockets) {
+                    awaitingSockets.add(j);
+                } else {
+                    sink.jdbcEnded(j);
+                }
             }
         } catch (RuntimeException e) {
             failures.accept(e);

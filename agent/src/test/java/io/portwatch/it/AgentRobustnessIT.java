@@ -90,7 +90,14 @@ class AgentRobustnessIT {
                 .main(SocketWorkload.class, "server-close", "127.0.0.1", "20000").run();
         assertEquals(0, r.exitCode, r::toString);
         assertFalse(r.stderr.contains("OutOfMemoryError"), r::toString);
-        assertTrue(r.stderr.contains("summary: 20000 outgoing and 20000 accepted"), r::toString);
+        // Every connection is accounted for, or the loss is said: when the agent's threads get too
+        // little CPU (a loaded machine, two cores) the ring fills, and events are dropped and counted
+        // rather than slowing the application or growing the heap.
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("summary: (\\d+) outgoing and (\\d+) accepted").matcher(r.stderr);
+        assertTrue(m.find(), r::toString);
+        boolean complete = m.group(1).equals("20000") && m.group(2).equals("20000");
+        assertTrue(complete || r.stderr.matches("(?s).*WARN summary: [1-9]\\d* events dropped.*"), r::toString);
     }
 
     static List<String> lines(String text) {
