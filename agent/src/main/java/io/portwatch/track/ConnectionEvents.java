@@ -81,19 +81,9 @@ public final class ConnectionEvents implements SocketListener {
 
     @Override
     public void lingerSet(Object connection, boolean zero) {
-        if (AgentThreads.isCurrent()) {
-            return;
+        if (!AgentThreads.isCurrent()) {
+            ring.offer(EventKind.LINGER, connection, zero);
         }
-        long seq = ring.claim();
-        if (seq < 0) {
-            return;
-        }
-        Event e = ring.slot(seq);
-        e.kind = EventKind.LINGER;
-        e.connection = connection;
-        e.flag = zero;
-        e.nanos = System.nanoTime();
-        ring.publish(seq);
     }
 
     @Override
@@ -102,18 +92,9 @@ public final class ConnectionEvents implements SocketListener {
     }
 
     private void simpleEvent(EventKind kind, Object connection) {
-        if (AgentThreads.isCurrent()) {
-            return;
+        if (!AgentThreads.isCurrent()) {
+            ring.offer(kind, connection, false);
         }
-        long seq = ring.claim();
-        if (seq < 0) {
-            return;
-        }
-        Event e = ring.slot(seq);
-        e.kind = kind;
-        e.connection = connection;
-        e.nanos = System.nanoTime();
-        ring.publish(seq);
     }
 
     private void connectEvent(EventKind kind, Object connection, SocketAddress target, long startNanos,

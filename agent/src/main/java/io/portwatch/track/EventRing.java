@@ -55,6 +55,24 @@ final class EventRing {
         return slots[(int) seq & mask];
     }
 
+    /**
+     * Puts an event that says only "this happened to that connection now" (with one flag): the
+     * common case, claimed, filled and published in one call. False when the ring was full.
+     */
+    boolean offer(EventKind kind, Object connection, boolean flag) {
+        long seq = claim();
+        if (seq < 0) {
+            return false;
+        }
+        Event e = slot(seq);
+        e.kind = kind;
+        e.connection = connection;
+        e.flag = flag;
+        e.nanos = System.nanoTime();
+        publish(seq);
+        return true;
+    }
+
     /** Makes a claimed, filled slot visible to the consumer. */
     void publish(long seq) {
         slots[(int) seq & mask].published = seq;

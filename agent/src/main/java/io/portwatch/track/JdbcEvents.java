@@ -101,16 +101,7 @@ public final class JdbcEvents implements JdbcListener {
         if (!physicalClasses.contains(connection.getClass()) || AgentThreads.isCurrent()) {
             return; // a pool's proxy, or a class no driver returned
         }
-        long seq = ring.claim();
-        if (seq < 0) {
-            return;
-        }
-        Event e = ring.slot(seq);
-        e.kind = EventKind.JDBC_CLOSED;
-        e.connection = connection;
-        e.flag = abort;
-        e.nanos = System.nanoTime();
-        ring.publish(seq);
+        ring.offer(EventKind.JDBC_CLOSED, connection, abort);
     }
 
     private static List<String> secretsOf(String url, Properties info) {
