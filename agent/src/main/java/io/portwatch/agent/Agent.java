@@ -80,7 +80,6 @@ final class Agent {
         Bridge.sockets = tracker.events();
         Bridge.jdbc = tracker.jdbcEvents();
 
-
         ConnectionCounts counts = new ConnectionCounts();
         CountDownLatch ready = new CountDownLatch(1);
         Telemetry[] telemetry = new Telemetry[1];
