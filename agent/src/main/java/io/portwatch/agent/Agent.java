@@ -59,8 +59,7 @@ final class Agent {
                 config.warnHorizonSeconds(), config.warnShare(),
                 new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn, Log::info), Log::error);
         for (RuleResult r : sampler.hostVerdicts()) {
-            String fix = r.fix() == null || r.fix().isEmpty() ? "" : " Fix: " + r.fix();
-            Log.warn("host " + r.rule() + ": " + r.reason() + fix);
+            Log.warn("host " + r.describe());
         }
         return sampler;
     }

@@ -32,8 +32,13 @@ public final class RuleResult {
         return fix;
     }
 
+    /** {@code rule: reason Fix: fix}, the fix left out when there is none. */
+    public String describe() {
+        return rule + ": " + reason + (fix == null || fix.isEmpty() ? "" : " Fix: " + fix);
+    }
+
     @Override
     public String toString() {
-        return verdict + " " + rule + ": " + reason + (fix.isEmpty() ? "" : " Fix: " + fix);
+        return verdict + " " + describe();
     }
 }
