@@ -5,6 +5,7 @@ import io.portwatch.budget.RuleResult;
 import io.portwatch.host.HostSampler;
 import io.portwatch.instrument.Installer;
 import io.portwatch.kernel.KernelAccess;
+import io.portwatch.kernel.OwnConnections;
 import io.portwatch.kernel.ProcFs;
 import io.portwatch.otel.BudgetTelemetry;
 import io.portwatch.otel.ConnectionSpans;
@@ -42,6 +43,9 @@ final class Agent {
     /** How long the exit hook waits for spans to be flushed. */
     private static final long FLUSH_MILLIS = 5_000;
 
+    /** Connections opened before attach listed one per line, at most. */
+    private static final int MAX_LISTED = 20;
+
     private Agent() {}
 
     /**
@@ -64,8 +68,13 @@ final class Agent {
         return sampler;
     }
 
-    /** Called once the bootstrap classes are in place. */
-    static void start(AgentConfig config, Instrumentation inst, boolean attached) throws Exception {
+    /**
+     * Called once the bootstrap classes are in place.
+     *
+     * @return what was done, a line each, for the attach command to print
+     */
+    static List<String> start(AgentConfig config, Instrumentation inst, boolean attached) throws Exception {
+        List<String> done = new ArrayList<>();
         CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
         Tracker tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
         AtomicLong trackerFailures = new AtomicLong();
@@ -76,6 +85,9 @@ final class Agent {
         tracker.failures(failures);
         tracker.reporter().failures(failures);
         tracker.warmUp();
+        if (attached && config.kernel()) {
+            done.addAll(openedBeforeAttach(tracker));
+        }
         Bridge.sockets = tracker.events();
         Bridge.jdbc = tracker.jdbcEvents();
 
@@ -86,7 +98,7 @@ final class Agent {
         HostSampler[] samplerRef = new HostSampler[1];
         Thread loop = AgentThreads.newThread("tracker", () -> {
             try {
-                Telemetry t = Telemetry.start(Log::error);
+                Telemetry t = Telemetry.start(config.otelArguments(), Log::error);
                 telemetry[0] = t;
                 List<ConnectionSink> sinks = new ArrayList<>();
                 sinks.add(counts);
@@ -114,6 +126,8 @@ final class Agent {
         Installer installer = new Installer();
         installer.install(inst, Log::error, attached);
         Log.debug("instrumented " + installer.instrumented());
+        done.add(0, "instrumented " + installer.instrumented().size() + " types: "
+                + String.join(", ", new java.util.TreeSet<>(installer.instrumented())));
 
         Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, () -> {
             try {
@@ -146,5 +160,43 @@ final class Agent {
             }
         }, "portwatch-exit"));
         Log.info("tracking TCP connections" + (attached ? " (attached)" : ""));
+        done.add("tracking every TCP connection opened from now on");
+        return done;
+    }
+
+    /**
+     * The connections this JVM already holds, from the kernel's tables, handed to the tracker so
+     * that their ends are recorded too. Read before the instrumentation is installed: a
+     * connection opened after this read is seen by the advice instead (one opened during the
+     * install itself may be missed by both).
+     */
+    private static List<String> openedBeforeAttach(Tracker tracker) {
+        List<String> lines = new ArrayList<>();
+        KernelAccess access = KernelAccess.check();
+        if (!access.available()) {
+            lines.add("connections opened before attach: unknown (" + access.reason() + ")");
+            return lines;
+        }
+        try {
+            long now = System.nanoTime();
+            List<OwnConnections.Connection> open = OwnConnections.read(ProcFs.system(), "self");
+            for (OwnConnections.Connection c : open) {
+                tracker.openedBeforeAttach(c.localAddress, c.localPort, c.peerAddress, c.peerPort, c.accepted, now);
+            }
+            lines.add(open.size() + " TCP connections open before attach"
+                    + (open.isEmpty() ? "" : ", recorded from their end on:"));
+            int shown = 0;
+            for (OwnConnections.Connection c : open) {
+                if (++shown > MAX_LISTED) {
+                    lines.add("  ... and " + (open.size() - MAX_LISTED) + " more");
+                    break;
+                }
+                lines.add("  " + c);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            lines.add("connections opened before attach: unknown (" + e + ")");
+        }
+        for (String line : lines) Log.info(line);
+        return lines;
     }
 }

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * dots and dashes as underscores), in that order of precedence, over the defaults.
  *
  * <p>A bad entry never stops the application: it gives one line on stderr and the default is used.
- * Exporting is not configured here: the OpenTelemetry SDK reads its own {@code OTEL_*} variables.
+ * Exporting is not configured here: the OpenTelemetry SDK reads its own {@code OTEL_*} variables,
+ * and agent arguments named {@code otel.*} are passed to it as they are.
  */
 public final class AgentConfig {
 
@@ -124,9 +125,11 @@ public final class AgentConfig {
                     "print what the agent instruments and does")));
 
     private final Map<String, Object> values;
+    private final Map<String, String> otelArguments;
 
-    private AgentConfig(Map<String, Object> values) {
+    private AgentConfig(Map<String, Object> values, Map<String, String> otelArguments) {
         this.values = values;
+        this.otelArguments = Collections.unmodifiableMap(otelArguments);
     }
 
     /**
@@ -139,6 +142,7 @@ public final class AgentConfig {
         for (Option o : OPTIONS) known.put(o.key, o);
 
         Map<String, String> raw = new LinkedHashMap<>();
+        Map<String, String> otel = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith("PORTWATCH_")) {
                 String key = fromEnvName(e.getKey(), known);
@@ -168,6 +172,11 @@ public final class AgentConfig {
                     continue;
                 }
                 String key = entry.substring(0, eq).trim();
+                if (key.startsWith("otel.")) {
+                    // For the OpenTelemetry SDK; the way to set them on a JVM that is already running.
+                    otel.put(key, entry.substring(eq + 1).trim());
+                    continue;
+                }
                 if (!known.containsKey(key)) {
                     problems.accept("unknown agent argument '" + key + "' (known keys: " + keys() + ")");
                     continue;
@@ -188,7 +197,7 @@ public final class AgentConfig {
                         + "; using the default " + (o.defaultValue.isEmpty() ? "(empty)" : o.defaultValue));
             }
         }
-        return new AgentConfig(values);
+        return new AgentConfig(values, otel);
     }
 
     private static String fromEnvName(String envName, Map<String, Option> known) {
@@ -218,4 +227,10 @@ public final class AgentConfig {
     public double warnShare() { return (Double) values.get("warn.share"); }
     public String summary() { return (String) values.get("summary"); }
     public boolean debug() { return (Boolean) values.get("debug"); }
+
+    /**
+     * The {@code otel.*} entries of the agent arguments: OpenTelemetry SDK settings that win over
+     * the JVM's own {@code OTEL_*} environment and {@code otel.*} system properties.
+     */
+    public Map<String, String> otelArguments() { return otelArguments; }
 }

@@ -22,22 +22,37 @@ public final class PortwatchAgent {
     }
 
     private static void start(String args, Instrumentation inst, boolean attached) {
+        AttachReply reply = AttachReply.in(args);
         try {
-            AgentConfig config = AgentConfig.load(args, System.getenv(), System.getProperties(), Log::error);
+            AgentConfig config = AgentConfig.load(AttachReply.withoutReply(args), System.getenv(),
+                    System.getProperties(), problem -> {
+                        Log.error(problem);
+                        reply.add("problem: " + problem);
+                    });
             if (!config.enabled()) {
-                Log.info("switched off by configuration (enabled=false)");
+                say(reply, "switched off by configuration (enabled=false)");
                 return;
             }
             Log.debug(config.debug());
             if (BootstrapInjector.alreadyInjected()) {
-                Log.info("already running in this JVM; nothing changed");
+                say(reply, "already running in this JVM; nothing was instrumented twice, and the configuration is unchanged");
                 return;
             }
             File agentJar = new File(PortwatchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             BootstrapInjector.inject(inst, agentJar);
-            Agent.start(config, inst, attached);
+            for (String done : Agent.start(config, inst, attached)) {
+                reply.add(done);
+            }
         } catch (Throwable t) {
             Log.error("agent switched off, the application runs on without it: " + t);
+            reply.add("error: agent switched off, the application runs on without it: " + t);
+        } finally {
+            reply.write();
         }
+    }
+
+    private static void say(AttachReply reply, String line) {
+        Log.info(line);
+        reply.add(line);
     }
 }

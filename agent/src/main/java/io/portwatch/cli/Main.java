@@ -1,12 +1,22 @@
 package io.portwatch.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Arrays;
 
 /** {@code java -jar portwatch-agent.jar COMMAND}: the agent's command line. */
 public final class Main {
 
+    private static final Path PROC = Paths.get("/proc");
+
     private Main() {}
+
+    /** This process's effective user id, as /proc says; -1 where there is no /proc. */
+    private static long myUid() {
+        JavaProcess self = JavaProcess.read(PROC, ProcessHandle.current().pid());
+        return self == null ? -1 : self.uid;
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -21,6 +31,10 @@ public final class Main {
         switch (args[0]) {
             case "doctor":
                 return Doctor.run(rest, out, err);
+            case "list":
+                return ListCommand.run(PROC, myUid(), ProcessHandle.current().pid(), out, err);
+            case "attach":
+                return new AttachCommand(PROC, AttachCommand.thisJar(), myUid()).run(rest, out, err);
             case "version":
                 out.println("portwatch " + version());
                 return 0;
@@ -40,6 +54,9 @@ public final class Main {
         out.println();
         out.println("Commands:");
         out.println("  doctor     check this host's TCP settings and port usage, with the reason and the fix");
+        out.println("  list       the JVMs on this host, and whether portwatch is in them or can attach");
+        out.println("  attach PID [key=value ...]");
+        out.println("             load portwatch into a running JVM (same keys as -javaagent, and otel.* settings)");
         out.println("  version    print the version");
         out.println("  help       this text");
     }

@@ -63,6 +63,7 @@ public final class ConnectionSpans implements ConnectionSink {
     static final AttributeKey<Boolean> POOLED = booleanKey("portwatch.pooled");
     static final AttributeKey<String> POOL = stringKey("portwatch.pool");
     static final AttributeKey<Long> SOCKETS = longKey("portwatch.sockets");
+    static final AttributeKey<Boolean> OPENED_BEFORE_ATTACH = booleanKey("portwatch.opened_before_attach");
 
     private final Tracer tracer;
     private final NanoClock clock = new NanoClock();
@@ -106,13 +107,14 @@ public final class ConnectionSpans implements ConnectionSink {
                     : r.peerAddress() != null ? r.peerAddress().getHostAddress() : null;
             if (server != null) b.setAttribute(SERVER_ADDRESS, server);
             b.setAttribute(SERVER_PORT, (long) r.peerPort());
-            if (r.connectedNanos() != 0) {
+            if (r.connectedNanos() != 0 && !r.openedBeforeAttach()) {
                 b.setAttribute(CONNECT_MS, (r.connectedNanos() - r.startNanos) / 1e6);
             }
         } else {
             address(b, SERVER_ADDRESS, SERVER_PORT, r.localAddress(), r.localPort());
         }
         if (r.timeWait() != null) b.setAttribute(TIME_WAIT, r.timeWait());
+        if (r.openedBeforeAttach()) b.setAttribute(OPENED_BEFORE_ATTACH, true);
         b.setAttribute(CLOSED_BY_SOURCE, r.closerSource());
         if (r.threadName != null) b.setAttribute(THREAD_NAME, r.threadName);
         b.setAllAttributes(codeAttributes(r.callSite));

@@ -49,10 +49,19 @@ public final class Telemetry {
 
     /** Builds the SDK; configuration errors go to {@code problems} and leave a no-op SDK. */
     public static Telemetry start(Consumer<String> problems) {
+        return start(java.util.Collections.emptyMap(), problems);
+    }
+
+    /**
+     * Builds the SDK with {@code arguments} (otel.* keys) over the JVM's own OpenTelemetry
+     * settings; configuration errors go to {@code problems} and leave a no-op SDK.
+     */
+    public static Telemetry start(Map<String, String> arguments, Consumer<String> problems) {
         silenceSdkLogging();
         boolean[] exporting = {false};
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+                    .addPropertiesCustomizer(config -> arguments)
                     .addPropertiesCustomizer(config -> defaults(config, exporting))
                     .addSpanExporterCustomizer((exporter, config) -> new ReportingSpanExporter(exporter, problems))
                     .disableShutdownHook()

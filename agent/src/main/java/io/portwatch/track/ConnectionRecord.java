@@ -37,6 +37,12 @@ public final class ConnectionRecord {
     String errorType;
     String errorMessage;
 
+    /**
+     * Opened before the agent attached: its start time is the moment it was first seen, and it
+     * has no call site.
+     */
+    boolean openedBeforeAttach;
+
     private FirstFin firstFin = FirstFin.NONE;
     private boolean reset;
     private boolean lingerZero;
@@ -151,6 +157,7 @@ public final class ConnectionRecord {
     public String errorMessage() { return errorMessage; }
     public boolean failed() { return end == ConnectionEnd.FAILED; }
     public JdbcRecord jdbc() { return jdbc; }
+    public boolean openedBeforeAttach() { return openedBeforeAttach; }
 
     @Override
     public String toString() {

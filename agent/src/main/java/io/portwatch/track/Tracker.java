@@ -36,6 +36,7 @@ public final class Tracker {
     /** Sockets given SO_LINGER 0 before they connected; weakly held, like the records. */
     private final OpenConnections<Boolean> lingerBeforeConnect;
     private final List<Abandoning> closedWhileConnecting = new ArrayList<>();
+    private final OpenedBeforeAttach beforeAttach = new OpenedBeforeAttach();
     private final AtomicLong untracked = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private final Reporter reporter;
@@ -78,6 +79,17 @@ public final class Tracker {
     /** Shorthand for {@code reporter().sink(sink)}. */
     public void sink(ConnectionSink sink) {
         reporter.sink(sink);
+    }
+
+    /**
+     * A connection the kernel listed as this JVM's when the agent attached: it gets a record, marked
+     * as opened before attach and started when the kernel listed it ({@code seenNanos}), at the
+     * first event of its socket. Before {@link #run()} only.
+     */
+    public void openedBeforeAttach(java.net.InetAddress localAddress, int localPort,
+                                   java.net.InetAddress peerAddress, int peerPort, boolean accepted, long seenNanos) {
+        beforeAttach.add(new OpenedBeforeAttach.Waiting(localAddress, localPort, peerAddress, peerPort, accepted,
+                seenNanos));
     }
 
     /** Processes whatever is waiting; returns how many events were handled. Tracker thread only. */
@@ -219,19 +231,19 @@ public final class Tracker {
                 track(e.connection, r);
                 break;
             case END_OF_STREAM:
-                r = open.get(e.connection);
+                r = known(e.connection);
                 if (r != null) r.peerFin();
                 break;
             case RESET:
-                r = open.get(e.connection);
+                r = known(e.connection);
                 if (r != null) r.reset();
                 break;
             case OUTPUT_SHUTDOWN:
-                r = open.get(e.connection);
+                r = known(e.connection);
                 if (r != null) r.localFin();
                 break;
             case LINGER:
-                r = open.get(e.connection);
+                r = known(e.connection);
                 if (r != null) {
                     r.lingerZero(e.flag);
                 } else if (e.flag) {
@@ -261,6 +273,29 @@ public final class Tracker {
         }
     }
 
+    /**
+     * The open record of a connection, or null; a connection opened before the agent attached
+     * gets its record here, at its first event.
+     */
+    private ConnectionRecord known(Object connection) {
+        ConnectionRecord r = open.get(connection);
+        if (r != null || beforeAttach.isEmpty()) {
+            return r;
+        }
+        OpenedBeforeAttach.Waiting w = beforeAttach.claim(connection);
+        if (w == null) {
+            return null;
+        }
+        r = new ConnectionRecord(ids.incrementAndGet(),
+                w.accepted ? ConnectionRecord.Direction.ACCEPTED : ConnectionRecord.Direction.OUTGOING,
+                connection instanceof Socket ? "socket" : "channel", null, null, null, w.seenNanos);
+        r.openedBeforeAttach = true;
+        r.connectedNanos = w.seenNanos;
+        r.endpoints(w.localAddress, w.localPort, w.peerAddress, w.peerPort);
+        track(connection, r);
+        return r;
+    }
+
     private void finishConnect(Event e) {
         ConnectionRecord r = open.get(e.connection);
         if (r == null || !r.isConnecting()) {
@@ -283,6 +318,7 @@ public final class Tracker {
     }
 
     private void close(Event e) {
+        known(e.connection);
         ConnectionRecord r = open.remove(e.connection);
         if (r == null) {
             return; // never connected, not ours, or already ended

@@ -312,4 +312,15 @@ class AgentConfigTest {
         env.put("PORTWATCH_CALLSITE_SKIP", "x.;y.");
         assertEquals(List.of("x.", "y."), load(null).callSiteSkip());
     }
+
+    /** How settings for the OpenTelemetry SDK reach a JVM that is already running: the attach arguments. */
+    @Test
+    void otelArgumentsAreKeptForTheSdkAndAreNotProblems() {
+        AgentConfig c = load("otel.exporter.otlp.endpoint=http://127.0.0.1:4318,debug=true,otel.service.name=svc");
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertEquals("http://127.0.0.1:4318", c.otelArguments().get("otel.exporter.otlp.endpoint"));
+        assertEquals("svc", c.otelArguments().get("otel.service.name"));
+        assertEquals(2, c.otelArguments().size());
+        assertTrue(c.debug());
+    }
 }

@@ -116,6 +116,13 @@ public final class ChildJvm {
         return this;
     }
 
+    /** Runs the child under a launcher such as {@code unshare ... --}: its words go before {@code java}. */
+    public ChildJvm launchedBy(String... words) {
+        commandPrefix.clear();
+        commandPrefix.addAll(Arrays.asList(words));
+        return this;
+    }
+
     public ChildJvm timeoutSeconds(long seconds) {
         this.timeoutSeconds = seconds;
         return this;

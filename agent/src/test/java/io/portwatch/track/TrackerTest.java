@@ -179,6 +179,40 @@ class TrackerTest {
         assertTrue(in.id != out.id);
     }
 
+    /** Sockets connected before the agent attached: known only from the kernel's list, by their endpoints. */
+    @Test
+    void connectionsOpenedBeforeAttachAreRecordedFromTheirFirstEvent() throws Exception {
+        Socket client = closeLater(new Socket(LOOPBACK, server.getLocalPort()));
+        Socket accepted = closeLater(server.accept());
+        Socket unlisted = closeLater(new Socket(LOOPBACK, server.getLocalPort()));
+        closeLater(server.accept());
+        long seen = System.nanoTime();
+        tracker.openedBeforeAttach(LOOPBACK, client.getLocalPort(), LOOPBACK, server.getLocalPort(), false, seen);
+        tracker.openedBeforeAttach(LOOPBACK, server.getLocalPort(), LOOPBACK, client.getLocalPort(), true, seen);
+
+        client.close();
+        events.closed(client);
+        assertEquals(-1, accepted.getInputStream().read());
+        events.endOfStream(accepted);
+        accepted.close();
+        events.closed(accepted);
+        unlisted.close();
+        events.closed(unlisted);
+        tracker.drain();
+
+        assertEquals(2, sink.ended.size(), "only the listed connections: " + sink.ended);
+        ConnectionRecord out = find(sink.ended, ConnectionRecord.Direction.OUTGOING);
+        assertTrue(out.openedBeforeAttach());
+        assertEquals(seen, out.startNanos);
+        assertEquals(client.getLocalPort(), out.localPort());
+        assertEquals(Closer.LOCAL, out.closer());
+        assertNull(out.callSite);
+        ConnectionRecord in = find(sink.ended, ConnectionRecord.Direction.ACCEPTED);
+        assertTrue(in.openedBeforeAttach());
+        assertEquals(Closer.PEER, in.closer());
+        assertEquals(2, sink.opened.size(), "each was reported opened when first seen");
+    }
+
     @Test
     void outgoingClosedLocallyFirst() throws Exception {
         Socket[] pair = connectedPair();
