@@ -37,6 +37,9 @@ public interface SocketListener {
     /** SO_LINGER was set: {@code zero} means the close will send RST instead of FIN. */
     void lingerSet(Object connection, boolean zero);
 
+    /** The socket was bound to a local address; before a connect, that changes where its port comes from. */
+    void bound(Object connection);
+
     /** The application closed the connection. */
     void closed(Object connection);
 
@@ -50,6 +53,7 @@ public interface SocketListener {
         @Override public void ioFailed(Object c, Throwable e) {}
         @Override public void outputShutdown(Object c) {}
         @Override public void lingerSet(Object c, boolean z) {}
+        @Override public void bound(Object c) {}
         @Override public void closed(Object c) {}
     };
 }

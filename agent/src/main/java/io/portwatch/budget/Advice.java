@@ -57,6 +57,29 @@ public final class Advice {
         return this;
     }
 
+    /** {@code connect()} has slowed down to at least twice its best: the kernel's port search is getting longer. */
+    public Advice connectSlowing(ConnectLatency latency) {
+        double trend = latency.trend();
+        if (trend >= 2) {
+            sentences.add(String.format(Locale.ROOT, "connect() takes %.1fx as long as at its best (%.2f ms, was %.2f ms):"
+                + " the kernel searches longer for a free port as the range fills", trend, latency.millis(),
+                latency.bestMillis()));
+        }
+        return this;
+    }
+
+    /**
+     * Other processes (or this JVM's connections opened before the agent attached) hold open ports
+     * toward the same destination: cutting this JVM's churn alone may not be enough.
+     */
+    public Advice otherHolders(int others, int open) {
+        if (others > 0 && others * 2 >= open) {
+            sentences.add("other processes hold " + others + " of the " + open + " open ports toward it"
+                + " (ss -tnp shows which)");
+        }
+        return this;
+    }
+
     /** The sentences added, in order. */
     public List<String> sentences() {
         return Collections.unmodifiableList(sentences);

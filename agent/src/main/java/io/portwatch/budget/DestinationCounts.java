@@ -1,6 +1,7 @@
 package io.portwatch.budget;
 
 import io.portwatch.kernel.RowVisitor;
+import io.portwatch.kernel.SocketInodes;
 import io.portwatch.kernel.TcpRow;
 import io.portwatch.kernel.TcpState;
 import java.util.ArrayList;
@@ -37,7 +38,9 @@ public final class DestinationCounts implements RowVisitor {
     private int[] established;
     private int[] timeWait;
     private int[] other;
+    private int[] own;
     private int size;
+    private long[] ownInodes = new long[0];
 
     private int hostTimeWait;
     private int rows;
@@ -46,6 +49,14 @@ public final class DestinationCounts implements RowVisitor {
     public DestinationCounts(int portLow, int portHigh) {
         allocate(64);
         beginSnapshot(portLow, portHigh);
+    }
+
+    /**
+     * The socket inodes of this process ({@code /proc/self/fd}, sorted), for the next snapshots:
+     * open rows with one of them count as its own ({@link DestinationUsage#ownOpen()}).
+     */
+    public void ownSockets(long[] sortedInodes) {
+        this.ownInodes = sortedInodes;
     }
 
     /** Forgets the previous snapshot (keeping its arrays) and sets the ephemeral range for the next. */
@@ -74,6 +85,10 @@ public final class DestinationCounts implements RowVisitor {
             return;
         }
         int slot = slotFor(r.localHi, r.localLo, r.remoteHi, r.remoteLo, r.remotePort);
+        if (r.state != TcpState.TIME_WAIT && r.inode != 0 && ownInodes.length > 0
+                && SocketInodes.contains(ownInodes, r.inode)) {
+            own[slot]++;
+        }
         if (r.state == TcpState.ESTABLISHED) {
             established[slot]++;
         } else if (r.state == TcpState.TIME_WAIT) {
@@ -118,6 +133,26 @@ public final class DestinationCounts implements RowVisitor {
         return sum;
     }
 
+    /**
+     * The ports held from {@code d}'s local address toward every destination, as one usage
+     * reported under {@code d}: the budget of sockets bound before {@code connect()}. Allocates.
+     */
+    public DestinationUsage fromLocal(Destination d) {
+        int es = 0;
+        int tw = 0;
+        int ot = 0;
+        int ow = 0;
+        for (int i = 0; i < used.length; i++) {
+            if (used[i] && localHi[i] == d.localHi() && localLo[i] == d.localLo()) {
+                es += established[i];
+                tw += timeWait[i];
+                ot += other[i];
+                ow += own[i];
+            }
+        }
+        return es + tw + ot == 0 ? null : new DestinationUsage(d, es, tw, ot, ow);
+    }
+
     /** Every destination of the snapshot, most ports held first. Allocates. */
     public List<DestinationUsage> all() {
         List<DestinationUsage> list = new ArrayList<>(size);
@@ -138,7 +173,7 @@ public final class DestinationCounts implements RowVisitor {
 
     private DestinationUsage usage(int i) {
         return new DestinationUsage(new Destination(localHi[i], localLo[i], remoteHi[i], remoteLo[i],
-            remotePort[i]), established[i], timeWait[i], other[i]);
+            remotePort[i]), established[i], timeWait[i], other[i], own[i]);
     }
 
     private int find(long lh, long ll, long rh, long rl, int rp) {
@@ -172,6 +207,7 @@ public final class DestinationCounts implements RowVisitor {
         established[i] = 0;
         timeWait[i] = 0;
         other[i] = 0;
+        own[i] = 0;
         size++;
         return i;
     }
@@ -191,6 +227,7 @@ public final class DestinationCounts implements RowVisitor {
         int[] es = established;
         int[] tw = timeWait;
         int[] ot = other;
+        int[] ow = own;
         allocate(used.length * 2);
         size = 0;
         for (int i = 0; i < u.length; i++) {
@@ -199,6 +236,7 @@ public final class DestinationCounts implements RowVisitor {
                 established[s] = es[i];
                 timeWait[s] = tw[i];
                 other[s] = ot[i];
+                own[s] = ow[i];
             }
         }
     }
@@ -213,5 +251,6 @@ public final class DestinationCounts implements RowVisitor {
         established = new int[capacity];
         timeWait = new int[capacity];
         other = new int[capacity];
+        own = new int[capacity];
     }
 }

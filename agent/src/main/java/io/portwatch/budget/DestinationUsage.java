@@ -7,12 +7,19 @@ public final class DestinationUsage {
     private final int established;
     private final int timeWait;
     private final int other;
+    private final int ownOpen;
 
     public DestinationUsage(Destination destination, int established, int timeWait, int other) {
+        this(destination, established, timeWait, other, 0);
+    }
+
+    /** @param ownOpen of the open (not TIME_WAIT) ports, those held by sockets of this process */
+    public DestinationUsage(Destination destination, int established, int timeWait, int other, int ownOpen) {
         this.destination = destination;
         this.established = established;
         this.timeWait = timeWait;
         this.other = other;
+        this.ownOpen = ownOpen;
     }
 
     public Destination destination() {
@@ -30,6 +37,19 @@ public final class DestinationUsage {
     /** SYN_SENT, FIN_WAIT1/2, CLOSE_WAIT, LAST_ACK, CLOSING...: the port is held all the same. */
     public int other() {
         return other;
+    }
+
+    /**
+     * Open ports (any state but TIME_WAIT, whose sockets have no owner left) held by this process,
+     * as told by {@link DestinationCounts#ownSockets}; 0 when it was not told.
+     */
+    public int ownOpen() {
+        return ownOpen;
+    }
+
+    /** Open ports held by other processes, or by this one's sockets it was not told about. */
+    public int othersOpen() {
+        return established + other - ownOpen;
     }
 
     /** Every port this destination holds now. */

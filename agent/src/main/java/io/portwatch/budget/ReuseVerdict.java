@@ -61,6 +61,12 @@ public final class ReuseVerdict {
             "");
     }
 
+    /** Sockets bound before connect: their port comes from bind(), which never takes a TIME_WAIT port. */
+    public static ReuseVerdict boundBeforeConnect() {
+        return new ReuseVerdict(false, 0, "bind() before connect() never takes a port held in TIME_WAIT,"
+            + " whatever tcp_tw_reuse says", "let connect() pick the port");
+    }
+
     public boolean effective() {
         return effective;
     }

@@ -1,6 +1,7 @@
 package io.portwatch.host;
 
 import io.portwatch.budget.Advice;
+import io.portwatch.budget.ConnectLatency;
 import io.portwatch.budget.ConnectionRate;
 import io.portwatch.budget.Destination;
 import io.portwatch.budget.DestinationCounts;
@@ -68,6 +69,8 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private long lastScanDuration;
     private long lastOverflow = -1;
     private boolean tableProblemReported;
+    private boolean fdProblemReported;
+    private static final long[] NO_INODES = new long[0];
     private java.net.InetAddress lastLocal;
     private java.net.InetAddress lastPeer;
     private int lastPort;
@@ -86,6 +89,9 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         long opened;
         final Map<String, Long> callSites = new HashMap<>();
         final ExhaustionAlarm alarm;
+        final ConnectLatency latency = new ConnectLatency();
+        /** Some of its sockets were bound before connect: its budget is its local address's one pool. */
+        boolean boundBeforeConnect;
         long confirmed;
         long timeWaitHere;
         PortWarning raised;
@@ -163,6 +169,10 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             d.rate.observe(r.connectedNanos() != 0 ? r.connectedNanos() : r.startNanos, 0);
         }
         d.opened++;
+        d.boundBeforeConnect |= r.boundBeforeConnect();
+        if (!r.openedBeforeAttach() && r.connectedNanos() > r.startNanos) {
+            d.latency.observe((r.connectedNanos() - r.startNanos) / 1e6);
+        }
         if (r.callSite != null && (d.callSites.size() < 16 || d.callSites.containsKey(r.callSite.toString()))) {
             d.callSites.merge(r.callSite.toString(), 1L, Long::sum);
         }
@@ -199,6 +209,12 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             sysctlsRead = now;
         }
         counts.beginSnapshot(portLow(), portHigh());
+        boolean attributed = false;
+        if (sample) {
+            long[] own = ownSocketInodes();
+            attributed = own != null;
+            counts.ownSockets(own == null ? NO_INODES : own);
+        }
         closed.begin(awaiting);
         long overflow = -1;
         Netstat netstat = null;
@@ -227,19 +243,33 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         lastScan = now;
         if (sample) {
             lastSample = now;
-            sample(now, netstat, overflowed ? overflow - lastOverflow : 0);
+            sample(now, netstat, overflowed ? overflow - lastOverflow : 0, attributed);
         }
         if (overflow >= 0) lastOverflow = overflow;
     }
 
-    private void sample(long now, Netstat netstat, long overflowDelta) {
+    /** This JVM's socket inodes, or null when {@code /proc/self/fd} cannot be read (said once). */
+    private long[] ownSocketInodes() {
+        try {
+            return proc.socketInodes("self");
+        } catch (IOException | RuntimeException e) {
+            if (!fdProblemReported) {
+                problems.accept("cannot read /proc/self/fd, ports are not told apart by process: " + e);
+                fdProblemReported = true;
+            }
+            return null;
+        }
+    }
+
+    private void sample(long now, Netstat netstat, long overflowDelta, boolean attributed) {
         PortBudget budget = PortBudget.of(sysctls);
         List<HostSnapshot.DestinationBudget> out = new ArrayList<>();
         for (Iterator<Map.Entry<Destination, JvmDestination>> it = jvm.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Destination, JvmDestination> e = it.next();
             Destination dest = e.getKey();
             JvmDestination d = e.getValue();
-            DestinationUsage usage = counts.get(dest);
+            // Bound before connect: every port from the local address counts, whatever its destination.
+            DestinationUsage usage = d.boundBeforeConnect ? counts.fromLocal(dest) : counts.get(dest);
             int established = usage == null ? 0 : usage.established();
             int timeWait = usage == null ? 0 : usage.timeWait();
             int other = usage == null ? 0 : usage.other();
@@ -247,21 +277,28 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             double opens = d.rate.perSecond();
             // Only closes that leave a TIME_WAIT here use up the pool for 60 s.
             double rate = opens * d.timeWaitShare();
-            ReuseVerdict reuse = ReuseVerdict.evaluate(sysctls, dest.isLoopback());
+            ReuseVerdict reuse = d.boundBeforeConnect ? ReuseVerdict.boundBeforeConnect()
+                    : ReuseVerdict.evaluate(sysctls, dest.isLoopback());
             Forecast f = Forecast.compute(budget.capacity(), established, timeWait, other, rate, reuse);
+            int ownOpen = usage == null ? 0 : usage.ownOpen();
+            int othersOpen = usage == null ? 0 : usage.othersOpen();
             out.add(new HostSnapshot.DestinationBudget(dest.remoteAddress().getHostAddress(), dest.remotePort(),
-                    dest.local(), budget.capacity(), f.held(), established, timeWait, rate, f.secondsLeft()));
+                    dest.local(), budget.capacity(), f.held(), established, timeWait, rate, f.secondsLeft(),
+                    attributed ? ownOpen : -1, attributed ? othersOpen : -1, d.latency.millis(),
+                    d.latency.trend(), d.boundBeforeConnect));
             d.peakUsed = Math.max(d.peakUsed, f.held());
             d.peakRate = Math.max(d.peakRate, rate);
             d.leastSecondsLeft = Math.min(d.leastSecondsLeft, f.secondsLeft());
             d.maxSustainableRate = f.maxSustainableRate();
             ExhaustionAlarm.Change change = d.alarm.update(f);
             if (change == ExhaustionAlarm.Change.RAISED) {
-                Advice advice = new Advice().reuse(reuse);
+                Advice advice = d.boundBeforeConnect ? new Advice().boundBeforeConnect(true) : new Advice().reuse(reuse);
                 if (d.timeWaitShare() > 0.5 && opens > 0) {
                     advice.localClosesFirst(opens, dest, d.topCallSite());
                 }
                 advice.timeWaitOverflow(overflowDelta);
+                advice.connectSlowing(d.latency);
+                if (attributed) advice.otherHolders(othersOpen, ownOpen + othersOpen);
                 d.raised = new PortWarning(dest.toString(), dest.remoteAddress().getHostAddress(), dest.remotePort(),
                         budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice.text());
                 listener.warningRaised(d.raised);

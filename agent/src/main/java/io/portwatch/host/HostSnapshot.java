@@ -18,9 +18,25 @@ public final class HostSnapshot {
         public final double ratePerSecond;
         /** Infinite when sustainable. */
         public final double secondsLeft;
+        /** Open ports (not TIME_WAIT) held by this JVM's sockets, and by others; -1 when unknown. */
+        public final int openByJvm;
+        public final int openByOthers;
+        /** Smoothed connect() duration in ms, and its ratio to the best seen; NaN when unknown. */
+        public final double connectMillis;
+        public final double connectTrend;
+        /** Sockets to it were bound before connect: capacity and use are those of the local address's one pool. */
+        public final boolean boundBeforeConnect;
 
         DestinationBudget(String serverAddress, int serverPort, String localAddress, int capacity, int used,
                           int established, int timeWait, double ratePerSecond, double secondsLeft) {
+            this(serverAddress, serverPort, localAddress, capacity, used, established, timeWait, ratePerSecond,
+                    secondsLeft, -1, -1, Double.NaN, Double.NaN, false);
+        }
+
+        DestinationBudget(String serverAddress, int serverPort, String localAddress, int capacity, int used,
+                          int established, int timeWait, double ratePerSecond, double secondsLeft,
+                          int openByJvm, int openByOthers, double connectMillis, double connectTrend,
+                          boolean boundBeforeConnect) {
             this.serverAddress = serverAddress;
             this.serverPort = serverPort;
             this.localAddress = localAddress;
@@ -30,6 +46,11 @@ public final class HostSnapshot {
             this.timeWait = timeWait;
             this.ratePerSecond = ratePerSecond;
             this.secondsLeft = secondsLeft;
+            this.openByJvm = openByJvm;
+            this.openByOthers = openByOthers;
+            this.connectMillis = connectMillis;
+            this.connectTrend = connectTrend;
+            this.boundBeforeConnect = boundBeforeConnect;
         }
     }
 

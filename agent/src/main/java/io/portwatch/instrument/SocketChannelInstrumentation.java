@@ -25,6 +25,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  *   <li>{@code blockingConnect(SocketAddress, long)}: the adaptor's connect with a timeout;</li>
  *   <li>the constructor taking a {@code FileDescriptor}: a channel accepted by a server channel;</li>
  *   <li>{@code read}, {@code blockingRead} (the adaptor's stream): -1 is the peer's FIN;</li>
+ *   <li>{@code bind(SocketAddress)}: a bind before connect changes where the port comes from;</li>
  *   <li>{@code implCloseSelectableChannel}: every close, interrupts included.</li>
  * </ul>
  */
@@ -48,6 +49,7 @@ final class SocketChannelInstrumentation implements TypeInstrumentation {
                         ReadIntAdvice.class.getName())
                 .advice(named("read").and(returns(long.class)), ReadLongAdvice.class.getName())
                 .advice(named("write").or(named("blockingWriteFully")), WriteAdvice.class.getName())
+                .advice(named("bind").and(takesArguments(SocketAddress.class)), SocketInstrumentation.BindAdvice.class.getName())
                 .advice(named("implCloseSelectableChannel"), SocketInstrumentation.CloseAdvice.class.getName())
                 .advice(named("shutdownOutput").and(takesArguments(0)),
                         SocketInstrumentation.OutputShutdownAdvice.class.getName())

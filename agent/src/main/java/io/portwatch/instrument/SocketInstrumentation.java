@@ -30,6 +30,7 @@ final class SocketInstrumentation implements TypeInstrumentation {
         return base
                 .advice(named("connect").and(takesArguments(2)).and(takesArgument(0, SocketAddress.class)),
                         ConnectAdvice.class.getName())
+                .advice(named("bind").and(takesArguments(SocketAddress.class)), BindAdvice.class.getName())
                 .advice(named("close").and(takesArguments(0)), CloseAdvice.class.getName())
                 .advice(named("shutdownOutput").and(takesArguments(0)), OutputShutdownAdvice.class.getName())
                 .advice(named("setSoLinger").and(takesArguments(boolean.class, int.class)),
@@ -49,6 +50,16 @@ final class SocketInstrumentation implements TypeInstrumentation {
         static void exit(@Advice.This Object self, @Advice.Argument(0) SocketAddress target,
                          @Advice.Enter long start, @Advice.Thrown Throwable error) {
             Bridge.sockets.connected(self, target, start, error);
+        }
+    }
+
+    /** Also used for {@code SocketChannelImpl.bind}. */
+    static final class BindAdvice {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.This Object self, @Advice.Thrown Throwable error) {
+            if (error == null) {
+                Bridge.sockets.bound(self);
+            }
         }
     }
 

@@ -34,6 +34,7 @@ public final class BudgetTelemetry implements BudgetListener {
     static final AttributeKey<String> ADVICE = stringKey("portwatch.advice");
     static final AttributeKey<String> STATE = stringKey("portwatch.warning.state");
     static final AttributeKey<String> LOCAL = stringKey("network.local.address");
+    static final AttributeKey<String> HOLDER = stringKey("portwatch.holder");
 
     private final Tracer tracer;
     private final Logger logger;
@@ -63,6 +64,23 @@ public final class BudgetTelemetry implements BudgetListener {
                 .setDescription("Seconds until a destination runs out of ports at the current rate (absent: sustainable)")
                 .buildWithCallback(m -> latest.destinations.forEach(d -> {
                     if (!Double.isInfinite(d.secondsLeft)) m.record(d.secondsLeft, of(d));
+                }));
+        meter.gaugeBuilder("portwatch.ports.open").ofLongs().setUnit("{port}")
+                .setDescription("Open ports (not TIME_WAIT) toward a destination, by holder: this JVM or other processes")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> {
+                    if (d.openByJvm < 0) return;
+                    m.record(d.openByJvm, of(d).toBuilder().put(HOLDER, "jvm").build());
+                    m.record(d.openByOthers, of(d).toBuilder().put(HOLDER, "other").build());
+                }));
+        meter.gaugeBuilder("portwatch.connect.duration").setUnit("ms")
+                .setDescription("connect() duration toward a destination, smoothed over about the last 10 connects")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> {
+                    if (!Double.isNaN(d.connectMillis)) m.record(d.connectMillis, of(d));
+                }));
+        meter.gaugeBuilder("portwatch.connect.duration.trend").setUnit("1")
+                .setDescription("connect() duration over its best since start (rises as the port range fills)")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> {
+                    if (!Double.isNaN(d.connectTrend)) m.record(d.connectTrend, of(d));
                 }));
         meter.gaugeBuilder("portwatch.host.time_wait").ofLongs().setUnit("{socket}")
                 .setDescription("TIME_WAIT sockets of this host (network namespace)")

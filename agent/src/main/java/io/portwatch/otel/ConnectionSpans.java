@@ -64,6 +64,7 @@ public final class ConnectionSpans implements ConnectionSink {
     static final AttributeKey<String> POOL = stringKey("portwatch.pool");
     static final AttributeKey<Long> SOCKETS = longKey("portwatch.sockets");
     static final AttributeKey<Boolean> OPENED_BEFORE_ATTACH = booleanKey("portwatch.opened_before_attach");
+    static final AttributeKey<Boolean> BOUND_BEFORE_CONNECT = booleanKey("portwatch.bound_before_connect");
 
     private final Tracer tracer;
     private final NanoClock clock = new NanoClock();
@@ -115,6 +116,7 @@ public final class ConnectionSpans implements ConnectionSink {
         }
         if (r.timeWait() != null) b.setAttribute(TIME_WAIT, r.timeWait());
         if (r.openedBeforeAttach()) b.setAttribute(OPENED_BEFORE_ATTACH, true);
+        if (r.boundBeforeConnect()) b.setAttribute(BOUND_BEFORE_CONNECT, true);
         b.setAttribute(CLOSED_BY_SOURCE, r.closerSource());
         if (r.threadName != null) b.setAttribute(THREAD_NAME, r.threadName);
         b.setAllAttributes(codeAttributes(r.callSite));

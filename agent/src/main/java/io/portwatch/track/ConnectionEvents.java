@@ -87,6 +87,11 @@ public final class ConnectionEvents implements SocketListener {
     }
 
     @Override
+    public void bound(Object connection) {
+        simpleEvent(EventKind.BOUND, connection);
+    }
+
+    @Override
     public void closed(Object connection) {
         simpleEvent(EventKind.CLOSED, connection);
     }

@@ -42,6 +42,11 @@ public final class ConnectionRecord {
      * has no call site.
      */
     boolean openedBeforeAttach;
+    /**
+     * Bound to a local address before it connected: its port came from bind(), which needs a port
+     * free toward every destination (one pool per local address), not from connect().
+     */
+    boolean boundBeforeConnect;
 
     private FirstFin firstFin = FirstFin.NONE;
     private boolean reset;
@@ -158,6 +163,7 @@ public final class ConnectionRecord {
     public boolean failed() { return end == ConnectionEnd.FAILED; }
     public JdbcRecord jdbc() { return jdbc; }
     public boolean openedBeforeAttach() { return openedBeforeAttach; }
+    public boolean boundBeforeConnect() { return boundBeforeConnect; }
 
     @Override
     public String toString() {

@@ -10,6 +10,7 @@ enum EventKind {
     RESET,
     OUTPUT_SHUTDOWN,
     LINGER,
+    BOUND,
     CLOSED,
     JDBC_STARTED,
     JDBC_CONNECTED,

@@ -33,8 +33,13 @@ public final class Tracker {
     /** Driver connects in progress, by their scope (identity: JdbcScope keeps Object's equals). */
     private final Map<JdbcScope, JdbcRecord> jdbcConnecting = new HashMap<>();
     private final OpenConnections<JdbcRecord> openJdbc;
-    /** Sockets given SO_LINGER 0 before they connected; weakly held, like the records. */
-    private final OpenConnections<Boolean> lingerBeforeConnect;
+    /**
+     * What was done to sockets before they connected ({@link #LINGER_ZERO}, {@link #BOUND}); weakly
+     * held, like the records.
+     */
+    private final OpenConnections<Integer> beforeConnect;
+    private static final int LINGER_ZERO = 1;
+    private static final int BOUND = 2;
     private final List<Abandoning> closedWhileConnecting = new ArrayList<>();
     private final OpenedBeforeAttach beforeAttach = new OpenedBeforeAttach();
     private final AtomicLong untracked = new AtomicLong();
@@ -51,7 +56,7 @@ public final class Tracker {
         this.callSites = callSites;
         this.open = new OpenConnections<>(maxOpen);
         this.openJdbc = new OpenConnections<>(maxOpen);
-        this.lingerBeforeConnect = new OpenConnections<>(maxOpen);
+        this.beforeConnect = new OpenConnections<>(maxOpen);
         this.jdbcEvents = new JdbcEvents(ring, callSites);
         this.events = new ConnectionEvents(ring, callSites, jdbcEvents);
     }
@@ -153,6 +158,7 @@ public final class Tracker {
         events.ioFailed(dummy, new java.net.SocketException("Connection reset"));
         events.outputShutdown(dummy);
         events.lingerSet(dummy, true);
+        events.bound(dummy);
         events.closed(dummy);
         events.connectPending(dummy, target, System.nanoTime());
         events.finishedConnect(dummy, new java.net.ConnectException("Connection refused"));
@@ -246,10 +252,13 @@ public final class Tracker {
                 r = known(e.connection);
                 if (r != null) {
                     r.lingerZero(e.flag);
-                } else if (e.flag) {
-                    lingerBeforeConnect.put(e.connection, Boolean.TRUE); // often set before connect()
                 } else {
-                    lingerBeforeConnect.remove(e.connection);
+                    beforeConnect(e.connection, LINGER_ZERO, e.flag); // often set before connect()
+                }
+                break;
+            case BOUND:
+                if (known(e.connection) == null) {
+                    beforeConnect(e.connection, BOUND, true);
                 }
                 break;
             case CLOSED:
@@ -451,9 +460,22 @@ public final class Tracker {
         return r;
     }
 
+    private void beforeConnect(Object connection, int flag, boolean set) {
+        Integer old = beforeConnect.get(connection);
+        int flags = old == null ? 0 : old;
+        flags = set ? flags | flag : flags & ~flag;
+        if (flags == 0) {
+            beforeConnect.remove(connection);
+        } else {
+            beforeConnect.put(connection, flags);
+        }
+    }
+
     private void track(Object connection, ConnectionRecord r) {
-        if (lingerBeforeConnect.remove(connection) != null) {
-            r.lingerZero(true);
+        Integer before = beforeConnect.remove(connection);
+        if (before != null) {
+            r.lingerZero((before & LINGER_ZERO) != 0);
+            r.boundBeforeConnect = (before & BOUND) != 0;
         }
         if (!open.put(connection, r)) {
             untracked.incrementAndGet();

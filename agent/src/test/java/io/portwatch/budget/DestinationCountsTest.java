@@ -130,4 +130,41 @@ class DestinationCountsTest {
         assertEquals(AllocationTest.ROWS, counts.get(Rows.dest(0x0A00000A, 0x0A000005, 3306)).timeWait());
         assertTrue(allocated < 32 * 1024, "allocated " + allocated + " bytes");
     }
+
+    private static TcpRow withInode(TcpRow r, long inode) {
+        r.inode = inode;
+        return r;
+    }
+
+    @Test
+    void openRowsOfThisProcessAreToldApartFromOthers() {
+        DestinationCounts counts = new DestinationCounts(32768, 60999);
+        counts.ownSockets(new long[] {101, 102});
+        int db = 0x0A000009;
+        Rows.feed(counts,
+            withInode(Rows.v4(LOCALHOST, 40000, db, 3306, TcpState.ESTABLISHED), 101),
+            withInode(Rows.v4(LOCALHOST, 40001, db, 3306, TcpState.CLOSE_WAIT), 102),
+            withInode(Rows.v4(LOCALHOST, 40002, db, 3306, TcpState.ESTABLISHED), 555),
+            Rows.v4(LOCALHOST, 40003, db, 3306, TcpState.TIME_WAIT));
+        DestinationUsage u = counts.get(Rows.dest(LOCALHOST, db, 3306));
+        assertEquals(2, u.ownOpen());
+        assertEquals(1, u.othersOpen(), "the ESTABLISHED row of another process; TIME_WAIT belongs to nobody");
+        assertEquals(4, u.held());
+    }
+
+    @Test
+    void fromLocalSumsEveryDestinationOfOneLocalAddress() {
+        DestinationCounts counts = new DestinationCounts(32768, 60999);
+        int other = 0x0A000002;
+        Rows.feed(counts,
+            Rows.v4(LOCALHOST, 40000, 0x0A000009, 3306, TcpState.TIME_WAIT),
+            Rows.v4(LOCALHOST, 40001, 0x0A000009, 5432, TcpState.TIME_WAIT),
+            Rows.v4(LOCALHOST, 40002, 0x0A00000A, 80, TcpState.ESTABLISHED),
+            Rows.v4(other, 40003, 0x0A000009, 3306, TcpState.TIME_WAIT));
+        DestinationUsage u = counts.fromLocal(Rows.dest(LOCALHOST, 0x0A000009, 3306));
+        assertEquals(2, u.timeWait());
+        assertEquals(1, u.established());
+        assertEquals(3, u.held(), "bound before connect, every destination from the address shares the pool");
+        assertNull(counts.fromLocal(Rows.dest(0x0A0000FF, 0x0A000009, 3306)));
+    }
 }

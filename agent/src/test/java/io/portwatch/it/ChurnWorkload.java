@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       "Cannot assign requested address" (BindException), after printing
  *       {@code churn FIRST FAILURE at <epoch ms> after <n> connections: <message>} on stderr and
  *       stdout. Ends with {@code churn done: <n> connections, <f> failures, <ms> ms}.</li>
+ *   <li>{@code churn-bound PORT RATE SECONDS}: the same, each socket bound to 127.0.0.1:0 before
+ *       it connects, so its port comes from bind(); out of ports, that fails with "Address
+ *       already in use".</li>
  *   <li>{@code mixed PORT N}: N rounds of three connections, one at a time: the client closes first
  *       ({@code C}), the server closes first ({@code S}), the client closes with SO_LINGER 0
  *       ({@code L}); prints {@code conn <kind> <client local port>} for each.</li>
@@ -37,7 +40,10 @@ public final class ChurnWorkload {
         InetAddress host = InetAddress.getByName("127.0.0.1");
         switch (mode) {
             case "churn":
-                churn(host, port, Double.parseDouble(args[2]), Double.parseDouble(args[3]));
+                churn(host, port, Double.parseDouble(args[2]), Double.parseDouble(args[3]), false);
+                break;
+            case "churn-bound":
+                churn(host, port, Double.parseDouble(args[2]), Double.parseDouble(args[3]), true);
                 break;
             case "mixed":
                 mixed(host, port, Integer.parseInt(args[2]));
@@ -48,7 +54,7 @@ public final class ChurnWorkload {
         System.out.println("workload " + mode + " done");
     }
 
-    static void churn(InetAddress host, int port, double rate, double seconds) throws Exception {
+    static void churn(InetAddress host, int port, double rate, double seconds, boolean bindFirst) throws Exception {
         long max = (long) Math.ceil(rate * seconds);
         if (max > 5000) throw new IllegalArgumentException("at most 5000 connections: " + max);
         ExecutorService handlers = Executors.newFixedThreadPool(4);
@@ -88,7 +94,11 @@ public final class ChurnWorkload {
                 }
                 // Never faster than the rate, even to catch up after a stall: a steady load.
                 next = now + period;
-                try (Socket s = new Socket(host, port)) {
+                try (Socket s = bindFirst ? new Socket() : new Socket(host, port)) {
+                    if (bindFirst) {
+                        s.bind(new java.net.InetSocketAddress(host, 0));
+                        s.connect(new java.net.InetSocketAddress(host, port));
+                    }
                     opened++;
                     s.getOutputStream().write(1);
                 } catch (BindException e) {

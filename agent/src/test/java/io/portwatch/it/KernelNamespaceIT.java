@@ -169,6 +169,42 @@ class KernelNamespaceIT {
     }
 
     /**
+     * Sockets bound before connect: their ports come from bind(), one pool for the local address,
+     * and bind() never takes a port in TIME_WAIT. With the cure's settings (timestamps on, reuse
+     * on), that churn still runs out of ports, and the agent says so ahead, naming bind().
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void bindBeforeConnectExhaustsDespiteReuseAndIsWarnedAhead(String jdk) throws Exception {
+        try (NetNs ns = NetNs.create()) {
+            ns.sysctl("net.ipv4.tcp_timestamps", "1");
+            ns.sysctl("net.ipv4.tcp_tw_reuse", "1");
+            ns.sysctl("net.ipv4.ip_local_port_range", RANGE);
+            try (OtlpReceiver receiver = new OtlpReceiver(ns.hostAddress())) {
+                ChildJvm.Result result = new ChildJvm(jdk).inNamespace(ns.name()).agentArgs(AGENT_ARGS)
+                        .exportTo(receiver).timeoutSeconds(100)
+                        .main(ChurnWorkload.class, "churn-bound", String.valueOf(SERVER_PORT), String.valueOf(RATE), "40")
+                        .run();
+                assertEquals(0, result.exitCode, result::toString);
+                assertNoAgentErrors(result);
+                List<String> lines = Arrays.asList(result.stderr.split("\n"));
+                int failureAt = indexOf(lines, l -> l.startsWith(FAILURE));
+                assertTrue(failureAt >= 0, () -> "bind() never ran out of ports:\n" + result);
+                assertTrue(lines.get(failureAt).contains("Address already in use"), lines.get(failureAt));
+                int warnAt = indexOf(lines, l -> l.startsWith("[portwatch] WARN") && l.contains("port exhaustion"));
+                assertTrue(warnAt >= 0 && warnAt < failureAt, () -> "no warning before the failure:\n" + result);
+                assertTrue(lines.get(warnAt).contains("bind() before connect()"), lines.get(warnAt));
+
+                List<ReceivedSpan> bound = receiver.awaitSpans(s -> s.name.equals("tcp.connection")
+                        && s.kind == SpanKind.SPAN_KIND_CLIENT && s.status != StatusCode.STATUS_CODE_ERROR, 50, WAIT);
+                assertTrue(bound.size() >= 50, () -> "client spans: " + bound.size());
+                assertTrue(bound.stream().allMatch(s -> Boolean.TRUE.equals(s.attributes.get("portwatch.bound_before_connect"))),
+                        () -> "spans without portwatch.bound_before_connect: " + bound);
+            }
+        }
+    }
+
+    /**
      * A server that closes first: the TIME_WAIT is the server's. The client's spans say closed by
      * the peer, no TIME_WAIT; the accepted side's say closed locally, TIME_WAIT here; the kernel's
      * table agrees.

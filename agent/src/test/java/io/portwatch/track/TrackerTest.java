@@ -179,6 +179,30 @@ class TrackerTest {
         assertTrue(in.id != out.id);
     }
 
+    @Test
+    void aSocketBoundBeforeItConnectsIsMarkedSoAndKeepsItsLingerSetting() throws Exception {
+        Socket bound = closeLater(new Socket());
+        bound.bind(new InetSocketAddress(LOOPBACK, 0));
+        events.bound(bound);
+        events.lingerSet(bound, true);
+        long start = System.nanoTime();
+        bound.connect(target, 5000);
+        events.connected(bound, target, start, null);
+        Socket plain = closeLater(new Socket());
+        plain.connect(target, 5000);
+        events.connected(plain, target, start, null);
+        bound.close();
+        events.closed(bound);
+        plain.close();
+        events.closed(plain);
+        tracker.drain();
+        ConnectionRecord b = sink.ended.stream().filter(r -> r.localPort() == bound.getLocalPort()).findFirst().get();
+        ConnectionRecord p = sink.ended.stream().filter(r -> r.localPort() == plain.getLocalPort()).findFirst().get();
+        assertTrue(b.boundBeforeConnect());
+        assertEquals(Closer.RESET, b.closer(), "SO_LINGER 0 set before connect still counts");
+        assertFalse(p.boundBeforeConnect());
+    }
+
     /** Sockets connected before the agent attached: known only from the kernel's list, by their endpoints. */
     @Test
     void connectionsOpenedBeforeAttachAreRecordedFromTheirFirstEvent() throws Exception {
