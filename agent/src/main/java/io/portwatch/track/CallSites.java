@@ -88,23 +88,24 @@ public final class CallSites {
 
     /**
      * The first application frame and the pool (if a pool's frame is on the stack) of a driver
-     * connect. Not rate limited: physical database connects take milliseconds each.
+     * connect. A pool's frames lie between the driver's and the application's (the application
+     * asks the pool, the pool asks the driver), so the walk ends at the first application frame,
+     * like {@link #capture()}; only a thread with no application frame at all (a pool's own) is
+     * walked to its end. Not rate limited: physical database connects take milliseconds each.
      */
     Origin captureOrigin() {
         if (!enabled) {
             return new Origin(null, null);
         }
         return walker.walk(frames -> {
-            StackWalker.StackFrame first = null;
             String pool = null;
             for (java.util.Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
                 StackWalker.StackFrame f = it.next();
                 String name = f.getClassName();
+                if (isApplication(name)) return new Origin(f, pool);
                 if (pool == null) pool = poolOf(name);
-                if (first == null && isApplication(name)) first = f;
-                if (first != null && pool != null) break;
             }
-            return new Origin(first, pool);
+            return new Origin(null, pool);
         });
     }
 
