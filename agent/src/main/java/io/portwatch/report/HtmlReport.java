@@ -67,8 +67,11 @@ final class HtmlReport {
         b.append("<div class=\"cards\">");
         card(b, Text.number(s.totals.outgoing()), "outgoing connections ended");
         card(b, Text.number(s.totals.accepted()), "accepted connections ended");
-        long ended = s.totals.outgoing() + s.totals.accepted();
-        card(b, ended == 0 ? "-" : Text.percent((double) s.totals.closedBy(Closer.LOCAL) / ended), "closed by this JVM first");
+        long[] byCloser = outgoingByCloser(s);
+        long ended = 0;
+        for (long n : byCloser) ended += n;
+        card(b, ended == 0 ? "-" : Text.percent((double) byCloser[Closer.LOCAL.ordinal()] / ended),
+                "of outgoing closed by this JVM first");
         long failed = 0;
         for (long f : s.totals.failures().values()) failed += f;
         card(b, Text.number(failed), "failed connects");
@@ -102,7 +105,7 @@ final class HtmlReport {
         for (RunSnapshot.Destination d : s.destinations) {
             if (!d.charted()) continue;
             SvgChart chart = new SvgChart("Ports toward " + d.name, "ports", s.elapsedMillis)
-                    .line("in use", USED, d.used, false)
+                    .line("in use", USED, d.used, false, 5)
                     .line("TIME_WAIT", TIME_WAIT, d.timeWait, false);
             if (d.peakUsed >= CAPACITY_SHOWN * d.capacity) {
                 chart.line("capacity", CAPACITY, d.capacitySeries, true).yMax(d.capacity);
@@ -114,8 +117,9 @@ final class HtmlReport {
         }
         SvgChart closers = new SvgChart("Outgoing connections ended per second, by who closed first",
                 "connections/s", s.elapsedMillis);
+        long[] outgoing = outgoingByCloser(s);
         for (Closer c : Closer.values()) {
-            if (s.totals.closedBy(c) > 0 || c == Closer.LOCAL) {
+            if (outgoing[c.ordinal()] > 0 || c == Closer.LOCAL) {
                 closers.line(c.value(), CLOSER_COLORS[c.ordinal()], s.closerRates[c.ordinal()], false);
             }
         }
@@ -207,6 +211,15 @@ final class HtmlReport {
             }
             b.append("</table>");
         }
+    }
+
+    /** Outgoing connections by closer, added up over the call sites (the table keeps them all). */
+    private static long[] outgoingByCloser(RunSnapshot s) {
+        long[] out = new long[Closer.values().length];
+        for (CallSiteTable.Row r : s.callSites) {
+            for (Closer c : Closer.values()) out[c.ordinal()] += r.closedBy(c);
+        }
+        return out;
     }
 
     private static void num(StringBuilder b, long v) {

@@ -40,7 +40,7 @@ final class Recommendations {
             for (String sentence : w.advice.split("; ")) {
                 // "this JVM closes first ... pool them" repeats the call-site line above.
                 if (!sentence.startsWith("this JVM closes first") || out.isEmpty()) {
-                    out.add(capitalise(sentence) + " (warned for " + w.destination + ").");
+                    out.add(sentence + " (warned for " + w.destination + ").");
                 }
             }
         }
@@ -74,9 +74,5 @@ final class Recommendations {
 
     private static double round(double v) {
         return v >= 10 ? Math.rint(v) : Math.rint(v * 10) / 10;
-    }
-
-    private static String capitalise(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 }

@@ -25,12 +25,14 @@ final class SvgChart {
         final String color;
         final double[][] points;
         final boolean dashed;
+        final double width;
 
-        Line(String name, String color, double[][] points, boolean dashed) {
+        Line(String name, String color, double[][] points, boolean dashed, double width) {
             this.name = name;
             this.color = color;
             this.points = points;
             this.dashed = dashed;
+            this.width = width;
         }
     }
 
@@ -62,7 +64,12 @@ final class SvgChart {
     }
 
     SvgChart line(String name, String color, double[][] points, boolean dashed) {
-        lines.add(new Line(name, color, points, dashed));
+        return line(name, color, points, dashed, 2);
+    }
+
+    /** A line drawn {@code width} wide: a wide one stays visible under a narrow one that follows it. */
+    SvgChart line(String name, String color, double[][] points, boolean dashed, double width) {
+        lines.add(new Line(name, color, points, dashed, width));
         return this;
     }
 
@@ -96,7 +103,8 @@ final class SvgChart {
             b.append("<text class=\"note\" x=\"").append(LEFT).append("\" y=\"29\">").append(Html.escape(note))
                     .append("</text>");
         }
-        double top = niceCeiling(Double.isNaN(yMax) ? dataMax() : yMax);
+        // Some headroom above a fixed top (a capacity), so its line does not sit on the frame.
+        double top = niceCeiling(Double.isNaN(yMax) ? dataMax() : yMax * 1.1);
         axes(b, top);
         for (Marker m : markers) {
             double x = x(m.atMillis);
@@ -110,7 +118,7 @@ final class SvgChart {
             if (l.points.length == 0) continue;
             any = true;
             b.append("<polyline class=\"series\" fill=\"none\" stroke=\"").append(l.color)
-                    .append("\" stroke-width=\"2\"").append(l.dashed ? " stroke-dasharray=\"6 4\"" : "")
+                    .append("\" stroke-width=\"").append(l.width).append('"').append(l.dashed ? " stroke-dasharray=\"6 4\"" : "")
                     .append(" points=\"");
             for (double[] p : l.points) {
                 b.append(fmt(x((long) p[0]))).append(',').append(fmt(y(Math.min(p[1], top), top))).append(' ');
@@ -183,11 +191,11 @@ final class SvgChart {
         return HEIGHT - BOTTOM - (HEIGHT - BOTTOM - TOP) * (top <= 0 ? 0 : v / top);
     }
 
-    /** The smallest of 1, 2, 2.5, 5 times a power of ten at or above {@code v}; at least 1. */
+    /** The smallest round number (1, 1.2, 1.5, 2 ... 8 times a power of ten) at or above {@code v}; at least 1. */
     static double niceCeiling(double v) {
         if (!(v > 1)) return 1;
         double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
+        for (double m : new double[] {1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
             if (m * p >= v) return m * p;
         }
         return 10 * p;
