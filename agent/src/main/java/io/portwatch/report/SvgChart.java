@@ -123,6 +123,11 @@ final class SvgChart {
             for (double[] p : l.points) {
                 b.append(fmt(x((long) p[0]))).append(',').append(fmt(y(Math.min(p[1], top), top))).append(' ');
             }
+            if (l.points.length == 1) {
+                // one sample so far: a short dash, since a one-point polyline draws nothing
+                double[] p = l.points[0];
+                b.append(fmt(x((long) p[0]) + 4)).append(',').append(fmt(y(Math.min(p[1], top), top))).append(' ');
+            }
             b.setLength(b.length() - 1);
             b.append("\"><title>").append(Html.escape(l.name)).append("</title></polyline>");
         }
