@@ -2,6 +2,7 @@ package io.portwatch.agent;
 
 import io.portwatch.bootstrap.Bridge;
 import io.portwatch.budget.RuleResult;
+import io.portwatch.host.BudgetListeners;
 import io.portwatch.host.HostSampler;
 import io.portwatch.instrument.Installer;
 import io.portwatch.kernel.KernelAccess;
@@ -10,9 +11,10 @@ import io.portwatch.kernel.ProcFs;
 import io.portwatch.otel.BudgetTelemetry;
 import io.portwatch.otel.ConnectionSpans;
 import io.portwatch.otel.Telemetry;
+import io.portwatch.report.Recording;
+import io.portwatch.report.Report;
 import io.portwatch.track.AgentThreads;
 import io.portwatch.track.CallSites;
-import io.portwatch.track.ConnectionCounts;
 import io.portwatch.track.ConnectionSink;
 import io.portwatch.track.ConnectionSinks;
 import io.portwatch.track.Tracker;
@@ -52,7 +54,7 @@ final class Agent {
      * The host sampler, or null when the kernel's tables cannot be read (one line says why); logs
      * the host settings that fail or deserve a warning, once.
      */
-    private static HostSampler hostSampler(AgentConfig config, Telemetry t) {
+    private static HostSampler hostSampler(AgentConfig config, Telemetry t, Recording recording) {
         KernelAccess access = KernelAccess.check();
         if (!access.available()) {
             Log.info("kernel tables unavailable (" + access.reason()
@@ -61,10 +63,14 @@ final class Agent {
         }
         HostSampler sampler = new HostSampler(ProcFs.system(), config.kernelIntervalMillis(),
                 config.warnHorizonSeconds(), config.warnShare(),
-                new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn, Log::info), Log::error);
-        for (RuleResult r : sampler.hostVerdicts()) {
+                new BudgetListeners(e -> Log.error("budget listener failed: " + e),
+                        new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn, Log::info), recording),
+                Log::error);
+        List<RuleResult> verdicts = sampler.hostVerdicts();
+        for (RuleResult r : verdicts) {
             Log.warn("host " + r.describe());
         }
+        recording.hostVerdicts(verdicts);
         return sampler;
     }
 
@@ -91,24 +97,26 @@ final class Agent {
         Bridge.sockets = tracker.events();
         Bridge.jdbc = tracker.jdbcEvents();
 
-        ConnectionCounts counts = new ConnectionCounts();
+        // The churn report's recording, fed on the reporter thread; Report.active() finds it on demand.
+        Recording recording = new Recording();
+        recording.losses(() -> tracker.droppedEvents() + tracker.reporter().dropped(), tracker::untrackedConnections);
+        Report report = new Report(recording);
+        Report.activate(report);
         CountDownLatch ready = new CountDownLatch(1);
         Telemetry[] telemetry = new Telemetry[1];
         Thread[] reporterThread = new Thread[1];
-        HostSampler[] samplerRef = new HostSampler[1];
         Thread loop = AgentThreads.newThread("tracker", () -> {
             try {
                 Telemetry t = Telemetry.start(config.otelArguments(), Log::error);
                 telemetry[0] = t;
                 List<ConnectionSink> sinks = new ArrayList<>();
-                sinks.add(counts);
+                sinks.add(recording);
                 if (t.exporting()) {
                     // Spans cost CPU to build; with nothing exported, nobody would see them.
                     sinks.add(new ConnectionSpans(t.tracer(), t.meter()));
                 }
-                HostSampler sampler = config.kernel() ? hostSampler(config, t) : null;
+                HostSampler sampler = config.kernel() ? hostSampler(config, t, recording) : null;
                 if (sampler != null) {
-                    samplerRef[0] = sampler;
                     tracker.reporter().kernelCheck(sampler);
                     sinks.add(sampler);
                 }
@@ -143,13 +151,7 @@ final class Agent {
                 if (telemetry[0] != null) {
                     telemetry[0].shutdown(FLUSH_MILLIS);
                 }
-                boolean summary = config.summary().equals("on")
-                        || (config.summary().equals("auto") && (telemetry[0] == null || !telemetry[0].exporting()));
-                if (summary) {
-                    ExitSummary.print(counts, tracker.droppedEvents() + tracker.reporter().dropped(),
-                            tracker.untrackedConnections(),
-                            samplerRef[0] == null ? java.util.Collections.emptyList() : samplerRef[0].peaks());
-                }
+                ExitSummary.print(config, telemetry[0] != null && telemetry[0].exporting(), report);
                 Log.debug("instrumented " + installer.instrumented());
                 if (Bridge.adviceFailures() > 0) {
                     Log.warn(Bridge.adviceFailures() + " errors inside advice were suppressed; last: "

@@ -119,8 +119,11 @@ public final class AgentConfig {
                     "warn when a destination would run out of ports within this many seconds"),
             new Option("warn.share", "0.8", numberBetween(0.1, 1.0),
                     "warn when a destination uses more than this share of its ports"),
-            new Option("summary", "auto", oneOf("auto", "on", "off"),
-                    "print a summary on stderr at exit; auto: only when no OpenTelemetry exporter is configured"),
+            new Option("summary", "auto", oneOf("auto", "on", "off", "short", "full"),
+                    "the churn summary on stderr at exit: short, full or off; auto: short when no OpenTelemetry"
+                            + " exporter is configured, else off; on: short"),
+            new Option("report", "", text -> text.trim(),
+                    "write the churn report as a self-contained HTML page to this file at exit (owner-only); empty: none"),
             new Option("debug", "false", BOOLEAN,
                     "print what the agent instruments and does")));
 
@@ -226,6 +229,8 @@ public final class AgentConfig {
     public double warnHorizonSeconds() { return (Double) values.get("warn.horizon"); }
     public double warnShare() { return (Double) values.get("warn.share"); }
     public String summary() { return (String) values.get("summary"); }
+    /** The HTML report's file, or "" for none. */
+    public String report() { return (String) values.get("report"); }
     public boolean debug() { return (Boolean) values.get("debug"); }
 
     /**

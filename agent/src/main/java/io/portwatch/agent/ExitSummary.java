@@ -1,32 +1,48 @@
 package io.portwatch.agent;
 
-import io.portwatch.track.Closer;
-import io.portwatch.track.ConnectionCounts;
+import io.portwatch.report.ConsoleReport;
+import io.portwatch.report.Report;
 
-import java.util.Map;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 
-/** The few lines printed at exit: what this JVM's connections did, and where they came from. */
+/** What the agent says at exit: the churn summary on stderr, and the HTML report where configured. */
 final class ExitSummary {
 
     private ExitSummary() {}
 
-    static void print(ConnectionCounts c, long droppedEvents, long untracked, java.util.List<String> destinations) {
-        Log.info(String.format("summary: %d outgoing and %d accepted TCP connections ended;"
-                        + " closed by local=%d peer=%d reset=%d unknown=%d",
-                c.outgoing(), c.accepted(), c.closedBy(Closer.LOCAL), c.closedBy(Closer.PEER),
-                c.closedBy(Closer.RESET), c.closedBy(Closer.UNKNOWN)));
-        if (!c.failures().isEmpty()) {
-            Log.info("summary: failed connects " + c.failures());
+    static void print(AgentConfig config, boolean exporting, Report report) {
+        ConsoleReport.Detail detail = detail(config.summary(), exporting);
+        if (detail != null) {
+            for (String line : report.consoleLines(detail)) {
+                if (line.startsWith("WARN ")) {
+                    Log.warn(line.substring("WARN ".length()));
+                } else {
+                    Log.info(line);
+                }
+            }
         }
-        for (Map.Entry<String, Long> site : c.topCallSites(3)) {
-            Log.info("summary: " + site.getValue() + " outgoing connections opened at " + site.getKey());
+        if (!config.report().isEmpty()) {
+            try {
+                Path written = report.writeHtml(Paths.get(config.report()));
+                Log.info("report written to " + written);
+            } catch (Exception e) {
+                Log.error("cannot write the report to " + config.report() + ": " + e);
+            }
         }
-        for (String d : destinations) {
-            Log.info("summary: " + d);
-        }
-        if (droppedEvents > 0 || untracked > 0) {
-            Log.warn("summary: " + droppedEvents + " events dropped (buffer.size too small?) and "
-                    + untracked + " connections untracked (max.open reached)");
+    }
+
+    /**
+     * The summary's detail for the {@code summary} key, or null for none: {@code auto} is short
+     * when nothing is exported (the summary stands in for the telemetry) and off when something is.
+     */
+    static ConsoleReport.Detail detail(String summary, boolean exporting) {
+        switch (summary) {
+            case "full": return ConsoleReport.Detail.FULL;
+            case "short":
+            case "on": return ConsoleReport.Detail.SHORT;
+            case "auto": return exporting ? null : ConsoleReport.Detail.SHORT;
+            default: return null;
         }
     }
 }

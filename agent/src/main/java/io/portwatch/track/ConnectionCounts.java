@@ -1,23 +1,18 @@
 package io.portwatch.track;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Running totals of ended connections: by closer, by error, and by call site (bounded). Written
- * on the tracker thread; read once, at exit, after the tracker has stopped.
+ * Running totals of ended connections: outgoing and accepted, by closer, and failed connects by
+ * error. Not thread-safe: written on the reporter thread; its owner guards reads from others.
  */
 public final class ConnectionCounts implements ConnectionSink {
 
-    private static final int MAX_CALL_SITES = 1000;
-
     private final EnumMap<Closer, Long> byCloser = new EnumMap<>(Closer.class);
+    /** Keyed by error type (a few dozen at most: {@link ConnectErrors} names them). */
     private final Map<String, Long> failures = new TreeMap<>();
-    private final Map<String, Long> outgoingByCallSite = new HashMap<>();
     private long outgoing;
     private long accepted;
 
@@ -30,12 +25,8 @@ public final class ConnectionCounts implements ConnectionSink {
         byCloser.merge(r.closer(), 1L, Long::sum);
         if (r.direction == ConnectionRecord.Direction.ACCEPTED) {
             accepted++;
-            return;
-        }
-        outgoing++;
-        String site = r.callSite == null ? "(call site not recorded)" : r.callSite.toString();
-        if (outgoingByCallSite.containsKey(site) || outgoingByCallSite.size() < MAX_CALL_SITES) {
-            outgoingByCallSite.merge(site, 1L, Long::sum);
+        } else {
+            outgoing++;
         }
     }
 
@@ -44,10 +35,13 @@ public final class ConnectionCounts implements ConnectionSink {
     public long closedBy(Closer c) { return byCloser.getOrDefault(c, 0L); }
     public Map<String, Long> failures() { return failures; }
 
-    /** The call sites that opened the most outgoing connections, most first. */
-    public List<Map.Entry<String, Long>> topCallSites(int n) {
-        List<Map.Entry<String, Long>> all = new ArrayList<>(outgoingByCallSite.entrySet());
-        all.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
-        return all.subList(0, Math.min(n, all.size()));
+    /** A copy, for reading on another thread. */
+    public ConnectionCounts copy() {
+        ConnectionCounts c = new ConnectionCounts();
+        c.byCloser.putAll(byCloser);
+        c.failures.putAll(failures);
+        c.outgoing = outgoing;
+        c.accepted = accepted;
+        return c;
     }
 }

@@ -39,6 +39,7 @@ class AgentConfigTest {
         assertEquals(16384, c.bufferSize());
         assertEquals(65536, c.maxOpen());
         assertEquals("auto", c.summary());
+        assertEquals("", c.report());
         assertFalse(c.debug());
     }
 
@@ -48,6 +49,24 @@ class AgentConfigTest {
         assertDefaults(load(""));
         assertDefaults(load("   "));
         assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void summaryDetailAndReportFile() {
+        AgentConfig c = load("summary=FULL,report=/tmp/run/report.html");
+        assertEquals("full", c.summary());
+        assertEquals("/tmp/run/report.html", c.report());
+        assertEquals("short", load("summary=short").summary());
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void summaryAutoIsShortWithoutAnExporterAndOffWithOne() {
+        assertEquals(io.portwatch.report.ConsoleReport.Detail.SHORT, ExitSummary.detail("auto", false));
+        assertEquals(null, ExitSummary.detail("auto", true));
+        assertEquals(io.portwatch.report.ConsoleReport.Detail.SHORT, ExitSummary.detail("on", true), "on: short, as before");
+        assertEquals(io.portwatch.report.ConsoleReport.Detail.FULL, ExitSummary.detail("full", true));
+        assertEquals(null, ExitSummary.detail("off", false));
     }
 
     @Test

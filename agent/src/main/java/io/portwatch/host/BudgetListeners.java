@@ -1,0 +1,50 @@
+package io.portwatch.host;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Hands each sample and warning to several listeners in turn; one failing does not starve the others. */
+public final class BudgetListeners implements BudgetListener {
+
+    private final List<BudgetListener> listeners;
+    private final Consumer<Throwable> errors;
+
+    public BudgetListeners(Consumer<Throwable> errors, BudgetListener... listeners) {
+        this.listeners = Arrays.asList(listeners.clone());
+        this.errors = errors;
+    }
+
+    @Override
+    public void sampled(HostSnapshot snapshot) {
+        for (BudgetListener l : listeners) {
+            try {
+                l.sampled(snapshot);
+            } catch (RuntimeException e) {
+                errors.accept(e);
+            }
+        }
+    }
+
+    @Override
+    public void warningRaised(PortWarning warning) {
+        for (BudgetListener l : listeners) {
+            try {
+                l.warningRaised(warning);
+            } catch (RuntimeException e) {
+                errors.accept(e);
+            }
+        }
+    }
+
+    @Override
+    public void warningCleared(PortWarning warning) {
+        for (BudgetListener l : listeners) {
+            try {
+                l.warningCleared(warning);
+            } catch (RuntimeException e) {
+                errors.accept(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.portwatch.report;
+
+import io.portwatch.track.Closer;
+import io.portwatch.track.ConnectionRecord;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Outgoing physical connections by the application line that opened them: how many, how many a
+ * JDBC pool opened, who closed them first, how many left a TIME_WAIT here. At most
+ * {@link #MAX_ROWS} call sites; connections from further ones are added up in one
+ * "(other call sites)" row, so a generated-code storm cannot grow it. Not thread-safe:
+ * {@link Recording} guards it.
+ */
+final class CallSiteTable {
+
+    static final int MAX_ROWS = 200;
+    static final String OTHERS = "(other call sites)";
+    static final String UNKNOWN = "(call site not recorded)";
+
+    /** One call site's figures. Mutable while recording; {@link #copy()} for a snapshot. */
+    static final class Row {
+        final String callSite;
+        /** The destination it connected to first, {@code host:port}. */
+        String destination;
+        long connections;
+        /** Opened by a JDBC connection pool; the rest were opened directly. */
+        long pooled;
+        long failed;
+        /** Confirmed by the kernel's tables to have left a TIME_WAIT on this host. */
+        long timeWaitHere;
+        final long[] byCloser = new long[Closer.values().length];
+
+        Row(String callSite) {
+            this.callSite = callSite;
+        }
+
+        long closedBy(Closer c) {
+            return byCloser[c.ordinal()];
+        }
+
+        /** Share of the ended (not failed) connections that {@code c} closed first, 0 to 1. */
+        double share(Closer c) {
+            long ended = connections - failed;
+            return ended <= 0 ? 0 : (double) closedBy(c) / ended;
+        }
+
+        long direct() {
+            return connections - pooled;
+        }
+
+        Row copy() {
+            Row r = new Row(callSite);
+            r.destination = destination;
+            r.connections = connections;
+            r.pooled = pooled;
+            r.failed = failed;
+            r.timeWaitHere = timeWaitHere;
+            System.arraycopy(byCloser, 0, r.byCloser, 0, byCloser.length);
+            return r;
+        }
+    }
+
+    private final Map<String, Row> rows = new HashMap<>();
+
+    void ended(ConnectionRecord r) {
+        String site = r.callSite == null ? UNKNOWN : r.callSite.toString();
+        Row row = rows.get(site);
+        if (row == null) {
+            site = rows.size() < MAX_ROWS ? site : OTHERS;
+            row = rows.computeIfAbsent(site, Row::new);
+        }
+        row.connections++;
+        if (row.destination == null && r.peerAddress() != null) {
+            row.destination = Text.hostPort(r.serverName != null ? r.serverName : r.peerAddress().getHostAddress(),
+                    r.peerPort());
+        }
+        if (r.jdbc() != null && r.jdbc().pool() != null) row.pooled++;
+        if (r.failed()) {
+            row.failed++;
+            return;
+        }
+        row.byCloser[r.closer().ordinal()]++;
+        if (Boolean.TRUE.equals(r.timeWait())) row.timeWaitHere++;
+    }
+
+    /** Copies of all rows, most connections first. */
+    List<Row> snapshot() {
+        List<Row> out = new ArrayList<>(rows.size());
+        for (Row r : rows.values()) out.add(r.copy());
+        out.sort((a, b) -> Long.compare(b.connections, a.connections));
+        return out;
+    }
+
+    int size() {
+        return rows.size();
+    }
+}

@@ -1,0 +1,78 @@
+package io.portwatch.report;
+
+import io.portwatch.budget.RuleResult;
+import io.portwatch.budget.Verdict;
+import io.portwatch.track.Closer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The few changes a run's figures point to, most concrete first: pool the connections of a
+ * churning call site; the warnings' own advice (a host setting that defeats TIME_WAIT reuse...);
+ * the host settings that failed; then lesser findings.
+ */
+final class Recommendations {
+
+    /** Fewer direct connections than this from one call site is not churn worth a line. */
+    static final long CHURN_CONNECTIONS = 100;
+
+    private Recommendations() {}
+
+    static List<String> top(RunSnapshot s, int n) {
+        Set<String> out = new LinkedHashSet<>();
+        for (CallSiteTable.Row row : s.callSites) {
+            if (row.direct() < CHURN_CONNECTIONS || row.callSite.startsWith("(")) continue;
+            double perSecond = row.connections / Math.max(1.0, s.elapsedMillis / 1000.0);
+            double local = row.share(Closer.LOCAL);
+            out.add(String.format(Locale.ROOT, "Reuse the connections opened at %s: %s new connections to %s"
+                            + " (%s/s)%s. Use a connection pool or keep-alive there.",
+                    row.callSite, Text.number(row.direct()), row.destination, Text.number(round(perSecond)),
+                    local >= 0.5 ? ", " + Text.percent(local) + " closed by this JVM first, each leaving its port"
+                            + " in TIME_WAIT on this host for 60 s" : ""));
+            if (out.size() >= 2) break; // leave room for the host's findings
+        }
+        for (RunSnapshot.Warning w : s.warnings) {
+            if (!w.raised) continue;
+            for (String sentence : w.advice.split("; ")) {
+                // "this JVM closes first ... pool them" repeats the call-site line above.
+                if (!sentence.startsWith("this JVM closes first") || out.isEmpty()) {
+                    out.add(sentence + " (warned for " + w.destination + ").");
+                }
+            }
+        }
+        if (s.hostVerdicts != null) {
+            for (RuleResult r : s.hostVerdicts) {
+                if (r.verdict() == Verdict.FAIL && r.fix() != null && !r.fix().isEmpty()) {
+                    out.add(r.rule() + ": " + r.fix());
+                }
+            }
+        }
+        long reset = s.totals.closedBy(Closer.RESET);
+        long ended = s.totals.outgoing() + s.totals.accepted();
+        if (ended >= CHURN_CONNECTIONS && reset > ended / 5) {
+            out.add(String.format(Locale.ROOT, "%s of the connections ended in a reset: look for SO_LINGER 0 or"
+                    + " aborted connections; a reset can lose data in flight.", Text.percent((double) reset / ended)));
+        }
+        if (s.droppedEvents > 0 || s.untracked > 0) {
+            out.add("The agent lost track of some connections: raise buffer.size (events dropped: "
+                    + s.droppedEvents + ") or max.open (untracked: " + s.untracked + ").");
+        }
+        if (s.hostVerdicts != null) {
+            for (RuleResult r : s.hostVerdicts) {
+                if (r.verdict() == Verdict.WARN && r.fix() != null && !r.fix().isEmpty()) {
+                    out.add(r.rule() + ": " + r.fix());
+                }
+            }
+        }
+        List<String> list = new ArrayList<>(out);
+        return list.subList(0, Math.min(n, list.size()));
+    }
+
+    private static double round(double v) {
+        return v >= 10 ? Math.rint(v) : Math.rint(v * 10) / 10;
+    }
+}

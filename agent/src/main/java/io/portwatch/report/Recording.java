@@ -1,0 +1,164 @@
+package io.portwatch.report;
+
+import io.portwatch.budget.RuleResult;
+import io.portwatch.host.BudgetListener;
+import io.portwatch.host.HostSnapshot;
+import io.portwatch.host.PortWarning;
+import io.portwatch.track.Closer;
+import io.portwatch.track.ConnectionCounts;
+import io.portwatch.track.ConnectionRecord;
+import io.portwatch.track.ConnectionSink;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * What the end-of-run report is made of, recorded as it happens: a sink for ended connections and
+ * a listener for the host sampler's budgets and warnings, both called on the reporter thread only,
+ * never on an application thread.
+ *
+ * <p>Memory is bounded whatever the run length: every series has {@link #POINTS} buckets that
+ * coarsen as the run grows ({@link Series}); at most {@link CallSiteTable#MAX_ROWS} call sites,
+ * {@link #MAX_DESTINATIONS} destinations ({@link #MAX_CHARTED} of them with series) and
+ * {@link #MAX_WARNINGS} warnings are kept.
+ *
+ * <p>Thread-safe: a report can be asked for on any thread while the run goes on. The lock is held
+ * only by the reporter thread and by {@link #snapshot()}, which copies and leaves; rendering
+ * happens outside it.
+ */
+public final class Recording implements ConnectionSink, BudgetListener {
+
+    static final int POINTS = 256;
+    static final long BUCKET_MILLIS = 1000;
+    static final int MAX_DESTINATIONS = 100;
+    static final int MAX_CHARTED = 6;
+    static final int MAX_WARNINGS = 100;
+
+    private final LongSupplier nanoClock;
+    private final long startNanos;
+    private final long startEpochMillis;
+    private final String application;
+
+    private final ConnectionCounts totals = new ConnectionCounts();
+    private final CallSiteTable callSites = new CallSiteTable();
+    private final Series[] closerCounts = new Series[Closer.values().length];
+    private final Series hostTimeWait = new Series(POINTS, BUCKET_MILLIS, Series.Merge.MAX);
+    private final Map<String, DestinationTrack> destinations = new LinkedHashMap<>();
+    private final List<RunSnapshot.Warning> warnings = new ArrayList<>();
+    private long warningsRaised;
+    private List<RuleResult> hostVerdicts;
+    private boolean kernelSampled;
+    private volatile LongSupplier droppedEvents = () -> 0;
+    private volatile LongSupplier untracked = () -> 0;
+
+    public Recording() {
+        this(System::nanoTime, System.currentTimeMillis(), application(System.getProperty("sun.java.command")));
+    }
+
+    Recording(LongSupplier nanoClock, long startEpochMillis, String application) {
+        this.nanoClock = nanoClock;
+        this.startNanos = nanoClock.getAsLong();
+        this.startEpochMillis = startEpochMillis;
+        this.application = application;
+        for (int i = 0; i < closerCounts.length; i++) {
+            closerCounts[i] = new Series(POINTS, BUCKET_MILLIS, Series.Merge.SUM);
+        }
+    }
+
+    /** Where the tracker's losses are read from, for the report to say how complete it is. */
+    public void losses(LongSupplier droppedEvents, LongSupplier untrackedConnections) {
+        this.droppedEvents = droppedEvents;
+        this.untracked = untrackedConnections;
+    }
+
+    /** The host settings that did not pass, checked once at start. */
+    public synchronized void hostVerdicts(List<RuleResult> verdicts) {
+        this.hostVerdicts = new ArrayList<>(verdicts);
+    }
+
+    @Override
+    public synchronized void ended(ConnectionRecord r) {
+        totals.ended(r);
+        if (r.direction != ConnectionRecord.Direction.OUTGOING) return;
+        callSites.ended(r);
+        if (!r.failed()) {
+            closerCounts[r.closer().ordinal()].add(elapsedMillis(r.endNanos()), 1);
+        }
+    }
+
+    @Override
+    public synchronized void sampled(HostSnapshot s) {
+        long at = elapsedMillis(nanoClock.getAsLong());
+        kernelSampled = true;
+        if (s.hostTimeWait >= 0) hostTimeWait.add(at, s.hostTimeWait);
+        for (HostSnapshot.DestinationBudget d : s.destinations) {
+            String key = Text.hostPort(d.serverAddress, d.serverPort) + " from " + d.localAddress;
+            DestinationTrack t = destinations.get(key);
+            if (t == null) {
+                if (destinations.size() >= MAX_DESTINATIONS) continue;
+                t = new DestinationTrack(d, destinations.size() < MAX_CHARTED, POINTS, BUCKET_MILLIS);
+                destinations.put(key, t);
+            }
+            t.sampled(at, d);
+        }
+    }
+
+    @Override
+    public synchronized void warningRaised(PortWarning w) {
+        warningsRaised++;
+        warning(w, true);
+    }
+
+    @Override
+    public synchronized void warningCleared(PortWarning w) {
+        warning(w, false);
+    }
+
+    private void warning(PortWarning w, boolean raised) {
+        if (warnings.size() >= MAX_WARNINGS) return;
+        warnings.add(new RunSnapshot.Warning(elapsedMillis(nanoClock.getAsLong()), raised, w.destination,
+                w.serverAddress, w.serverPort, raised ? w.text() : "cleared: " + w.destination, w.advice));
+    }
+
+    /** A copy of everything recorded so far; any thread. */
+    RunSnapshot snapshot() {
+        long dropped = droppedEvents.getAsLong();
+        long lost = untracked.getAsLong();
+        synchronized (this) {
+            long now = elapsedMillis(nanoClock.getAsLong());
+            double[][][] rates = new double[closerCounts.length][][];
+            long resolution = hostTimeWait.bucketMillis();
+            for (int i = 0; i < rates.length; i++) {
+                rates[i] = closerCounts[i].points(now, true);
+                resolution = Math.max(resolution, closerCounts[i].bucketMillis());
+            }
+            List<RunSnapshot.Destination> dests = new ArrayList<>();
+            for (DestinationTrack t : destinations.values()) {
+                dests.add(new RunSnapshot.Destination(t, now));
+                if (t.used != null) resolution = Math.max(resolution, t.used.bucketMillis());
+            }
+            return new RunSnapshot(application, ProcessHandle.current().pid(), startEpochMillis, now, totals.copy(),
+                    callSites.snapshot(), dests, rates, hostTimeWait.points(now, false),
+                    Collections.unmodifiableList(new ArrayList<>(warnings)), warningsRaised,
+                    hostVerdicts == null ? null : Collections.unmodifiableList(new ArrayList<>(hostVerdicts)),
+                    kernelSampled, dropped, lost, resolution);
+        }
+    }
+
+    private long elapsedMillis(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos - startNanos);
+    }
+
+    /** {@code com.example.Main arg} → {@code com.example.Main}; a jar's file name; or "java". */
+    static String application(String command) {
+        if (command == null || command.trim().isEmpty()) return "java";
+        String first = command.trim().split("\\s+")[0];
+        int slash = Math.max(first.lastIndexOf('/'), first.lastIndexOf('\\'));
+        return first.substring(slash + 1);
+    }
+}

@@ -1,0 +1,23 @@
+package io.portwatch.host;
+
+import java.util.List;
+
+/** Host snapshots and warnings for tests outside this package (the report's). */
+public final class TestSnapshots {
+
+    private TestSnapshots() {}
+
+    public static HostSnapshot.DestinationBudget budget(String server, int port, int capacity, int used, int timeWait,
+                                                        double rate, double secondsLeft) {
+        return new HostSnapshot.DestinationBudget(server, port, "127.0.0.1", capacity, used, used - timeWait,
+                timeWait, rate, secondsLeft);
+    }
+
+    public static HostSnapshot snapshot(long hostTimeWait, List<HostSnapshot.DestinationBudget> destinations) {
+        return new HostSnapshot(hostTimeWait, 0, 0, destinations);
+    }
+
+    public static PortWarning warning(String server, int port, String advice) {
+        return new PortWarning(server + ":" + port + " from 127.0.0.1", server, port, 300, 250, 240, 30, 2, advice);
+    }
+}

@@ -1,0 +1,83 @@
+package io.portwatch.report;
+
+import io.portwatch.budget.RuleResult;
+import io.portwatch.budget.Verdict;
+import io.portwatch.host.TestSnapshots;
+import io.portwatch.track.Closer;
+import io.portwatch.track.TestRecords;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConsoleReportTest {
+
+    private final AtomicLong clock = new AtomicLong(0);
+
+    /** A churn run: 600 connections from one line, all closed here first, a warning, timestamps off. */
+    Recording churnRun() {
+        Recording r = new Recording(clock::get, 1_700_000_000_000L, "Work");
+        for (int i = 0; i < 600; i++) {
+            r.ended(TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, i * 20_000_000L));
+        }
+        for (int i = 0; i < 4; i++) {
+            r.ended(TestRecords.outgoing("com.example.Other" + i + ".run", 1, 80, Closer.PEER, null, 0));
+        }
+        clock.set(6_000_000_000L);
+        r.sampled(TestSnapshots.snapshot(290, List.of(TestSnapshots.budget("127.0.0.1", 3306, 300, 290, 280, 30, 3))));
+        r.warningRaised(TestSnapshots.warning("127.0.0.1", 3306,
+                "tcp_tw_reuse=1 is ineffective because tcp_timestamps=0 — set net.ipv4.tcp_timestamps=1;"
+                        + " this JVM closes first: 30.0 connections/s to 127.0.0.1:3306 — pool them"));
+        r.hostVerdicts(List.of(new RuleResult("tcp_timestamps", Verdict.FAIL, "off", "sysctl -w net.ipv4.tcp_timestamps=1")));
+        clock.set(12_000_000_000L);
+        return r;
+    }
+
+    @Test
+    void shortNamesTheCallSiteItsCloserShareAndWhatToDo() {
+        List<String> lines = new Report(churnRun()).consoleLines(ConsoleReport.Detail.SHORT);
+        String text = String.join("\n", lines);
+        assertTrue(lines.get(0).startsWith("summary: 604 outgoing and 0 accepted TCP connections ended;"
+                + " closed by local=600 peer=4"), text);
+        assertTrue(text.contains("600  com.example.Work.write(Work.java:42) (600 direct, 0 by a pool; closed by local 100%)"), text);
+        assertTrue(text.contains("127.0.0.1:3306 from 127.0.0.1: at most 290 of 300 ports held (280 in TIME_WAIT)"), text);
+        assertTrue(text.contains("at its worst out of ports in 3 s"), text);
+        assertTrue(text.contains("1 port-exhaustion warning raised; first at +0:06"), text);
+        assertTrue(text.contains("host settings: FAIL tcp_timestamps"), text);
+        assertTrue(text.contains("to do 1: Reuse the connections opened at com.example.Work.write(Work.java:42)"), text);
+        assertTrue(text.contains("to do 2: tcp_tw_reuse=1 is ineffective because tcp_timestamps=0 — set net.ipv4.tcp_timestamps=1 (warned for 127.0.0.1:3306 from 127.0.0.1)."), text);
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("summary: to do 4")), text);
+        assertTrue(text.contains("... and 2 more call sites"), "short: three call sites\n" + text);
+        assertTrue(lines.size() <= 16, "concise: " + lines.size() + " lines\n" + text);
+    }
+
+    @Test
+    void fullSaysMore() {
+        String text = String.join("\n", new Report(churnRun()).consoleLines(ConsoleReport.Detail.FULL));
+        assertTrue(text.contains("com.example.Other3.run"), text);
+        assertTrue(text.contains("summary: host FAIL tcp_timestamps: off Fix: sysctl -w net.ipv4.tcp_timestamps=1"), text);
+        assertTrue(text.contains("summary:   +0:06 port exhaustion ahead for 127.0.0.1:3306"), text);
+    }
+
+    @Test
+    void aQuietRunHasNothingToDo() {
+        Recording r = new Recording(clock::get, 0, "Work");
+        r.ended(TestRecords.outgoing("com.example.Work.once", 1, 80, Closer.PEER, null, 0));
+        List<String> lines = new Report(r).consoleLines(ConsoleReport.Detail.SHORT);
+        assertFalse(String.join("\n", lines).contains("to do"), String.join("\n", lines));
+        assertTrue(lines.contains("summary: port budgets: none (the kernel's tables were not read)"), lines.toString());
+    }
+
+    @Test
+    void lossesAreAWarningLine() {
+        Recording r = new Recording(clock::get, 0, "Work");
+        r.losses(() -> 12, () -> 3);
+        List<String> lines = new Report(r).consoleLines(ConsoleReport.Detail.SHORT);
+        assertEquals("WARN summary: 12 events dropped (buffer.size too small?) and 3 connections untracked (max.open reached)",
+                lines.get(lines.size() - 1));
+    }
+}

@@ -1,0 +1,47 @@
+package io.portwatch.track;
+
+import java.net.InetAddress;
+
+/** Ended connection records for tests outside this package (the report's). */
+public final class TestRecords {
+
+    private static long ids;
+
+    private TestRecords() {}
+
+    /**
+     * An outgoing connection from {@code site} (null: none recorded) to 127.0.0.1:{@code port},
+     * ended at {@code endNanos}: closed first by {@code closer}, or failed with EADDRNOTAVAIL when
+     * closer is null. {@code pool}: the JDBC pool that opened it, or null.
+     */
+    public static ConnectionRecord outgoing(String siteFunction, int line, int port, Closer closer, String pool,
+                                            long endNanos) {
+        CallSite site = siteFunction == null ? null : new CallSite(siteFunction, "Work.java", line);
+        ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.OUTGOING, "socket", null,
+                "worker", site, endNanos - 1_000_000);
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        r.endpoints(lo, 40000 + (int) (ids % 20000), lo, port);
+        if (pool != null) {
+            r.jdbc = new JdbcRecord(ids, endNanos - 2_000_000, "worker");
+            r.jdbc.pool = pool;
+        }
+        if (closer == null) {
+            r.fail(new java.net.BindException("Cannot assign requested address"), endNanos);
+            return r;
+        }
+        r.end(ConnectionEnd.CLOSED, endNanos);
+        r.confirmByKernel(closer == Closer.LOCAL, closer);
+        return r;
+    }
+
+    /** An accepted connection, closed first by the peer. */
+    public static ConnectionRecord accepted(long endNanos) {
+        ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.ACCEPTED, "socket", null,
+                "acceptor", null, endNanos - 1_000_000);
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        r.endpoints(lo, 7000, lo, 40000);
+        r.end(ConnectionEnd.CLOSED, endNanos);
+        r.confirmByKernel(false, Closer.PEER);
+        return r;
+    }
+}
