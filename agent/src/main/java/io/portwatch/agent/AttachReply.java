@@ -22,6 +22,8 @@ import java.util.List;
 final class AttachReply {
 
     private static final String KEY = "reply=";
+    /** Asks a running agent for its report now; the value is where to write the HTML page. */
+    static final String REPORT_NOW = "report.now=";
 
     private final Path file;
     private final List<String> lines = new ArrayList<>();
@@ -47,6 +49,14 @@ final class AttachReply {
             if (!entry.startsWith(KEY)) kept.add(entry);
         }
         return String.join(",", kept);
+    }
+
+    /** The value of the {@code report.now} entry, or null: a request for the running agent's report. */
+    static String reportRequest(String args) {
+        for (String entry : entries(args)) {
+            if (entry.startsWith(REPORT_NOW)) return entry.substring(REPORT_NOW.length());
+        }
+        return null;
     }
 
     private static String[] entries(String args) {

@@ -1,5 +1,8 @@
 package io.portwatch.agent;
 
+import io.portwatch.report.ConsoleReport;
+import io.portwatch.report.Report;
+
 import java.io.File;
 import java.lang.instrument.Instrumentation;
 
@@ -24,6 +27,11 @@ public final class PortwatchAgent {
     private static void start(String args, Instrumentation inst, boolean attached) {
         AttachReply reply = AttachReply.in(args);
         try {
+            String reportTo = AttachReply.reportRequest(args);
+            if (reportTo != null) {
+                reportNow(reply, reportTo);
+                return;
+            }
             AgentConfig config = AgentConfig.load(AttachReply.withoutReply(args), System.getenv(),
                     System.getProperties(), problem -> {
                         Log.error(problem);
@@ -49,6 +57,21 @@ public final class PortwatchAgent {
         } finally {
             reply.write();
         }
+    }
+
+    /**
+     * {@code java -jar portwatch-agent.jar report PID}: the running agent's console summary into
+     * the reply, and its HTML page to {@code htmlFile}. Changes nothing in the agent.
+     */
+    private static void reportNow(AttachReply reply, String htmlFile) throws java.io.IOException {
+        if (Report.active() == null) {
+            reply.add("error: portwatch is not running in this JVM; attach it first (attach PID)");
+            return;
+        }
+        for (String line : Report.consoleNow(ConsoleReport.Detail.FULL).split("\n")) {
+            reply.add(line);
+        }
+        reply.add("html: " + Report.writeNow(java.nio.file.Paths.get(htmlFile)));
     }
 
     private static void say(AttachReply reply, String line) {

@@ -48,11 +48,8 @@ final class AttachCommand {
             err.println("portwatch: usage: attach PID [key=value ...]");
             return USAGE;
         }
-        long pid;
-        try {
-            pid = Long.parseLong(args[0]);
-        } catch (NumberFormatException e) {
-            err.println("portwatch: '" + args[0] + "' is not a process id (see: java -jar portwatch-agent.jar list)");
+        long pid = pid(args[0], err);
+        if (pid < 0) {
             return USAGE;
         }
         List<String> settings = new ArrayList<>();
@@ -63,10 +60,8 @@ final class AttachCommand {
             }
             settings.add(args[i]);
         }
-        JavaProcess target = JavaProcess.read(proc, pid);
-        String refusal = refusal(target, pid);
-        if (refusal != null) {
-            err.println("portwatch: " + refusal);
+        JavaProcess target = attachable(pid, err);
+        if (target == null) {
             return FAILED;
         }
         try {
@@ -75,6 +70,29 @@ final class AttachCommand {
             err.println("portwatch: cannot attach to pid " + pid + ": " + e);
             return FAILED;
         }
+    }
+
+    /** The pid in {@code text}, or -1 after saying on {@code err} that it is none. */
+    static long pid(String text, PrintStream err) {
+        try {
+            long pid = Long.parseLong(text);
+            if (pid > 0) return pid;
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        err.println("portwatch: '" + text + "' is not a process id (see: java -jar portwatch-agent.jar list)");
+        return -1;
+    }
+
+    /** The process, when it may be attached to; else null, after one line on {@code err} saying why. */
+    JavaProcess attachable(long pid, PrintStream err) {
+        JavaProcess target = JavaProcess.read(proc, pid);
+        String refusal = refusal(target, pid);
+        if (refusal != null) {
+            err.println("portwatch: " + refusal);
+            return null;
+        }
+        return target;
     }
 
     /** Why this process must not be attached to, or null. */
@@ -108,27 +126,11 @@ final class AttachCommand {
     }
 
     private int attach(JavaProcess target, List<String> settings, PrintStream out, PrintStream err) throws IOException {
-        Path targetTmp = proc.resolve(Long.toString(target.pid)).resolve("root").resolve("tmp");
-        String token = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-        String replyName = "portwatch-attach-" + target.pid + "-" + token + ".txt";
-        String jar = jarForTarget(target, targetTmp);
-        List<String> agentArgs = new ArrayList<>(settings);
-        agentArgs.add("reply=/tmp/" + replyName);
         if (target.portwatchLoaded) {
             out.println("portwatch is already in pid " + target.pid + "; attaching again changes nothing");
         }
-        try {
-            ByteBuddyAgent.attach(new File(jar), Long.toString(target.pid), String.join(",", agentArgs));
-        } catch (RuntimeException | LinkageError e) {
-            err.println("portwatch: attach to pid " + target.pid + " failed: " + rootCause(e));
-            return FAILED;
-        }
-        Path reply = targetTmp.resolve(replyName);
-        List<String> lines = Files.exists(reply) ? Files.readAllLines(reply, StandardCharsets.UTF_8) : null;
-        Files.deleteIfExists(reply);
+        List<String> lines = load(target, settings, err);
         if (lines == null) {
-            err.println("portwatch: the agent was loaded into pid " + target.pid
-                    + " but wrote no reply; see that process's stderr ([portwatch] lines)");
             return FAILED;
         }
         out.println("pid " + target.pid + " (" + target.main + "):");
@@ -142,6 +144,40 @@ final class AttachCommand {
                     + " -XX:+EnableDynamicAgentLoading at its start silences it (JEP 451)");
         }
         return failed ? FAILED : OK;
+    }
+
+    /**
+     * Loads the agent into {@code target} with {@code agentArgs} and returns the lines its reply
+     * file held, or null after saying on {@code err} why there are none.
+     */
+    List<String> load(JavaProcess target, List<String> agentArgs, PrintStream err) throws IOException {
+        String replyName = "portwatch-attach-" + target.pid + "-" + token() + ".txt";
+        String jar = jarForTarget(target, targetTmp(target));
+        List<String> args = new ArrayList<>(agentArgs);
+        args.add("reply=/tmp/" + replyName);
+        try {
+            ByteBuddyAgent.attach(new File(jar), Long.toString(target.pid), String.join(",", args));
+        } catch (RuntimeException | LinkageError e) {
+            err.println("portwatch: attach to pid " + target.pid + " failed: " + rootCause(e));
+            return null;
+        }
+        Path reply = targetTmp(target).resolve(replyName);
+        List<String> lines = Files.exists(reply) ? Files.readAllLines(reply, StandardCharsets.UTF_8) : null;
+        Files.deleteIfExists(reply);
+        if (lines == null) {
+            err.println("portwatch: the agent was loaded into pid " + target.pid
+                    + " but wrote no reply; see that process's stderr ([portwatch] lines)");
+        }
+        return lines;
+    }
+
+    /** The target's /tmp, seen from here: through /proc/PID/root, which is right in a container too. */
+    Path targetTmp(JavaProcess target) {
+        return proc.resolve(Long.toString(target.pid)).resolve("root").resolve("tmp");
+    }
+
+    static String token() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     }
 
     /**

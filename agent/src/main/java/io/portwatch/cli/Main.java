@@ -35,6 +35,8 @@ public final class Main {
                 return ListCommand.run(PROC, myUid(), ProcessHandle.current().pid(), out, err);
             case "attach":
                 return new AttachCommand(PROC, AttachCommand.thisJar(), myUid()).run(rest, out, err);
+            case "report":
+                return new ReportCommand(new AttachCommand(PROC, AttachCommand.thisJar(), myUid())).run(rest, out, err);
             case "version":
                 out.println("portwatch " + version());
                 return 0;
@@ -57,6 +59,8 @@ public final class Main {
         out.println("  list       the JVMs on this host, and whether portwatch is in them or can attach");
         out.println("  attach PID [key=value ...]");
         out.println("             load portwatch into a running JVM (same keys as -javaagent, and otel.* settings)");
+        out.println("  report PID [FILE.html]");
+        out.println("             the churn report of a JVM running portwatch, now: summary here, HTML page to FILE");
         out.println("  version    print the version");
         out.println("  help       this text");
     }

@@ -44,6 +44,10 @@ class AttachIT {
     @MethodSource("jdks")
     void attachesToARunningJvm(String jdk) throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver(); Target target = Target.start(jdk)) {
+            CommandResult early = command(jdk, "report", Long.toString(target.pid()));
+            assertNotEquals(0, early.exitCode, early::toString);
+            assertTrue(early.stderr.contains("attach it first"), early::toString);
+
             CommandResult first = attach(jdk, target.pid(), "otel.exporter.otlp.endpoint=" + receiver.endpoint(),
                     "otel.bsp.schedule.delay=200", "otel.service.name=attached-it");
             assertEquals(0, first.exitCode, first::toString);
@@ -57,6 +61,14 @@ class AttachIT {
             assertTrue(burst.stream().allMatch(s -> "attached-it".equals(s.service)),
                     "the exporter settings came from the attach arguments");
             assertTrue(burst.stream().allMatch(s -> "local".equals(s.str("portwatch.closed_by"))));
+
+            Path page = Files.createTempDirectory("attach-report").resolve("report.html");
+            CommandResult report = command(jdk, "report", Long.toString(target.pid()), page.toString());
+            assertEquals(0, report.exitCode, report::toString);
+            assertTrue(report.stdout.contains(AttachWorkload.class.getName() + ".main"),
+                    () -> "the report names the burst's call site: " + report);
+            assertTrue(new String(Files.readAllBytes(page), StandardCharsets.UTF_8).contains("<svg"), "the HTML page");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(page)));
 
             CommandResult second = attach(jdk, target.pid());
             assertEquals(0, second.exitCode, second::toString);
@@ -170,9 +182,16 @@ class AttachIT {
     }
 
     private static CommandResult attach(String jdk, long pid, String... settings) throws Exception {
+        List<String> args = new ArrayList<>(Arrays.asList("attach", Long.toString(pid)));
+        args.addAll(Arrays.asList(settings));
+        return command(jdk, args.toArray(new String[0]));
+    }
+
+    /** {@code java -jar portwatch-agent.jar ARGS...} on the given JDK. */
+    private static CommandResult command(String jdk, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(Arrays.asList(Paths.get(jdk, "bin", "java").toString(), "-jar",
-                ChildJvm.agentJar().toAbsolutePath().toString(), "attach", Long.toString(pid)));
-        cmd.addAll(Arrays.asList(settings));
+                ChildJvm.agentJar().toAbsolutePath().toString()));
+        cmd.addAll(Arrays.asList(args));
         return run(cmd);
     }
 
