@@ -1,6 +1,7 @@
 package io.portwatch.agent;
 
 import io.portwatch.bootstrap.Bridge;
+import io.portwatch.bootstrap.Recordings;
 import io.portwatch.budget.RuleResult;
 import io.portwatch.host.HostSampler;
 import io.portwatch.instrument.Installer;
@@ -9,6 +10,9 @@ import io.portwatch.kernel.ProcFs;
 import io.portwatch.otel.BudgetTelemetry;
 import io.portwatch.otel.ConnectionSpans;
 import io.portwatch.otel.Telemetry;
+import io.portwatch.recording.AgentRecordings;
+import io.portwatch.recording.ExitBudget;
+import io.portwatch.recording.Scopes;
 import io.portwatch.track.AgentThreads;
 import io.portwatch.track.CallSites;
 import io.portwatch.track.ConnectionCounts;
@@ -64,6 +68,20 @@ final class Agent {
         return sampler;
     }
 
+    /**
+     * Recording scopes for tests (portwatch-api) and the whole-run budget: counted inline on the
+     * tracker thread, reached through the bootstrap class {@link Recordings}.
+     */
+    private static void startRecordings(AgentConfig config, Tracker tracker, Instrumentation inst) {
+        Scopes scopes = new Scopes();
+        tracker.observer(scopes);
+        AgentRecordings recordings = new AgentRecordings(scopes, tracker);
+        Recordings.install(recordings);
+        if (!config.budgets().isEmpty()) {
+            ExitBudget.start(config.budgets(), config.budgetExitStatus(), recordings, inst, Log::info, Log::error);
+        }
+    }
+
     /** Called once the bootstrap classes are in place. */
     static void start(AgentConfig config, Instrumentation inst, boolean attached) throws Exception {
         CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
@@ -76,6 +94,7 @@ final class Agent {
         tracker.failures(failures);
         tracker.reporter().failures(failures);
         tracker.warmUp();
+        startRecordings(config, tracker, inst);
         Bridge.sockets = tracker.events();
         Bridge.jdbc = tracker.jdbcEvents();
 

@@ -88,6 +88,20 @@ public final class AgentConfig {
         return Collections.unmodifiableList(out);
     };
 
+    /** Connection budgets: {@code destination=max} entries separated by ';', e.g. {@code *:3306=100;db:5432=20}. */
+    private static final Parser BUDGETS = text -> {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String entry : text.split(";")) {
+            if (entry.trim().isEmpty()) continue;
+            int eq = entry.lastIndexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("expected destination=max entries separated by ';', e.g. *:3306=100");
+            String destination = io.portwatch.api.DestinationPattern.parse(entry.substring(0, eq)).toString();
+            long max = (Integer) intAtLeast(0).parse(entry.substring(eq + 1));
+            out.put(destination, max);
+        }
+        return Collections.unmodifiableMap(out);
+    };
+
     private static Parser oneOf(String... values) {
         return text -> {
             for (String v : values) {
@@ -120,6 +134,16 @@ public final class AgentConfig {
                     "warn when a destination uses more than this share of its ports"),
             new Option("summary", "auto", oneOf("auto", "on", "off"),
                     "print a summary on stderr at exit; auto: only when no OpenTelemetry exporter is configured"),
+            new Option("budget.connects", "", BUDGETS,
+                    "whole-run budget: most physical connects per destination, e.g. *:3306=100;db:5432=20; checked at exit"),
+            new Option("budget.local.closes", "", BUDGETS,
+                    "whole-run budget: most local closes (TIME_WAITs left here) per destination, same form"),
+            new Option("budget.exit.status", "3", text -> {
+                int v = (Integer) intAtLeast(0).parse(text);
+                if (v > 255) throw new IllegalArgumentException("expected an exit status from 0 to 255");
+                return v;
+            },
+                    "exit status when a whole-run budget is not kept (0: print the verdict only)"),
             new Option("debug", "false", BOOLEAN,
                     "print what the agent instruments and does")));
 
@@ -218,4 +242,22 @@ public final class AgentConfig {
     public double warnShare() { return (Double) values.get("warn.share"); }
     public String summary() { return (String) values.get("summary"); }
     public boolean debug() { return (Boolean) values.get("debug"); }
+
+    /** The whole-run connection budgets, one per destination pattern; empty when none is set. */
+    @SuppressWarnings("unchecked")
+    public List<io.portwatch.api.Budget> budgets() {
+        Map<String, Long> connects = (Map<String, Long>) values.get("budget.connects");
+        Map<String, Long> closes = (Map<String, Long>) values.get("budget.local.closes");
+        Map<String, io.portwatch.api.Budget> out = new LinkedHashMap<>();
+        for (String d : connects.keySet()) out.put(d, null);
+        for (String d : closes.keySet()) out.put(d, null);
+        for (String d : out.keySet()) {
+            out.put(d, new io.portwatch.api.Budget(io.portwatch.api.DestinationPattern.parse(d),
+                    connects.getOrDefault(d, io.portwatch.api.Budget.UNLIMITED),
+                    closes.getOrDefault(d, io.portwatch.api.Budget.UNLIMITED)));
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    public int budgetExitStatus() { return (Integer) values.get("budget.exit.status"); }
 }
