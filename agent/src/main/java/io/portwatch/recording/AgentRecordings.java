@@ -36,6 +36,15 @@ public final class AgentRecordings extends Recordings {
         return s == null ? null : close(s, timeoutMillis);
     }
 
+    /**
+     * Like {@link #close}, once every shutdown hook has run: first counts what came after the
+     * tracker stopped (connections the application's hooks opened and closed).
+     */
+    Object[] closeAtExit(Scope s, long timeoutMillis) {
+        tracker.drainAfterStop();
+        return close(s, timeoutMillis);
+    }
+
     /** Ends {@code s} now, waits for the tracker, and returns the protocol's answer. */
     Object[] close(Scope s, long timeoutMillis) {
         s.close(System.nanoTime());

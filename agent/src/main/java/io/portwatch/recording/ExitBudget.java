@@ -72,7 +72,7 @@ public final class ExitBudget {
     /** Prints the verdict of every budget; true when all passed. Never throws. */
     boolean check() {
         try {
-            List<BudgetVerdict> verdicts = verdicts(report(recordings.close(scope, WAIT_MILLIS)));
+            List<BudgetVerdict> verdicts = verdicts(report(recordings.closeAtExit(scope, WAIT_MILLIS)));
             boolean passed = true;
             for (BudgetVerdict v : verdicts) {
                 if (v.passed()) {

@@ -110,6 +110,20 @@ public final class Tracker {
         }
     }
 
+    /**
+     * Handles, on the calling thread, the events that reached the ring after the loop ended: at
+     * exit, other shutdown hooks still open and close connections after the agent's own hook has
+     * stopped the tracker. Does nothing and returns false while the loop runs (or never ran).
+     */
+    public synchronized boolean drainAfterStop() {
+        Thread t = loopThread;
+        if (t == null || t.isAlive()) {
+            return false;
+        }
+        ring.drain(this::handle);
+        return true;
+    }
+
     /** Shorthand for {@code reporter().sink(sink)}. */
     public void sink(ConnectionSink sink) {
         reporter.sink(sink);
