@@ -60,7 +60,8 @@ final class Scope {
     }
 
     boolean covers(long nanos) {
-        return nanos - openNanos >= 0 && nanos - closeNanos <= 0;
+        long end = closeNanos;
+        return nanos - openNanos >= 0 && (end == Long.MAX_VALUE || nanos - end <= 0);
     }
 
     void close(long nanos) {

@@ -6,8 +6,8 @@ import io.portwatch.api.BudgetVerdict;
 import io.portwatch.api.ConnectionRecording;
 import io.portwatch.api.ConnectionReport;
 import io.portwatch.api.DestinationPattern;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -21,15 +21,16 @@ import java.util.Optional;
 
 /**
  * Records each budgeted test's connections through portwatch-api, from just before the test
- * method to just after it, and fails the test when a {@link ConnectionBudget} is not kept.
- * Registered by the annotation; there is nothing to register by hand.
+ * method to just after it (its {@code @BeforeEach} and {@code @AfterEach} methods are not part of
+ * it: set-up that builds a pool is not the code under test), and fails the test when a
+ * {@link ConnectionBudget} is not kept. Registered by the annotation; nothing to register by hand.
  *
  * <p>Configuration parameters (junit-platform.properties, or Surefire's
  * {@code configurationParameters}): {@code portwatch.budget.without-agent} = {@code fail}
  * (default) or {@code skip}; {@code portwatch.budget.wait-millis}: how long to wait for the
  * agent to catch up when a test ends (default 5000).
  */
-public final class ConnectionBudgetExtension implements BeforeEachCallback, AfterEachCallback {
+public final class ConnectionBudgetExtension implements BeforeTestExecutionCallback, AfterTestExecutionCallback {
 
     public static final String WITHOUT_AGENT = "portwatch.budget.without-agent";
     public static final String WAIT_MILLIS = "portwatch.budget.wait-millis";
@@ -38,7 +39,7 @@ public final class ConnectionBudgetExtension implements BeforeEachCallback, Afte
     private static final String RECORDING = "recording";
 
     @Override
-    public void beforeEach(ExtensionContext context) {
+    public void beforeTestExecution(ExtensionContext context) {
         List<Budget> budgets = budgets(context); // a bad annotation fails before anything runs
         if (budgets.isEmpty()) {
             return;
@@ -59,7 +60,7 @@ public final class ConnectionBudgetExtension implements BeforeEachCallback, Afte
     }
 
     @Override
-    public void afterEach(ExtensionContext context) {
+    public void afterTestExecution(ExtensionContext context) {
         ConnectionRecording recording = context.getStore(NAMESPACE).remove(RECORDING, ConnectionRecording.class);
         if (recording == null) {
             return;
@@ -80,11 +81,11 @@ public final class ConnectionBudgetExtension implements BeforeEachCallback, Afte
         }
     }
 
-    /** The method's budgets, else its class's (or an enclosing class's, for nested tests). */
+    /** The method's budgets, else its class's (or, for a {@code @Nested} class, an enclosing one's). */
     private static List<Budget> budgets(ExtensionContext context) {
         List<ConnectionBudget> found = AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestMethod(),
                 ConnectionBudget.class);
-        for (Class<?> c = context.getRequiredTestClass(); found.isEmpty() && c != null; c = c.getEnclosingClass()) {
+        for (Class<?> c = context.getRequiredTestClass(); found.isEmpty() && c != null; c = enclosingOfNested(c)) {
             found = AnnotationSupport.findRepeatableAnnotations(c, ConnectionBudget.class);
         }
         List<Budget> out = new ArrayList<>();
@@ -105,6 +106,11 @@ public final class ConnectionBudgetExtension implements BeforeEachCallback, Afte
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("@ConnectionBudget: " + e.getMessage(), e);
         }
+    }
+
+    /** The class a {@code @Nested} (inner) class sits in; null for a top-level or static class. */
+    private static Class<?> enclosingOfNested(Class<?> c) {
+        return c.isMemberClass() && !java.lang.reflect.Modifier.isStatic(c.getModifiers()) ? c.getEnclosingClass() : null;
     }
 
     /** Replaces each {@code ${name}} by the system property, else the configuration parameter. */

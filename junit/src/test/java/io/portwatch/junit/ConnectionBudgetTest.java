@@ -300,6 +300,43 @@ class ConnectionBudgetTest {
                 + ": 3 physical connects (budget 2)"));
     }
 
+    static class SetUpAround {
+        @org.junit.jupiter.api.BeforeEach
+        void setUp() throws Exception {
+            serverA.connect(5);
+        }
+
+        @Test
+        @ConnectionBudget(destination = "*:${portwatch.test.a.port}", maxPhysicalConnects = 1)
+        void onlyTheMethodCounts() throws Exception {
+            serverA.connect(1);
+        }
+
+        @org.junit.jupiter.api.AfterEach
+        void tearDown() throws Exception {
+            serverA.connect(5);
+        }
+    }
+
+    @ConnectionBudget(destination = "*:${portwatch.test.a.port}", maxPhysicalConnects = 2)
+    static class Outer {
+        @org.junit.jupiter.api.Nested
+        class Inner {
+            @Test
+            void overTheOuterBudget() throws Exception {
+                serverA.connect(3);
+            }
+        }
+    }
+
+    @Test
+    void beforeAndAfterEachAreNotPartOfTheTestButNestedClassesInheritTheBudget() {
+        run(SetUpAround.class).testEvents().assertStatistics(s -> s.started(1).succeeded(1));
+        EngineExecutionResults nested = run(Outer.class);
+        assertTrue(onlyFailure(nested).startsWith("connection budget exceeded for *:" + serverA.port()
+                + ": 3 physical connects (budget 2)"));
+    }
+
     @Test
     void aBudgetWithoutLimitOrWithAnUnknownPlaceholderIsAConfigurationError() {
         assertTrue(onlyFailure(run(NoLimit.class)).contains("sets no limit: give maxPhysicalConnects, maxLocalCloses or both"));
