@@ -1,6 +1,7 @@
 package io.portwatch.agent;
 
 import io.portwatch.bootstrap.Bridge;
+import io.portwatch.bootstrap.Recordings;
 import io.portwatch.budget.RuleResult;
 import io.portwatch.host.BudgetListeners;
 import io.portwatch.host.HostSampler;
@@ -13,6 +14,9 @@ import io.portwatch.otel.ConnectionSpans;
 import io.portwatch.otel.Telemetry;
 import io.portwatch.report.Recording;
 import io.portwatch.report.Report;
+import io.portwatch.churnbudget.AgentRecordings;
+import io.portwatch.churnbudget.ExitBudget;
+import io.portwatch.churnbudget.Scopes;
 import io.portwatch.track.AgentThreads;
 import io.portwatch.track.CallSites;
 import io.portwatch.track.ConnectionSink;
@@ -75,6 +79,20 @@ final class Agent {
     }
 
     /**
+     * Recording scopes for tests (portwatch-api) and the whole-run budget: counted inline on the
+     * tracker thread, reached through the bootstrap class {@link Recordings}.
+     */
+    private static void startRecordings(AgentConfig config, Tracker tracker, Instrumentation inst) {
+        Scopes scopes = new Scopes();
+        tracker.observer(scopes);
+        AgentRecordings recordings = new AgentRecordings(scopes, tracker);
+        Recordings.install(recordings);
+        if (!config.budgets().isEmpty()) {
+            ExitBudget.start(config.budgets(), config.budgetExitStatus(), recordings, inst, Log::info, Log::error);
+        }
+    }
+
+    /**
      * Called once the bootstrap classes are in place.
      *
      * @return what was done, a line each, for the attach command to print
@@ -91,6 +109,7 @@ final class Agent {
         tracker.failures(failures);
         tracker.reporter().failures(failures);
         tracker.warmUp();
+        startRecordings(config, tracker, inst);
         if (attached && config.kernel()) {
             done.addAll(openedBeforeAttach(tracker));
         }

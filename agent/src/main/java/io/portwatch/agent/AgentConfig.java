@@ -89,6 +89,20 @@ public final class AgentConfig {
         return Collections.unmodifiableList(out);
     };
 
+    /** Connection budgets: {@code destination=max} entries separated by ';', e.g. {@code *:3306=100;db:5432=20}. */
+    private static final Parser BUDGETS = text -> {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String entry : text.split(";")) {
+            if (entry.trim().isEmpty()) continue;
+            int eq = entry.lastIndexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("expected destination=max entries separated by ';', e.g. *:3306=100");
+            String destination = io.portwatch.api.DestinationPattern.parse(entry.substring(0, eq)).toString();
+            long max = (Integer) intAtLeast(0).parse(entry.substring(eq + 1));
+            out.put(destination, max);
+        }
+        return Collections.unmodifiableMap(out);
+    };
+
     private static Parser oneOf(String... values) {
         return text -> {
             for (String v : values) {
@@ -124,6 +138,16 @@ public final class AgentConfig {
                             + " exporter is configured, else off; on: short"),
             new Option("report", "", text -> text.trim(),
                     "write the churn report as a self-contained HTML page to this file at exit (owner-only); empty: none"),
+            new Option("budget.connects", "", BUDGETS,
+                    "whole-run budget: most physical connects per destination, e.g. *:3306=100;db:5432=20; checked at exit"),
+            new Option("budget.local.closes", "", BUDGETS,
+                    "whole-run budget: most local closes (TIME_WAITs left here) per destination, same form"),
+            new Option("budget.exit.status", "3", text -> {
+                int v = (Integer) intAtLeast(0).parse(text);
+                if (v > 255) throw new IllegalArgumentException("expected an exit status from 0 to 255");
+                return v;
+            },
+                    "exit status when a whole-run budget is not kept (0: print the verdict only)"),
             new Option("debug", "false", BOOLEAN,
                     "print what the agent instruments and does")));
 
@@ -238,4 +262,22 @@ public final class AgentConfig {
      * the JVM's own {@code OTEL_*} environment and {@code otel.*} system properties.
      */
     public Map<String, String> otelArguments() { return otelArguments; }
+
+    /** The whole-run connection budgets, one per destination pattern; empty when none is set. */
+    @SuppressWarnings("unchecked")
+    public List<io.portwatch.api.Budget> budgets() {
+        Map<String, Long> connects = (Map<String, Long>) values.get("budget.connects");
+        Map<String, Long> closes = (Map<String, Long>) values.get("budget.local.closes");
+        Map<String, io.portwatch.api.Budget> out = new LinkedHashMap<>();
+        for (String d : connects.keySet()) out.put(d, null);
+        for (String d : closes.keySet()) out.put(d, null);
+        for (String d : out.keySet()) {
+            out.put(d, new io.portwatch.api.Budget(io.portwatch.api.DestinationPattern.parse(d),
+                    connects.getOrDefault(d, io.portwatch.api.Budget.UNLIMITED),
+                    closes.getOrDefault(d, io.portwatch.api.Budget.UNLIMITED)));
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    public int budgetExitStatus() { return (Integer) values.get("budget.exit.status"); }
 }

@@ -54,7 +54,10 @@ public final class Installer {
                     .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("io.portwatch.shaded."))
                     .or(nameStartsWith("io.portwatch.agent.")).or(nameStartsWith("io.portwatch.bootstrap."))
                     .or(nameStartsWith("io.portwatch.instrument.")).or(nameStartsWith("io.portwatch.track."))
-                    .or(nameStartsWith("io.portwatch.otel.")).or(isSynthetic());
+                    .or(nameStartsWith("io.portwatch.otel.")).or(nameStartsWith("io.portwatch.host."))
+                    .or(nameStartsWith("io.portwatch.kernel.")).or(nameStartsWith("io.portwatch.budget."))
+                    .or(nameStartsWith("io.portwatch.report.")).or(nameStartsWith("io.portwatch.churnbudget."))
+                    .or(nameStartsWith("io.portwatch.cli.")).or(isSynthetic());
 
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
 

@@ -112,4 +112,14 @@ final class EventRing {
     long backlog() {
         return claimed.get() - consumed;
     }
+
+    /** Slots claimed so far: the sequence the next event will get. */
+    long claimedCount() {
+        return claimed.get();
+    }
+
+    /** Events handed to the consumer so far; everything their handler did happened before this read. */
+    long consumedCount() {
+        return consumed;
+    }
 }

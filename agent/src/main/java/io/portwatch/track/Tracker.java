@@ -48,6 +48,8 @@ public final class Tracker {
     private volatile boolean stopping;
     private volatile Consumer<Throwable> failures = t -> { };
     private volatile Thread loopThread;
+    /** Told on this thread as each connection opens and ends, before the reporter: recording scopes. */
+    private volatile ConnectionSink observer;
 
     public Tracker(int ringCapacity, int maxOpen, CallSites callSites) {
         this.ring = new EventRing(ringCapacity);
@@ -79,6 +81,53 @@ public final class Tracker {
     /** The second stage: kernel checks and the sink; give it a thread with {@link Reporter#start}. */
     public Reporter reporter() {
         return reporter;
+    }
+
+    /**
+     * A sink called on the tracker thread itself, as each connection opens and ends, rather than
+     * later on the reporter's: what it counts is complete once {@link #awaitHandled} returns 0.
+     * It must be quick and must not block.
+     */
+    public void observer(ConnectionSink observer) {
+        this.observer = observer;
+    }
+
+    /**
+     * The barrier a recording scope closes with: waits until the tracker has handled every event
+     * claimed before this call, at most {@code timeoutNanos}, and returns how many of them were
+     * still unhandled when it gave up (0: all handled). From any thread but the tracker's.
+     */
+    public long awaitHandled(long timeoutNanos) {
+        long target = ring.claimedCount();
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            long left = target - ring.consumedCount();
+            if (left <= 0) {
+                return 0;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return left;
+            }
+            Thread t = loopThread;
+            if (t != null) {
+                LockSupport.unpark(t); // an idle loop parks up to 50 ms: wake it rather than wait
+            }
+            LockSupport.parkNanos(this, 100_000);
+        }
+    }
+
+    /**
+     * Handles, on the calling thread, the events that reached the ring after the loop ended: at
+     * exit, other shutdown hooks still open and close connections after the agent's own hook has
+     * stopped the tracker. Does nothing and returns false while the loop runs (or never ran).
+     */
+    public synchronized boolean drainAfterStop() {
+        Thread t = loopThread;
+        if (t == null || t.isAlive()) {
+            return false;
+        }
+        ring.drain(this::handle);
+        return true;
     }
 
     /** Shorthand for {@code reporter().sink(sink)}. */
@@ -487,11 +536,29 @@ public final class Tracker {
     }
 
     private void sinkOpened(ConnectionRecord r) {
+        observe(r, true);
         reporter.opened(r);
     }
 
     /** An ended connection: to the reporter, which asks the kernel and tells the sink. */
     private void emit(ConnectionRecord r) {
+        observe(r, false);
         reporter.ended(r);
+    }
+
+    private void observe(ConnectionRecord r, boolean opened) {
+        ConnectionSink o = observer;
+        if (o == null) {
+            return;
+        }
+        try {
+            if (opened) {
+                o.opened(r);
+            } else {
+                o.ended(r);
+            }
+        } catch (RuntimeException e) {
+            failures.accept(e); // the reporter still gets the record
+        }
     }
 }

@@ -342,4 +342,40 @@ class AgentConfigTest {
         assertEquals(2, c.otelArguments().size());
         assertTrue(c.debug());
     }
+
+    @Test
+    void noBudgetsByDefault() {
+        AgentConfig c = load(null);
+        assertEquals(List.of(), c.budgets());
+        assertEquals(3, c.budgetExitStatus());
+    }
+
+    @Test
+    void budgetsPerDestinationMergeConnectsAndLocalCloses() {
+        props.setProperty("portwatch.budget.local.closes", "*:3306=50");
+        AgentConfig c = load("budget.connects=*:3306=100; db.example.com:5432 = 20,budget.exit.status=7");
+        assertEquals(List.of(), problems);
+        List<io.portwatch.api.Budget> b = c.budgets();
+        assertEquals(2, b.size());
+        assertEquals("*:3306", b.get(0).destination().toString());
+        assertEquals(100, b.get(0).maxPhysicalConnects());
+        assertEquals(50, b.get(0).maxLocalCloses());
+        assertEquals("db.example.com:5432", b.get(1).destination().toString());
+        assertEquals(20, b.get(1).maxPhysicalConnects());
+        assertEquals(io.portwatch.api.Budget.UNLIMITED, b.get(1).maxLocalCloses());
+        assertEquals(7, c.budgetExitStatus());
+    }
+
+    @Test
+    void aBadBudgetIsReportedAndIgnored() {
+        AgentConfig c = load("budget.connects=*:3306");
+        assertOneProblemMentioning("budget.connects", "destination=max");
+        assertEquals(List.of(), c.budgets());
+        problems.clear();
+        load("budget.connects=db=5");
+        assertOneProblemMentioning("budget.connects", "expected host:port");
+        problems.clear();
+        load("budget.exit.status=256");
+        assertOneProblemMentioning("budget.exit.status", "0 to 255");
+    }
 }
