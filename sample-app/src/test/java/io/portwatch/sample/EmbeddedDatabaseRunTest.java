@@ -82,10 +82,13 @@ class EmbeddedDatabaseRunTest {
         Run run = run("--duration", "1", "--rate", "10", "--threads", "2");
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(SampleApp.EXIT_OK, run.code, run.toString());
+        // Progress lines say "writes ok N" too: the final figure is the last one.
         Matcher ok = Pattern.compile("writes ok\\s+(\\d+)").matcher(run.out);
-        assertTrue(ok.find(), run.out);
-        long writes = Long.parseLong(ok.group(1));
-        assertTrue(writes >= 5 && writes <= 11, "about 10 writes in 1 s at 10/s: " + run.out);
+        long writes = -1;
+        while (ok.find()) writes = Long.parseLong(ok.group(1));
+        assertTrue(writes >= 0, run.out);
+        // The rate is a ceiling, not a promise: a loaded machine may manage fewer, never more.
+        assertTrue(writes >= 1 && writes <= 11, "at most about 10 writes in 1 s at 10/s: " + run.out);
         assertTrue(seconds < 10, "took " + seconds + " s");
     }
 
