@@ -46,7 +46,7 @@ final class Recommendations {
         }
         if (s.hostVerdicts != null) {
             for (RuleResult r : s.hostVerdicts) {
-                if (r.verdict() == Verdict.FAIL && r.fix() != null && !r.fix().isEmpty()) {
+                if (r.verdict() == Verdict.FAIL && r.fix() != null && !r.fix().isEmpty() && !saidAlready(out, r.rule())) {
                     out.add(r.rule() + ": " + r.fix());
                 }
             }
@@ -70,6 +70,14 @@ final class Recommendations {
         }
         List<String> list = new ArrayList<>(out);
         return list.subList(0, Math.min(n, list.size()));
+    }
+
+    /** Whether a warning's advice already named this setting (it usually says how to fix it too). */
+    private static boolean saidAlready(Set<String> out, String rule) {
+        for (String line : out) {
+            if (line.contains(rule)) return true;
+        }
+        return false;
     }
 
     private static double round(double v) {

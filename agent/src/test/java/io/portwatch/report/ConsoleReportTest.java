@@ -50,6 +50,8 @@ class ConsoleReportTest {
         assertTrue(text.contains("host settings: FAIL tcp_timestamps"), text);
         assertTrue(text.contains("to do 1: Reuse the connections opened at com.example.Work.write(Work.java:42)"), text);
         assertTrue(text.contains("to do 2: tcp_tw_reuse=1 is ineffective because tcp_timestamps=0 — set net.ipv4.tcp_timestamps=1 (warned for 127.0.0.1:3306 from 127.0.0.1)."), text);
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("summary: to do 3: tcp_timestamps")),
+                "the warning's advice already says to turn timestamps on\n" + text);
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("summary: to do 4")), text);
         assertTrue(text.contains("... and 2 more call sites"), "short: three call sites\n" + text);
         assertTrue(lines.size() <= 16, "concise: " + lines.size() + " lines\n" + text);
