@@ -47,7 +47,6 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private static final long CONFIRM_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long SYSCTL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int MAX_DESTINATIONS = 1000;
-    private static final int MAX_PAST_PEAKS = 20;
 
     private final ProcFs proc;
     private final long sampleNanos;
@@ -60,7 +59,6 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private final DestinationCounts counts;
     private final ClosedConnections closed = new ClosedConnections();
     private final Map<Destination, JvmDestination> jvm = new HashMap<>();
-    private final List<String> pastPeaks = new ArrayList<>();
 
     private Sysctls sysctls;
     private long sysctlsRead;
@@ -95,11 +93,6 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         long confirmed;
         long timeWaitHere;
         PortWarning raised;
-        /** The highest ports held, the highest TIME_WAIT-making rate and the least time left seen. */
-        int peakUsed;
-        double peakRate;
-        double leastSecondsLeft = Double.POSITIVE_INFINITY;
-        double maxSustainableRate;
 
         JvmDestination(ExhaustionAlarm alarm) {
             this.alarm = alarm;
@@ -286,10 +279,6 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                     dest.local(), budget.capacity(), f.held(), established, timeWait, rate, f.secondsLeft(),
                     attributed ? ownOpen : -1, attributed ? othersOpen : -1, d.latency.millis(),
                     d.latency.trend(), d.boundBeforeConnect));
-            d.peakUsed = Math.max(d.peakUsed, f.held());
-            d.peakRate = Math.max(d.peakRate, rate);
-            d.leastSecondsLeft = Math.min(d.leastSecondsLeft, f.secondsLeft());
-            d.maxSustainableRate = f.maxSustainableRate();
             ExhaustionAlarm.Change change = d.alarm.update(f);
             if (change == ExhaustionAlarm.Change.RAISED) {
                 Advice advice = d.boundBeforeConnect ? new Advice().boundBeforeConnect(true) : new Advice().reuse(reuse);
@@ -307,10 +296,8 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                 d.raised = null;
             }
             if (opens == 0 && usage == null && !d.alarm.raised()) {
-                // Quiet for a whole rate window and holding no port: forget it, keeping its peak
-                // line for the exit summary (a bounded few), so new destinations keep a budget.
-                String line = peak(dest, d);
-                if (line != null && pastPeaks.size() < MAX_PAST_PEAKS) pastPeaks.add(line);
+                // Quiet for a whole rate window and holding no port: forget it, so that new
+                // destinations keep a budget (the report's recording keeps its peaks).
                 it.remove();
             }
         }
@@ -327,30 +314,6 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             jvm.put(key, d);
         }
         return d;
-    }
-
-    /**
-     * One line per destination this JVM used, for the exit summary: how close it came to running
-     * out of ports. Reporter thread (or after it stopped).
-     */
-    public List<String> peaks() {
-        List<String> out = new ArrayList<>(pastPeaks);
-        for (Map.Entry<Destination, JvmDestination> e : jvm.entrySet()) {
-            String line = peak(e.getKey(), e.getValue());
-            if (line != null) out.add(line);
-        }
-        return out;
-    }
-
-    /** The summary line of one destination, or null when it never held a port. */
-    private String peak(Destination dest, JvmDestination d) {
-        if (d.peakUsed == 0 && d.peakRate == 0) return null;
-        String left = Double.isInfinite(d.leastSecondsLeft) ? ""
-                : String.format(java.util.Locale.ROOT, "; at its worst it would have run out in %.0f s", d.leastSecondsLeft);
-        return String.format(java.util.Locale.ROOT,
-                "%s: at most %d of %d ports held, at most %.1f TIME_WAIT-making connections/s"
-                        + " (sustainable up to %.0f/s%s)", dest, d.peakUsed, PortBudget.of(sysctls).capacity(),
-                d.peakRate, d.maxSustainableRate, left);
     }
 
     /**
