@@ -21,11 +21,13 @@ import java.util.Map;
  * by kind of thread: the application's, portwatch's tracker and reporter, the exporter's (OpenTelemetry
  * SDK and its HTTP client), the JVM's own. For each kind: its share of the execution samples, its
  * top frames, and, on application threads, the samples and allocations that happened inside
- * portwatch code (named by the innermost portwatch frame and line, which is the call that costs).
+ * agent code (named by the innermost agent frame and line, which is the call that costs).
  *
  * <p>Execution samples only see threads running Java code; time blocked in a system call shows up
  * as native method samples (counted apart) and in {@code jdk.ThreadCPULoad}, which also reports
- * per-thread CPU including the kernel's. Usage: {@code JfrProfile RECORDING.jfr [topN]}.
+ * per-thread CPU including the kernel's. The per-kind CPU shares are averages over the recording,
+ * normalized by its {@code jdk.CPULoad} events: on a recording of a few seconds they can add up to
+ * more than the whole JVM's; record 10 s or more. Usage: {@code JfrProfile RECORDING.jfr [topN]}.
  */
 public final class JfrProfile {
 
@@ -70,10 +72,10 @@ public final class JfrProfile {
 
     private final Tally selfFrames = new Tally();
     private final Tally nativeFrames = new Tally();
-    /** Samples with portwatch code on the stack, by the innermost portwatch frame. */
+    /** Samples with agent code on the stack, by the innermost agent frame. */
     private final Tally insideAgent = new Tally();
     private final Tally nativeInsideAgent = new Tally();
-    /** The same Java samples by the innermost portwatch frame's class: the component that costs. */
+    /** The same Java samples by the innermost agent frame's class: the component that costs. */
     private final Tally insideAgentClass = new Tally();
     private final Tally allocation = new Tally();
     private final Tally agentAllocation = new Tally();
@@ -131,7 +133,7 @@ public final class JfrProfile {
         }
     }
 
-    /** Counts one sample by its top frame, and by its innermost portwatch frame if it has one. */
+    /** Counts one sample by its top frame, and by its innermost agent frame if it has one. */
     private void sample(Tally tally, RecordedThread thread, RecordedStackTrace stack, boolean java) {
         if (thread == null || stack == null || stack.getFrames().isEmpty()) return;
         Kind kind = kindOf(thread);
@@ -181,12 +183,19 @@ public final class JfrProfile {
         return Kind.APPLICATION;
     }
 
-    /** The portwatch frame nearest the top of the stack, with its line (the call that costs); shaded libraries excluded. */
+    /**
+     * The agent frame nearest the top of the stack, with its line (the call that costs): portwatch's
+     * own code (its shaded libraries excluded), or, when the peer is profiled, the OpenTelemetry
+     * Java agent's instrumentation code.
+     */
     static String innermostAgentFrame(RecordedStackTrace stack) {
         for (RecordedFrame f : stack.getFrames()) {
             String type = f.getMethod().getType().getName();
-            if (type.startsWith("io.portwatch.") && !type.startsWith("io.portwatch.shaded.")
-                    && !type.startsWith("io.portwatch.bench.") && !type.startsWith("io.portwatch.sample.")) {
+            boolean portwatch = type.startsWith("io.portwatch.") && !type.startsWith("io.portwatch.shaded.")
+                    && !type.startsWith("io.portwatch.bench.") && !type.startsWith("io.portwatch.sample.");
+            boolean otelAgent = type.startsWith("io.opentelemetry.javaagent.")
+                    || type.startsWith("io.opentelemetry.instrumentation.");
+            if (portwatch || otelAgent) {
                 return method(f) + ":" + f.getLineNumber();
             }
         }
@@ -221,7 +230,7 @@ public final class JfrProfile {
             }
             long inside = insideAgent.byKey.getOrDefault(k, Map.of()).values().stream().mapToLong(Long::longValue).sum();
             if (inside > 0) {
-                System.out.printf(Locale.ROOT, "  inside portwatch code: %.1f%% of all Java samples (%.1f%% of this kind's), by innermost portwatch frame:%n",
+                System.out.printf(Locale.ROOT, "  inside agent code: %.1f%% of all Java samples (%.1f%% of this kind's), by innermost agent frame:%n",
                         percent(inside, all), percent(inside, selfFrames.total(k)));
                 for (Map.Entry<String, Long> e : insideAgent.top(k, top)) {
                     System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", percent(e.getValue(), all), e.getKey());
@@ -242,7 +251,7 @@ public final class JfrProfile {
             }
             long inside = nativeInsideAgent.byKey.getOrDefault(k, Map.of()).values().stream().mapToLong(Long::longValue).sum();
             if (inside > 0) {
-                System.out.printf(Locale.ROOT, "  inside portwatch code: %.1f%% of all native samples, by innermost portwatch frame:%n",
+                System.out.printf(Locale.ROOT, "  inside agent code: %.1f%% of all native samples, by innermost agent frame:%n",
                         percent(inside, nativeAll));
                 for (Map.Entry<String, Long> e : nativeInsideAgent.top(k, top)) {
                     System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", percent(e.getValue(), nativeAll), e.getKey());
@@ -252,7 +261,7 @@ public final class JfrProfile {
         long appBytes = allocation.total(Kind.APPLICATION);
         long agentBytes = agentAllocation.total(Kind.APPLICATION);
         System.out.printf(Locale.ROOT, "%n## allocation on application threads (jdk.ObjectAllocationSample weights)%n");
-        System.out.printf(Locale.ROOT, "  %.1f MB sampled in all, %.1f MB (%.1f%%) with portwatch code on the stack, by site:%n",
+        System.out.printf(Locale.ROOT, "  %.1f MB sampled in all, %.1f MB (%.1f%%) with agent code on the stack, by site:%n",
                 appBytes / 1e6, agentBytes / 1e6, percent(agentBytes, appBytes));
         for (Map.Entry<String, Long> e : agentAllocation.top(Kind.APPLICATION, top)) {
             System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", percent(e.getValue(), appBytes), e.getKey());
