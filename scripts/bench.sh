@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Benchmarks (not tests): what the agent costs an application, side by side with and without it,
+# Benchmarks (not tests): what the agent costs an application, side by side with no agent, with
+# portwatch and with the OpenTelemetry Java agent (fetched by the build into benchmarks/target/);
 # and the kernel-table reader against `cat`. Results: benchmarks/target/*.json and the tables
-# printed here; docs/performance.md explains them. Arguments: [rounds] [connections per run].
+# printed here; docs/performance.md explains them.
+# Arguments: [rounds] [connections per loopback run] [writes per JDBC run].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp package -DskipTests
-java -cp benchmarks/target/classes io.portwatch.bench.AgentCostBench agent/target/portwatch-agent.jar "${1:-5}" "${2:-20000}"
+agent=agent/target/portwatch-agent.jar
+otel=benchmarks/target/opentelemetry-javaagent.jar
+sample=sample-app/target/sample-app.jar
+java -cp benchmarks/target/classes io.portwatch.bench.AgentCostBench "$agent" "$otel" "${1:-5}" "${2:-20000}"
+echo
+java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.JdbcChurnBench "$agent" "$otel" "$sample" "${1:-5}" "${3:-10000}"
+echo
 java -cp benchmarks/target/classes:agent/target/classes io.portwatch.bench.TcpTableBench --live

@@ -1,0 +1,68 @@
+package io.portwatch.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts one measured JVM in a given {@link Variant}: the same java as the harness, a clean
+ * environment (no inherited OTEL_ or PORTWATCH_ variables), the variant's agent and exporter. Its
+ * standard output goes to a file, so that a child that hangs is killed at the time limit instead of
+ * blocking a read; its standard error is the harness's.
+ */
+final class ChildJvm {
+
+    private final String javaBin = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    private final Variant.Jars jars;
+    private final String endpoint;
+    private final String serviceName;
+    private final long timeoutSeconds;
+
+    ChildJvm(Variant.Jars jars, String endpoint, String serviceName, long timeoutSeconds) {
+        this.jars = jars;
+        this.endpoint = endpoint;
+        this.serviceName = serviceName;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /** Runs {@code java [variant's agent] [jvmArgs] command...} and returns its standard output. */
+    String run(Variant variant, List<String> jvmArgs, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin);
+        cmd.addAll(variant.jvmArgs(jars));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(Arrays.asList(command));
+        Path out = Files.createTempFile("portwatch-bench-", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .redirectOutput(out.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("PORTWATCH_"));
+            variant.exportTo(pb.environment(), endpoint, serviceName);
+            Process p = pb.start();
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new IOException("child did not finish in " + timeoutSeconds + " s: " + cmd);
+            }
+            String text = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IOException("child exited with " + p.exitValue() + ": " + cmd + "\n" + text);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** The class path this harness was started from, for children that run its own classes. */
+    static String ownClassPath() throws Exception {
+        return new File(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+    }
+}

@@ -1,0 +1,116 @@
+package io.portwatch.bench;
+
+import io.portwatch.sample.DatabaseTarget;
+import io.portwatch.sample.EmbeddedDatabase;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What an agent costs a JDBC application that opens a new connection per write (the founding
+ * incident): the sample app's {@code churn} mode against one embedded MariaDB, started once here
+ * and shared by every run, in child JVMs with no agent, with portwatch and with the OpenTelemetry
+ * Java agent ({@link Variant}), rotating the order round by round. TLS is off
+ * ({@code sslMode=DISABLED}): with it, the handshake's CPU would hide what the agents cost.
+ *
+ * <p>The database runs on the same machine and takes CPU of its own: the ratios are what this
+ * machine shows, not the cost on a machine with a remote database. Prints a table and writes
+ * {@code benchmarks/target/jdbc-churn.json}. Usage:
+ * {@code JdbcChurnBench PORTWATCH_JAR OTEL_JAVAAGENT_JAR SAMPLE_APP_JAR [rounds] [writes] [threads]}.
+ */
+public final class JdbcChurnBench {
+
+    private static final long CHILD_TIMEOUT_SECONDS = 600;
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 3) {
+            System.err.println("usage: JdbcChurnBench PORTWATCH_JAR OTEL_JAVAAGENT_JAR SAMPLE_APP_JAR [rounds] [writes] [threads]");
+            System.exit(2);
+        }
+        Variant.Jars jars = new Variant.Jars(new File(args[0]).getAbsolutePath(), new File(args[1]).getAbsolutePath());
+        String sampleJar = new File(args[2]).getAbsolutePath();
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int writes = args.length > 4 ? Integer.parseInt(args[4]) : 10000;
+        int threads = args.length > 5 ? Integer.parseInt(args[5]) : 8;
+
+        try (OtlpSink sink = new OtlpSink(); EmbeddedDatabase db = EmbeddedDatabase.start()) {
+            System.out.printf(Locale.ROOT, "JDK %s, %d cores, MariaDB %s on 127.0.0.1:%d, %d rounds of %d writes, %d threads%n%n",
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                    EmbeddedDatabase.MARIADB_VERSION, db.port(), rounds, writes, threads);
+            ChildJvm child = new ChildJvm(jars, sink.endpoint(), "jdbc-churn-bench", CHILD_TIMEOUT_SECONDS);
+            List<String> app = sampleApp(sampleJar, db.target(), writes, threads);
+            // One run first, not counted: the database's first writes (table creation, cold buffers) are slower.
+            child.run(Variant.NONE, Collections.emptyList(), sampleApp(sampleJar, db.target(), Math.min(writes, 500), threads)
+                    .toArray(new String[0]));
+
+            Comparison rate = new Comparison("jdbc_churn", "writes/s over the whole run, new connection per write, "
+                    + threads + " threads");
+            Comparison steady = new Comparison("jdbc_churn_steady", "writes/s over the second half of the run");
+            Comparison failed = new Comparison("jdbc_failed", "failed writes per run");
+            for (int r = 0; r < rounds; r++) {
+                for (Variant v : Variant.orderOfRound(r)) {
+                    String out = child.run(v, Collections.emptyList(), app.toArray(new String[0]));
+                    double whole = summaryValue(out, "rate");
+                    double second = secondHalfRate(out);
+                    rate.add(v, whole);
+                    // A run shorter than two progress lines has no second half: its whole rate stands in.
+                    steady.add(v, Double.isNaN(second) ? whole : second);
+                    failed.add(v, summaryValue(out, "writes failed"));
+                }
+            }
+            System.out.println(Comparison.header());
+            System.out.println(rate.row(false));
+            System.out.println(steady.row(false));
+            System.out.println(failed.row(true));
+            Path out = Paths.get("benchmarks", "target", "jdbc-churn.json");
+            Comparison.writeJson(out, String.format(Locale.ROOT,
+                    "\"java\": \"%s\", \"cores\": %d, \"mariadb\": \"%s\", \"rounds\": %d, \"writes\": %d, \"threads\": %d",
+                    System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                    EmbeddedDatabase.MARIADB_VERSION, rounds, writes, threads), Arrays.asList(rate, steady, failed));
+            System.out.println("\nwritten: " + out);
+        }
+    }
+
+    /** The sample app's command line: churn mode, fixed writes, against the given database, TLS off. */
+    static List<String> sampleApp(String jar, DatabaseTarget target, int writes, int threads) {
+        return new ArrayList<>(Arrays.asList("-jar", jar, "--mode", "churn",
+                "--threads", String.valueOf(threads), "--writes", String.valueOf(writes),
+                "--jdbc-url", target.url(), "--user", target.user(), "--password", target.password(),
+                "--jdbc-params", "sslMode=DISABLED"));
+    }
+
+    /**
+     * The rate between the middle progress line and the last one ({@code [  20.1s] writes ok 7523,
+     * failed 0, ...}, every 2 s): the JIT has warmed up by then, in every variant alike. NaN when
+     * the run printed fewer than two lines.
+     */
+    static double secondHalfRate(String output) {
+        List<double[]> points = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(?m)^\\[\\s*([0-9.]+)s\\] writes ok (\\d+), failed (\\d+)").matcher(output);
+        while (m.find()) {
+            points.add(new double[]{Double.parseDouble(m.group(1)), Long.parseLong(m.group(2)) + Long.parseLong(m.group(3))});
+        }
+        if (points.size() < 2) return Double.NaN;
+        double[] mid = points.get((points.size() - 1) / 2);
+        double[] last = points.get(points.size() - 1);
+        return (last[1] - mid[1]) / (last[0] - mid[0]);
+    }
+
+    /** A number from the sample app's summary, e.g. {@code "  rate            612.3 writes/s"} for "rate". */
+    static double summaryValue(String output, String label) {
+        for (String line : output.split("\n")) {
+            String t = line.trim();
+            if (t.startsWith(label + " ")) {
+                return Double.parseDouble(t.substring(label.length()).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IllegalArgumentException("no '" + label + "' line in the sample app's output:\n" + output);
+    }
+}
