@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.portwatch.track.CallSite;
 import io.portwatch.track.Closer;
+import io.portwatch.track.ConnectionEnd;
 import io.portwatch.track.ConnectionRecord;
 import io.portwatch.track.ConnectionSink;
 import io.portwatch.track.JdbcRecord;
@@ -63,6 +64,17 @@ public final class ConnectionSpans implements ConnectionSink {
     static final AttributeKey<Boolean> POOLED = booleanKey("portwatch.pooled");
     static final AttributeKey<String> POOL = stringKey("portwatch.pool");
     static final AttributeKey<Long> SOCKETS = longKey("portwatch.sockets");
+    /** The closed-connections counter's attributes for every (closer, end): built once, not per connection. */
+    private static final Attributes[][] END_ATTRIBUTES = new Attributes[Closer.values().length][ConnectionEnd.values().length];
+
+    static {
+        for (Closer c : Closer.values()) {
+            for (ConnectionEnd e : ConnectionEnd.values()) {
+                END_ATTRIBUTES[c.ordinal()][e.ordinal()] = Attributes.of(CLOSED_BY, c.value(), END, e.value());
+            }
+        }
+    }
+
     static final AttributeKey<Boolean> OPENED_BEFORE_ATTACH = booleanKey("portwatch.opened_before_attach");
     static final AttributeKey<Boolean> BOUND_BEFORE_CONNECT = booleanKey("portwatch.bound_before_connect");
 
@@ -132,7 +144,7 @@ public final class ConnectionSpans implements ConnectionSink {
 
         ended.add(1, r.failed()
                 ? Attributes.of(CLOSED_BY, closer.value(), ERROR_TYPE, r.errorType())
-                : Attributes.of(CLOSED_BY, closer.value(), END, endName(r)));
+                : END_ATTRIBUTES[closer.ordinal()][r.end().ordinal()]);
     }
 
     /**
@@ -157,7 +169,7 @@ public final class ConnectionSpans implements ConnectionSink {
         put(span, THREAD_NAME, j.threadName);
         span.setAttribute(SOCKETS, (long) j.sockets());
         span.setAttribute(CLOSED_BY, j.closer().value());
-        span.setAttribute(END, j.aborted() ? "aborted" : j.end().name().toLowerCase(java.util.Locale.ROOT));
+        span.setAttribute(END, j.aborted() ? "aborted" : j.end().value());
         if (j.connectedNanos() != 0) span.setAttribute(CONNECT_MS, (j.connectedNanos() - j.startNanos) / 1e6);
         span.setAllAttributes(codeAttributes(j.callSite()));
         if (j.failed()) {
@@ -196,7 +208,7 @@ public final class ConnectionSpans implements ConnectionSink {
     }
 
     private static String endName(ConnectionRecord r) {
-        return r.end().name().toLowerCase(java.util.Locale.ROOT);
+        return r.end().value();
     }
 
     private static String direction(ConnectionRecord r) {

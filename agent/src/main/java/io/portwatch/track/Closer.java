@@ -11,8 +11,11 @@ public enum Closer {
     /** Cannot be told: never closed, closed while still connecting, or events were lost. */
     UNKNOWN;
 
+    /** Computed once: {@link #value()} is asked for every connection. */
+    private final String value = name().toLowerCase(java.util.Locale.ROOT);
+
     /** The attribute value: lower case. */
     public String value() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return value;
     }
 }

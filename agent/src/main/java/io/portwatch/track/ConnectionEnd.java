@@ -11,5 +11,13 @@ public enum ConnectionEnd {
     /** The socket became unreachable and was garbage collected without a close. */
     COLLECTED,
     /** Closed before a non-blocking connect completed. */
-    ABANDONED
+    ABANDONED;
+
+    /** Computed once: {@link #value()} is asked for every connection. */
+    private final String value = name().toLowerCase(java.util.Locale.ROOT);
+
+    /** The {@code portwatch.end} attribute value: lower case. */
+    public String value() {
+        return value;
+    }
 }
