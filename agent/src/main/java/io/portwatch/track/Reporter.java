@@ -113,8 +113,8 @@ public final class Reporter {
                 if (first != null) batch.add(first);
                 deliver(false);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                // Not a stop request (stop() is): an application that interrupts every thread it
+                // sees must not end the delivery of every later report. Going on clears the flag.
             } catch (Throwable t) {
                 failures.accept(t); // never let the reporter die
             }
