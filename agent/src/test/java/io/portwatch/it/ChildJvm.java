@@ -43,6 +43,8 @@ public final class ChildJvm {
     private final List<String> extraClassPath = new ArrayList<>();
     private List<String> command = new ArrayList<>();
     private long timeoutSeconds = 120;
+    /** The child's working directory; null: the test's own. */
+    private Path workingDirectory;
     /** Words put before the java command, e.g. {@code ip netns exec NS}; empty by default. */
     private final List<String> commandPrefix = new ArrayList<>();
 
@@ -116,6 +118,11 @@ public final class ChildJvm {
         return this;
     }
 
+    public ChildJvm workingDirectory(Path dir) {
+        this.workingDirectory = dir;
+        return this;
+    }
+
     public ChildJvm timeoutSeconds(long seconds) {
         this.timeoutSeconds = seconds;
         return this;
@@ -176,6 +183,7 @@ public final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(commandLine());
         pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("PORTWATCH_"));
         pb.environment().putAll(env);
+        if (workingDirectory != null) pb.directory(workingDirectory.toFile());
         pb.redirectOutput(stdout.toFile());
         pb.redirectError(stderr.toFile());
         return pb.start();
