@@ -151,6 +151,12 @@ public final class ChildJvm {
         return this;
     }
 
+    /** Adds a jar or directory to the child's class path. */
+    public ChildJvm classPath(Path entry) {
+        extraClassPath.add(entry.toString());
+        return this;
+    }
+
     private static String codeSource(Class<?> type) {
         try {
             return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();

@@ -47,6 +47,8 @@ class SecurityIT {
                     .workingDirectory(cwd)
                     .main(SelfInspectWorkload.class, "--password=" + SECRET).run();
             assertEquals(0, r.exitCode, r::toString);
+            assertTrue(r.stdout.matches("(?s).*listening while serving: \\[(\\d+)\\] \\(own \\1\\).*"),
+                    () -> "the inspection sees the application's own listener: " + r);
             assertTrue(r.stdout.contains("listening: []"), () -> "the agent opened a listening port: " + r);
             assertFalse(r.stderr.contains(SECRET), r::toString);
             assertFalse(receiver.spans().isEmpty(), "spans were exported");

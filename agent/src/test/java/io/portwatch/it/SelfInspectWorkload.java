@@ -30,6 +30,8 @@ public final class SelfInspectWorkload {
                     s.getOutputStream().write(1);
                 }
             }
+            // The same inspection must see the application's own listener: proof that it works.
+            System.out.println("listening while serving: " + listeningPorts() + " (own " + server.getLocalPort() + ")");
         }
         Thread.sleep(3000); // the exporter's batches and metrics go out meanwhile
         System.out.println("listening: " + listeningPorts());
