@@ -118,6 +118,13 @@ public final class ChildJvm {
         return this;
     }
 
+    /** Words put before the java command, e.g. a wrapper that changes the child's view of the host. */
+    public ChildJvm commandPrefix(String... words) {
+        commandPrefix.clear();
+        commandPrefix.addAll(Arrays.asList(words));
+        return this;
+    }
+
     public ChildJvm workingDirectory(Path dir) {
         this.workingDirectory = dir;
         return this;
