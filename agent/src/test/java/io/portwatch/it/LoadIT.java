@@ -32,8 +32,11 @@ class LoadIT {
         assertFalse(r.stderr.contains("OutOfMemoryError"), r::toString);
         Matcher m = Pattern.compile("summary: (\\d+) outgoing and (\\d+) accepted").matcher(r.stderr);
         assertTrue(m.find(), r::toString);
-        System.out.println("100,000 connections, -Xmx32m: " + m.group() + "; "
-                + r.stderr.replaceAll("(?s).*(WARN summary: \\d+ events dropped).*|(?s).*", "$1"));
+        System.out.println("100,000 connections, -Xmx32m: " + m.group());
+        // Every connection accounted for, or the loss said (events dropped when the agent's
+        // threads get too little CPU, rather than slow the application or grow the heap).
+        boolean complete = m.group(1).equals("100000") && m.group(2).equals("100000");
+        assertTrue(complete || r.stderr.matches("(?s).*WARN summary: [1-9]\\d* events dropped.*"), r::toString);
     }
 
     @ParameterizedTest
