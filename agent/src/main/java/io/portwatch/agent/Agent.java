@@ -61,8 +61,7 @@ final class Agent {
     private static HostSampler hostSampler(AgentConfig config, Telemetry t, Recording recording) {
         KernelAccess access = KernelAccess.check();
         if (!access.available()) {
-            Log.info("kernel tables unavailable (" + access.reason()
-                    + "): TIME_WAIT checks and port budgets are off; connection tracking goes on");
+            Log.info("kernel tables unavailable: " + access.reason()); // the reason says what goes on
             return null;
         }
         HostSampler sampler = new HostSampler(ProcFs.system(), config.kernelIntervalMillis(),

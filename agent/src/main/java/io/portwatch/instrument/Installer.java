@@ -46,6 +46,12 @@ public final class Installer {
             new JdbcConnectionInstrumentation());
 
     /**
+     * The OpenTelemetry Java agent's package, built from parts: as one literal, the shade plugin
+     * would relocate it with the agent's own copy of OpenTelemetry, and it would match nothing.
+     */
+    private static final String OTEL_JAVAAGENT = String.join(".", "io", "opentelemetry", "javaagent", "");
+
+    /**
      * Never matched against the application-type instrumentations: the JDK (its few instrumented
      * types are let through by name) and the agent itself.
      */
@@ -57,7 +63,10 @@ public final class Installer {
                     .or(nameStartsWith("io.portwatch.otel.")).or(nameStartsWith("io.portwatch.host."))
                     .or(nameStartsWith("io.portwatch.kernel.")).or(nameStartsWith("io.portwatch.budget."))
                     .or(nameStartsWith("io.portwatch.report.")).or(nameStartsWith("io.portwatch.churnbudget."))
-                    .or(nameStartsWith("io.portwatch.cli.")).or(isSynthetic());
+                    .or(nameStartsWith("io.portwatch.cli.")).or(isSynthetic())
+                    // The OpenTelemetry Java agent's own classes: no JDBC driver there, and their
+                    // supertypes cannot be resolved from outside (one error line per class).
+                    .or(nameStartsWith(OTEL_JAVAAGENT));
 
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
 
@@ -122,7 +131,10 @@ public final class Installer {
     }
 
     private final class ErrorListener extends AgentBuilder.Listener.Adapter {
+        /** Lines shown; past them, one more says the rest are not. A stderr shared with the application. */
+        private static final int SHOWN = 3;
         private final Consumer<String> errors;
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
         ErrorListener(Consumer<String> errors) {
             this.errors = errors;
@@ -137,7 +149,11 @@ public final class Installer {
         @Override
         public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
                             Throwable error) {
-            errors.accept("cannot instrument " + typeName + ": " + error);
+            int n = count.incrementAndGet();
+            if (n <= SHOWN) {
+                errors.accept("cannot instrument " + typeName + ": " + error
+                        + (n == SHOWN ? " (further instrumentation errors not shown)" : ""));
+            }
         }
     }
 }

@@ -27,6 +27,9 @@ public final class AgentThreads {
     public static Thread newThread(String name, Runnable task) {
         Thread t = new Thread(GROUP, task, "portwatch-" + name + "-" + COUNT.incrementAndGet());
         t.setDaemon(true);
+        // The loops catch what they can; should one die anyway, say so rather than go quiet.
+        t.setUncaughtExceptionHandler((dead, e) -> System.err.println(
+                "[portwatch] ERROR thread " + dead.getName() + " died, its work has stopped: " + e));
         return t;
     }
 

@@ -50,8 +50,16 @@ public final class Reporter {
     private volatile boolean threaded;
     private volatile boolean stopping;
 
+    /**
+     * Most ended connections held for the kernel's word. The kernel is asked at most every
+     * 20 scan durations, and a host with 100,000 TIME_WAITs takes a while to scan: a fast churn
+     * would otherwise hold every record of those seconds (100,000 connections filled a 32 MB heap).
+     */
+    private final int maxAwaitingKernel;
+
     public Reporter(int capacity) {
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxAwaitingKernel = capacity;
     }
 
     public void sink(ConnectionSink sink) {
@@ -113,8 +121,8 @@ public final class Reporter {
                 if (first != null) batch.add(first);
                 deliver(false);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                // Not a stop request (stop() is): an application that interrupts every thread it
+                // sees must not end the delivery of every later report. Going on clears the flag.
             } catch (Throwable t) {
                 failures.accept(t); // never let the reporter die
             }
@@ -140,8 +148,9 @@ public final class Reporter {
             if (o instanceof Opened) {
                 deliverOne(o);
             } else if (o instanceof ConnectionRecord && kernelCheck != null
-                    && ((ConnectionRecord) o).end() == ConnectionEnd.CLOSED) {
-                awaitingKernel.add((ConnectionRecord) o);
+                    && ((ConnectionRecord) o).end() == ConnectionEnd.CLOSED
+                    && awaitingKernel.size() < maxAwaitingKernel) {
+                awaitingKernel.add((ConnectionRecord) o); // past the bound: sent unconfirmed, below
             } else if (o instanceof JdbcRecord && !awaitingKernel.isEmpty()) {
                 awaitingJdbc.add((JdbcRecord) o); // after its sockets, which wait for the kernel
             } else {

@@ -172,6 +172,9 @@ public final class Tracker {
         loopThread = Thread.currentThread();
         long idleParkNanos = TimeUnit.MILLISECONDS.toNanos(2);
         while (!stopping) {
+            // An application that interrupts every thread it sees is not asking the agent to stop
+            // (stop() does that). Left set, the flag makes parkNanos return at once: a busy loop.
+            Thread.interrupted();
             int n = 0;
             try {
                 n = drain();

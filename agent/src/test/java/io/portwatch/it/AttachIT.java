@@ -254,7 +254,7 @@ class AttachIT {
         }
 
         static Target startUnder(String jdk, String[] launcher, String... jvmArgs) throws Exception {
-            ChildJvm child = new ChildJvm(jdk).withoutAgent().launchedBy(launcher);
+            ChildJvm child = new ChildJvm(jdk).withoutAgent().commandPrefix(launcher);
             for (String a : jvmArgs) child.jvmArg(a);
             child.main(AttachWorkload.class, "120");
             Path out = Files.createTempFile("target", ".out");

@@ -43,6 +43,8 @@ public final class ChildJvm {
     private final List<String> extraClassPath = new ArrayList<>();
     private List<String> command = new ArrayList<>();
     private long timeoutSeconds = 120;
+    /** The child's working directory; null: the test's own. */
+    private Path workingDirectory;
     /** Words put before the java command, e.g. {@code ip netns exec NS}; empty by default. */
     private final List<String> commandPrefix = new ArrayList<>();
 
@@ -116,10 +118,15 @@ public final class ChildJvm {
         return this;
     }
 
-    /** Runs the child under a launcher such as {@code unshare ... --}: its words go before {@code java}. */
-    public ChildJvm launchedBy(String... words) {
+    /** Words put before the java command, e.g. a wrapper that changes the child's view of the host. */
+    public ChildJvm commandPrefix(String... words) {
         commandPrefix.clear();
         commandPrefix.addAll(Arrays.asList(words));
+        return this;
+    }
+
+    public ChildJvm workingDirectory(Path dir) {
+        this.workingDirectory = dir;
         return this;
     }
 
@@ -148,6 +155,12 @@ public final class ChildJvm {
     /** Adds the jar or directory {@code type} was loaded from to the child's class path. */
     public ChildJvm classPathOf(Class<?> type) {
         extraClassPath.add(codeSource(type));
+        return this;
+    }
+
+    /** Adds a jar or directory to the child's class path. */
+    public ChildJvm classPath(Path entry) {
+        extraClassPath.add(entry.toString());
         return this;
     }
 
@@ -183,6 +196,7 @@ public final class ChildJvm {
         ProcessBuilder pb = new ProcessBuilder(commandLine());
         pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("PORTWATCH_"));
         pb.environment().putAll(env);
+        if (workingDirectory != null) pb.directory(workingDirectory.toFile());
         pb.redirectOutput(stdout.toFile());
         pb.redirectError(stderr.toFile());
         return pb.start();

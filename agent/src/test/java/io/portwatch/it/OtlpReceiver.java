@@ -112,6 +112,8 @@ public final class OtlpReceiver implements AutoCloseable {
     private final List<ReceivedLog> logs = new CopyOnWriteArrayList<>();
     private final List<String> metricNames = new CopyOnWriteArrayList<>();
     private final List<Metric> metrics = new CopyOnWriteArrayList<>();
+    /** Every request as protobuf text, resources included: for searching what left the process. */
+    private final List<String> requestTexts = new CopyOnWriteArrayList<>();
 
     public OtlpReceiver() throws IOException {
         this(InetAddress.getLoopbackAddress(), "127.0.0.1");
@@ -168,6 +170,11 @@ public final class OtlpReceiver implements AutoCloseable {
         return new ArrayList<>(metricNames);
     }
 
+    /** Every span, metric and log request received, as protobuf text, resources included. */
+    public String everythingReceived() {
+        return String.join("\n", requestTexts);
+    }
+
     public List<Metric> metrics() {
         return new ArrayList<>(metrics);
     }
@@ -185,6 +192,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     private void traces(HttpExchange ex) throws IOException {
         ExportTraceServiceRequest req = ExportTraceServiceRequest.parseFrom(body(ex));
+        requestTexts.add(req.toString());
         for (ResourceSpans rs : req.getResourceSpansList()) {
             String service = String.valueOf(flatten(rs.getResource().getAttributesList()).get("service.name"));
             for (ScopeSpans ss : rs.getScopeSpansList()) {
@@ -198,6 +206,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     private void metrics(HttpExchange ex) throws IOException {
         ExportMetricsServiceRequest req = ExportMetricsServiceRequest.parseFrom(body(ex));
+        requestTexts.add(req.toString());
         for (ResourceMetrics rm : req.getResourceMetricsList()) {
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
                 for (Metric m : sm.getMetricsList()) {
@@ -211,6 +220,7 @@ public final class OtlpReceiver implements AutoCloseable {
 
     private void logs(HttpExchange ex) throws IOException {
         ExportLogsServiceRequest req = ExportLogsServiceRequest.parseFrom(body(ex));
+        requestTexts.add(req.toString());
         for (ResourceLogs rl : req.getResourceLogsList()) {
             for (ScopeLogs sl : rl.getScopeLogsList()) {
                 for (LogRecord r : sl.getLogRecordsList()) {

@@ -1,0 +1,122 @@
+package io.portwatch.it;
+
+import io.opentelemetry.proto.trace.v1.Span.SpanKind;
+import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Load and leaks: many connections in a small heap, many threads at once, a long run. */
+class LoadIT {
+
+    @Test
+    void aHundredThousandConnectionsIn32Megabytes() throws Exception {
+        // The server closes first so the client's ports come free at once (see AgentRobustnessIT).
+        String jdk = ChildJvm.javaHomes().get(0);
+        ChildJvm.Result r = new ChildJvm(jdk).agentArgs("summary=on").jvmArg("-Xmx32m").timeoutSeconds(240)
+                .main(SocketWorkload.class, "server-close", "127.0.0.1", "100000").run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertEquals("workload server-close done", r.stdout.trim());
+        assertFalse(r.stderr.contains("OutOfMemoryError"), r::toString);
+        Matcher m = Pattern.compile("summary: (\\d+) outgoing and (\\d+) accepted").matcher(r.stderr);
+        assertTrue(m.find(), r::toString);
+        System.out.println("100,000 connections, -Xmx32m: " + m.group());
+        // Every connection accounted for, or the loss said (events dropped when the agent's
+        // threads get too little CPU, rather than slow the application or grow the heap).
+        boolean complete = m.group(1).equals("100000") && m.group(2).equals("100000");
+        assertTrue(complete || r.stderr.matches("(?s).*WARN summary: [1-9]\\d* events dropped.*"), r::toString);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
+    void fiveThousandConnectionsHeldOpenIn48Megabytes(String jdk) throws Exception {
+        ChildJvm.Result r = new ChildJvm(jdk).agentArgs("summary=on").jvmArg("-Xmx48m")
+                .main(LoadWorkload.class, "hold", "5000").run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertTrue(r.stdout.contains("holding 5000"), r::toString);
+        assertFalse(r.stderr.contains("OutOfMemoryError"), r::toString);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
+    void manyPlatformThreadsLoseAndDuplicateNothing(String jdk) throws Exception {
+        churnInThreads(jdk, "platform", 32, 50);
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
+    void manyVirtualThreadsLoseAndDuplicateNothing(String jdk) throws Exception {
+        assumeTrue(ChildJvm.featureVersion(jdk) >= 21, "virtual threads need JDK 21+; " + jdk + " is older");
+        churnInThreads(jdk, "virtual", 400, 4);
+    }
+
+    /**
+     * Every connection must arrive once as a client span and once as a server span: counted at the
+     * receiver by identity (the client's local port is unique while its TIME_WAIT holds it).
+     */
+    private static void churnInThreads(String jdk, String kind, int threads, int each) throws Exception {
+        int n = threads * each;
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            // The SDK's batch processor holds 2,048 spans by default and drops the rest of a burst
+            // that outruns the export (counted only in its own processedSpans metric): room for all,
+            // so that what is counted here is the agent's own chain, tracker to exporter.
+            ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver).env("OTEL_BSP_MAX_QUEUE_SIZE", "8192")
+                    .main(LoadWorkload.class, "threads", String.valueOf(threads), String.valueOf(each), kind).run();
+            assertEquals(0, r.exitCode, r::toString);
+            assertTrue(r.stdout.contains("failures 0"), r::toString);
+            assertFalse(r.stderr.contains("dropped"), r::toString);
+            // The exit hook flushed before the child ended: everything sent is here.
+            List<ReceivedSpan> tcp = receiver.spans(s -> s.name.equals("tcp.connection"));
+            List<ReceivedSpan> clients = tcp.stream().filter(s -> s.kind == SpanKind.SPAN_KIND_CLIENT).collect(Collectors.toList());
+            List<ReceivedSpan> servers = tcp.stream().filter(s -> s.kind == SpanKind.SPAN_KIND_SERVER).collect(Collectors.toList());
+            assertEquals(n, clients.size(), "client spans");
+            assertEquals(n, servers.size(), "server spans");
+            assertEquals(n, distinct(clients, s -> s.num("network.local.port")).size(), "one client span per connection");
+            assertEquals(n, distinct(servers, s -> s.num("network.peer.port")).size(), "one server span per connection");
+            assertEquals(distinct(clients, s -> s.num("network.local.port")), distinct(servers, s -> s.num("network.peer.port")));
+            assertEquals(2 * n, distinct(tcp, s -> s.spanId).size(), "no span sent twice");
+            assertTrue(clients.stream().allMatch(s -> "local".equals(s.str("portwatch.closed_by"))), "closers");
+        }
+    }
+
+    private static Set<Object> distinct(List<ReceivedSpan> spans, java.util.function.Function<ReceivedSpan, Object> key) {
+        Set<Object> out = new HashSet<>();
+        for (ReceivedSpan s : spans) out.add(key.apply(s));
+        return out;
+    }
+
+    /**
+     * A minute of steady churn while exporting: the heap in use after a GC at the end is not above
+     * what it was once warm (the second sample, 5 s in), beyond a margin for GC noise.
+     */
+    @Test
+    void aMinuteOfChurnDoesNotGrowTheHeap() throws Exception {
+        String jdk = ChildJvm.javaHomes().get(ChildJvm.javaHomes().size() - 1);
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver).jvmArg("-Xmx64m")
+                    .main(LoadWorkload.class, "soak", "60").run();
+            assertEquals(0, r.exitCode, r::toString);
+            List<Long> heap = Pattern.compile("heap kB (\\d+)").matcher(r.stdout).results()
+                    .map(m -> Long.parseLong(m.group(1))).collect(Collectors.toList());
+            System.out.println("soak on " + jdk + ", heap kB after GC every 5 s: " + heap
+                    + "; spans received: " + receiver.spans().size());
+            assertTrue(heap.size() >= 10, r::toString);
+            long warm = Math.max(heap.get(1), heap.get(2));
+            long end = Math.min(heap.get(heap.size() - 1), heap.get(heap.size() - 2));
+            assertTrue(end <= warm + 2048, "heap grew from " + warm + " kB to " + end + " kB: " + heap);
+            assertTrue(receiver.spans().size() > 10_000, "the soak exported its spans");
+        }
+    }
+}
