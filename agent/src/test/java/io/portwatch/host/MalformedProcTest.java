@@ -35,6 +35,12 @@ class MalformedProcTest {
     private final List<HostSnapshot> samples = new ArrayList<>();
 
     private HostSampler sampler(Path root) {
+        try {
+            // A real /proc always has this process's descriptors; their absence is another problem.
+            Files.createDirectories(root.resolve("proc/self/fd"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         BudgetListener listener = new BudgetListener() {
             @Override public void sampled(HostSnapshot s) { samples.add(s); }
             @Override public void warningRaised(PortWarning w) { }
