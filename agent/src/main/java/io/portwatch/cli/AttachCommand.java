@@ -4,15 +4,19 @@ import net.bytebuddy.agent.ByteBuddyAgent;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -191,12 +195,28 @@ final class AttachCommand {
             return agentJar.toString();
         }
         String name = "portwatch-agent-" + Files.size(agentJar) + "-" + agentJar.toFile().lastModified() + ".jar";
-        Path copy = targetTmp.resolve(name);
-        Path partial = targetTmp.resolve(name + "." + ThreadLocalRandom.current().nextInt(1 << 30));
-        Files.copy(agentJar, partial);
-        Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-r--r--"));
-        Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        copyInto(agentJar, targetTmp.resolve(name), "rw-r--r--");
         return "/tmp/" + name;
+    }
+
+    /**
+     * Copies {@code from} to {@code to} through a new file beside it that has {@code permissions}
+     * before any byte is written, then moves it into place: {@code to} is never half written, nor
+     * readable by others for a moment when it should not be.
+     */
+    static void copyInto(Path from, Path to, String permissions) throws IOException {
+        Set<PosixFilePermission> perms = PosixFilePermissions.fromString(permissions);
+        Path partial = Files.createTempFile(to.toAbsolutePath().getParent(), "." + to.getFileName(), ".partial",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.setPosixFilePermissions(partial, perms); // what the umask may take away at creation
+            try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.TRUNCATE_EXISTING)) {
+                Files.copy(from, out);
+            }
+            Files.move(partial, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
     }
 
     /** Whether the process shares this one's namespace of a kind ("mnt", "pid"); true if unknown. */

@@ -5,8 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.List;
 
@@ -59,10 +57,7 @@ final class ReportCommand {
             if (failed || !Files.exists(page)) {
                 return AttachCommand.FAILED;
             }
-            Path partial = html.resolveSibling(html.getFileName() + ".partial");
-            Files.copy(page, partial, StandardCopyOption.REPLACE_EXISTING);
-            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
-            Files.move(partial, html, StandardCopyOption.REPLACE_EXISTING);
+            AttachCommand.copyInto(page, html, "rw-------");
             Files.deleteIfExists(page);
             out.println("report: " + html);
             return AttachCommand.OK;

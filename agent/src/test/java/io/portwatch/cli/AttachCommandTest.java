@@ -94,4 +94,19 @@ class AttachCommandTest {
         assertEquals(AttachCommand.FAILED, attach(0, "9"));
         assertEquals("portwatch: pid 9 runs Java 8; portwatch needs Java 11 or later", err());
     }
+
+    @Test
+    void copyIntoReplacesTheTargetWithTheGivenPermissionsAndLeavesNoPartialFile() throws IOException {
+        Path from = Files.write(proc.resolve("page.html"), "<svg/>".getBytes(StandardCharsets.UTF_8));
+        Path to = Files.write(proc.resolve("report.html"), "old".getBytes(StandardCharsets.UTF_8));
+        AttachCommand.copyInto(from, to, "rw-------");
+        assertEquals("<svg/>", new String(Files.readAllBytes(to), StandardCharsets.UTF_8));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(to)));
+        AttachCommand.copyInto(from, proc.resolve("agent.jar"), "rw-r--r--");
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(proc.resolve("agent.jar"))));
+        try (java.util.stream.Stream<Path> left = Files.list(proc)) {
+            assertEquals(0, left.filter(p -> p.toString().endsWith(".partial")).count());
+        }
+    }
 }
