@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Agent {
 
-    /** How long the exit hook waits for spans to be flushed. */
+    /** How long the exit hook waits, in all, for the last records to be reported and exported. */
     private static final long FLUSH_MILLIS = 5_000;
 
     /** Connections opened before attach listed one per line, at most. */
@@ -149,9 +149,11 @@ final class Agent {
         // two cores, start-up costs the longer of the two rather than their sum.
         loop.start();
 
+        long installStart = System.nanoTime();
         Installer installer = new Installer();
         installer.install(inst, Log::error, attached);
-        Log.debug("instrumented " + installer.instrumented());
+        Log.debug("instrumented " + installer.instrumented() + " in "
+                + (System.nanoTime() - installStart) / 1_000_000 + " ms");
         done.add(0, "instrumented " + installer.instrumented().size() + " types: "
                 + String.join(", ", new java.util.TreeSet<>(installer.instrumented())));
 
@@ -159,15 +161,16 @@ final class Agent {
             try {
                 // A JVM that exits before the tracker started, with nothing recorded, need not wait
                 // for the OpenTelemetry SDK to finish starting: there is nothing to flush.
+                ExitDeadline deadline = new ExitDeadline(FLUSH_MILLIS);
                 if (ready.getCount() == 0 || tracker.hasPendingEvents()) {
-                    ready.await(FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+                    ready.await(deadline.millisLeft(), TimeUnit.MILLISECONDS);
                     tracker.stop();
-                    loop.join(FLUSH_MILLIS);
+                    loop.join(deadline.millisLeft());
                     tracker.reporter().stop();
-                    if (reporterThread[0] != null) reporterThread[0].join(FLUSH_MILLIS);
+                    if (reporterThread[0] != null) reporterThread[0].join(deadline.millisLeft());
                 }
                 if (telemetry[0] != null) {
-                    telemetry[0].shutdown(FLUSH_MILLIS);
+                    telemetry[0].shutdown(deadline.millisLeft());
                 }
                 ExitSummary.print(config, telemetry[0] != null && telemetry[0].exporting(), report);
                 Log.debug("instrumented " + installer.instrumented());

@@ -1,7 +1,10 @@
 package io.portwatch.instrument;
 
 import io.portwatch.bootstrap.Bridge;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -95,7 +98,9 @@ public final class Installer {
         // its set-up touches sun.misc.Unsafe, which JDK 24+ reports on stderr. The property name is
         // the relocated one, so it concerns only the agent's own copy of Byte Buddy.
         System.setProperty(Nexus.PROPERTY, "true");
-        AgentBuilder builder = new AgentBuilder.Default()
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy()
+                        .with(TypeValidation.DISABLED)
+                        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(attached ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE

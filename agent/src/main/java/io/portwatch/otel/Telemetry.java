@@ -5,6 +5,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.portwatch.track.AgentThreads;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -95,9 +96,17 @@ public final class Telemetry {
         return sdk;
     }
 
-    /** Flushes and stops the exporters, waiting at most {@code timeoutMillis}. */
-    public void shutdown(long timeoutMillis) {
-        sdk.shutdown().join(timeoutMillis, TimeUnit.MILLISECONDS);
+    /**
+     * Flushes and stops the exporters, waiting at most {@code timeoutMillis}. The SDK's shutdown
+     * blocks its caller on timeouts of its own (its metric reader waits up to 10 s for a collector
+     * that is down or hangs), so it runs on an agent thread, a daemon that is left behind when
+     * the time is up and ends with the JVM.
+     */
+    public void shutdown(long timeoutMillis) throws InterruptedException {
+        Thread stopping = AgentThreads.newThread("otel-shutdown",
+                () -> sdk.shutdown().join(timeoutMillis, TimeUnit.MILLISECONDS));
+        stopping.start();
+        stopping.join(Math.max(1, timeoutMillis));
     }
 
     private static Map<String, String> defaults(ConfigProperties config, boolean[] exporting) {
