@@ -46,6 +46,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Agent {
 
+    /** How the agent came to start. */
+    enum Start {
+        /** {@code -javaagent}: instrumented before {@code main} runs. */
+        PREMAIN(""),
+        /** {@code -javaagent} with {@code startup=background}: {@code main} already runs. */
+        BACKGROUND(" (started in the background)"),
+        /** Loaded into a running JVM by the attach command. */
+        ATTACH(" (attached)");
+
+        final String note;
+
+        Start(String note) {
+            this.note = note;
+        }
+    }
+
     /** How long the exit hook waits, in all, for the last records to be reported and exported. */
     private static final long FLUSH_MILLIS = 5_000;
 
@@ -96,7 +112,10 @@ final class Agent {
      *
      * @return what was done, a line each, for the attach command to print
      */
-    static List<String> start(AgentConfig config, Instrumentation inst, boolean attached) throws Exception {
+    static List<String> start(AgentConfig config, Instrumentation inst, Start how) throws Exception {
+        // Attached or started in the background, the agent meets a running application: it lists
+        // the connections already open and looks at every class already loaded (JDBC drivers).
+        boolean attached = how != Start.PREMAIN;
         List<String> done = new ArrayList<>();
         CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
         Tracker tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
@@ -109,8 +128,8 @@ final class Agent {
         tracker.reporter().failures(failures);
         tracker.warmUp();
         startRecordings(config, tracker, inst);
-        if (attached && config.kernel()) {
-            done.addAll(openedBeforeAttach(tracker));
+        if (how == Start.ATTACH && config.kernel()) {
+            done.addAll(openedBeforeAttach(tracker, how));
         }
         Bridge.sockets = tracker.events();
         Bridge.jdbc = tracker.jdbcEvents();
@@ -153,7 +172,12 @@ final class Agent {
         Installer installer = new Installer();
         installer.install(inst, Log::error, attached);
         Log.debug("instrumented " + installer.instrumented() + " in "
-                + (System.nanoTime() - installStart) / 1_000_000 + " ms");
+                + (System.nanoTime() - installStart) / 1_000_000 + " ms" + (how == Start.BACKGROUND ? " (in the background)" : ""));
+        if (how == Start.BACKGROUND && config.kernel()) {
+            // Read after the install, not before as for an attach: the application is starting up
+            // meanwhile, and a connection it opened during the install would be missed by both.
+            openedBeforeAttach(tracker, how);
+        }
         done.add(0, "instrumented " + installer.instrumented().size() + " types: "
                 + String.join(", ", new java.util.TreeSet<>(installer.instrumented())));
 
@@ -182,7 +206,7 @@ final class Agent {
                 Log.error("at exit: " + t);
             }
         }, "portwatch-exit"));
-        Log.info("tracking TCP connections" + (attached ? " (attached)" : ""));
+        Log.info("tracking TCP connections" + how.note);
         done.add("tracking every TCP connection opened from now on");
         return done;
     }
@@ -193,11 +217,12 @@ final class Agent {
      * connection opened after this read is seen by the advice instead (one opened during the
      * install itself may be missed by both).
      */
-    private static List<String> openedBeforeAttach(Tracker tracker) {
+    private static List<String> openedBeforeAttach(Tracker tracker, Start how) {
+        String before = how == Start.ATTACH ? "before attach" : "before the instrumentation was in place";
         List<String> lines = new ArrayList<>();
         KernelAccess access = KernelAccess.check();
         if (!access.available()) {
-            lines.add("connections opened before attach: unknown (" + access.reason() + ")");
+            lines.add("connections opened " + before + ": unknown (" + access.reason() + ")");
             return lines;
         }
         try {
@@ -206,7 +231,7 @@ final class Agent {
             for (OwnConnections.Connection c : open) {
                 tracker.openedBeforeAttach(c.localAddress, c.localPort, c.peerAddress, c.peerPort, c.accepted, now);
             }
-            lines.add(open.size() + " TCP connections open before attach"
+            lines.add(open.size() + " TCP connections open " + before
                     + (open.isEmpty() ? "" : ", recorded from their end on:"));
             int shown = 0;
             for (OwnConnections.Connection c : open) {
@@ -217,7 +242,7 @@ final class Agent {
                 lines.add("  " + c);
             }
         } catch (java.io.IOException | RuntimeException e) {
-            lines.add("connections opened before attach: unknown (" + e + ")");
+            lines.add("connections opened " + before + ": unknown (" + e + ")");
         }
         for (String line : lines) Log.info(line);
         return lines;

@@ -148,6 +148,10 @@ public final class AgentConfig {
                 return v;
             },
                     "exit status when a whole-run budget is not kept (0: print the verdict only)"),
+            new Option("startup", "wait", oneOf("wait", "background"),
+                    "wait: instrument before main() runs (about 1 s of start-up); background: main() starts at once"
+                            + " and the instrumentation follows on an agent thread, connections open by then are read"
+                            + " from the kernel's tables like an attach, and any opened and closed in between are missed"),
             new Option("debug", "false", BOOLEAN,
                     "print what the agent instruments and does")));
 
@@ -253,6 +257,8 @@ public final class AgentConfig {
     public double warnHorizonSeconds() { return (Double) values.get("warn.horizon"); }
     public double warnShare() { return (Double) values.get("warn.share"); }
     public String summary() { return (String) values.get("summary"); }
+    /** Whether premain returns before the instrumentation is installed ({@code startup=background}). */
+    public boolean backgroundStartup() { return "background".equals(values.get("startup")); }
     /** The HTML report's file, or "" for none. */
     public String report() { return (String) values.get("report"); }
     public boolean debug() { return (Boolean) values.get("debug"); }

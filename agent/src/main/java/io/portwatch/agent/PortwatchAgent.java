@@ -2,6 +2,7 @@ package io.portwatch.agent;
 
 import io.portwatch.report.ConsoleReport;
 import io.portwatch.report.Report;
+import io.portwatch.track.AgentThreads;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -46,17 +47,33 @@ public final class PortwatchAgent {
                 say(reply, "already running in this JVM; nothing was instrumented twice, and the configuration is unchanged");
                 return;
             }
-            File agentJar = new File(PortwatchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            BootstrapInjector.inject(inst, agentJar);
-            for (String done : Agent.start(config, inst, attached)) {
-                reply.add(done);
+            if (!attached && config.backgroundStartup()) {
+                AgentThreads.newThread("startup", () -> startAgent(config, inst, Agent.Start.BACKGROUND, reply)).start();
+                return;
             }
+            startAgent(config, inst, attached ? Agent.Start.ATTACH : Agent.Start.PREMAIN, reply);
         } catch (Throwable t) {
-            Log.error("agent switched off, the application runs on without it: " + t);
-            reply.add("error: agent switched off, the application runs on without it: " + t);
+            switchedOff(reply, t);
         } finally {
             reply.write();
         }
+    }
+
+    private static void startAgent(AgentConfig config, Instrumentation inst, Agent.Start how, AttachReply reply) {
+        try {
+            File agentJar = new File(PortwatchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            BootstrapInjector.inject(inst, agentJar);
+            for (String done : Agent.start(config, inst, how)) {
+                reply.add(done);
+            }
+        } catch (Throwable t) {
+            switchedOff(reply, t);
+        }
+    }
+
+    private static void switchedOff(AttachReply reply, Throwable t) {
+        Log.error("agent switched off, the application runs on without it: " + t);
+        reply.add("error: agent switched off, the application runs on without it: " + t);
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The connections that were open before the agent attached, as the kernel's tables listed them,
  * each waiting for the first event of its socket: the advice reports the socket object, and only
- * its endpoints tell which of these it is. Tracker thread only, filled before the tracker starts.
+ * its endpoints tell which of these it is. Tracker thread only.
  */
 final class OpenedBeforeAttach {
 

@@ -42,6 +42,8 @@ public final class Tracker {
     private static final int BOUND = 2;
     private final List<Abandoning> closedWhileConnecting = new ArrayList<>();
     private final OpenedBeforeAttach beforeAttach = new OpenedBeforeAttach();
+    private final java.util.Queue<OpenedBeforeAttach.Waiting> listedBeforeAttach =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicLong untracked = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private final Reporter reporter;
@@ -138,16 +140,20 @@ public final class Tracker {
     /**
      * A connection the kernel listed as this JVM's when the agent attached: it gets a record, marked
      * as opened before attach and started when the kernel listed it ({@code seenNanos}), at the
-     * first event of its socket. Before {@link #run()} only.
+     * first event of its socket. Any thread: taken in at the tracker's next drain. A connection
+     * listed that the advice has seen already keeps the record it has (its listing stays unused).
      */
     public void openedBeforeAttach(java.net.InetAddress localAddress, int localPort,
                                    java.net.InetAddress peerAddress, int peerPort, boolean accepted, long seenNanos) {
-        beforeAttach.add(new OpenedBeforeAttach.Waiting(localAddress, localPort, peerAddress, peerPort, accepted,
+        listedBeforeAttach.add(new OpenedBeforeAttach.Waiting(localAddress, localPort, peerAddress, peerPort, accepted,
                 seenNanos));
     }
 
     /** Processes whatever is waiting; returns how many events were handled. Tracker thread only. */
     public int drain() {
+        for (OpenedBeforeAttach.Waiting w; (w = listedBeforeAttach.poll()) != null; ) {
+            beforeAttach.add(w);
+        }
         int n = ring.drain(this::handle);
         for (ConnectionRecord r : open.expungeCollected()) {
             r.end(ConnectionEnd.COLLECTED, System.nanoTime());

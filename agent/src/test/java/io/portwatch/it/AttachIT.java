@@ -86,6 +86,38 @@ class AttachIT {
         }
     }
 
+    /**
+     * {@code -javaagent:...=startup=background}: {@code main} runs at once and the agent meets the
+     * application as an attach does. The held connection, opened first thing in {@code main}, is
+     * recorded either way: listed from the kernel if it opened before the install was done (the
+     * usual case), seen by the advice if after; which one, the agent's line says.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void startsInTheBackground(String jdk) throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver();
+             Target target = Target.start(jdk, "-javaagent:" + ChildJvm.agentJar().toAbsolutePath()
+                     + "=startup=background,otel.exporter.otlp.endpoint=" + receiver.endpoint()
+                     + ",otel.bsp.schedule.delay=200,otel.service.name=background-it")) {
+            String listed = target.awaitStderr("TCP connections open before the instrumentation was in place");
+            target.awaitStderr("tracking TCP connections (started in the background)");
+
+            target.command("burst 20", "burst done");
+            List<ReceivedSpan> burst = receiver.awaitSpans(s -> outgoingTo(s, target.burstPort), 20, WAIT);
+            assertEquals(20, burst.size(), () -> "spans: " + receiver.spans() + "\n" + target);
+
+            target.command("close-held", "held closed");
+            List<ReceivedSpan> held = receiver.awaitSpans(s -> s.name.equals("tcp.connection")
+                    && Long.valueOf(target.heldPort).equals(s.num("network.local.port")), 1, WAIT);
+            assertEquals(1, held.size(), () -> "the held connection's end: " + receiver.spans() + "\n" + target);
+            assertEquals("local", held.get(0).str("portwatch.closed_by"), held::toString);
+            boolean listedFromKernel = target.stderrText().contains(
+                    "127.0.0.1:" + target.heldPort + " -> 127.0.0.1:" + target.serverPort + " (ESTABLISHED)");
+            assertEquals(listedFromKernel, Boolean.TRUE.equals(held.get(0).attributes.get("portwatch.opened_before_attach")),
+                    () -> listed + "\n" + held + "\n" + target);
+        }
+    }
+
     @Test
     void refusesAPidWithNoProcess() throws Exception {
         String jdk = ChildJvm.javaHomes().get(0);
@@ -294,6 +326,22 @@ class AttachIT {
                 Thread.sleep(20);
             }
             throw new AssertionError("no line starting with '" + prefix + "': " + this);
+        }
+
+        /** The first stderr line that contains {@code text}, waited for. */
+        String awaitStderr(String text) throws Exception {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                for (String l : Files.readAllLines(stderr, StandardCharsets.UTF_8)) {
+                    if (l.contains(text)) return l;
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("no stderr line with '" + text + "': " + this);
+        }
+
+        String stderrText() throws IOException {
+            return read(stderr);
         }
 
         private List<String> lines() throws IOException {

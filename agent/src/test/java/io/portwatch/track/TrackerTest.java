@@ -237,6 +237,30 @@ class TrackerTest {
         assertEquals(2, sink.opened.size(), "each was reported opened when first seen");
     }
 
+    /**
+     * Listed after the advice saw it connect, as a start in the background lists them, after its
+     * install: the advice's record stands, one per connection, not marked as opened before.
+     */
+    @Test
+    void aConnectionListedAfterTheAdviceSawItKeepsItsRecord() throws Exception {
+        Socket[] pair = connectedPair();
+        tracker.drain();
+        tracker.openedBeforeAttach(LOOPBACK, pair[0].getLocalPort(), LOOPBACK, server.getLocalPort(), false,
+                System.nanoTime());
+        pair[0].close();
+        events.closed(pair[0]);
+        assertEquals(-1, pair[1].getInputStream().read());
+        events.endOfStream(pair[1]);
+        pair[1].close();
+        events.closed(pair[1]);
+        tracker.drain();
+
+        assertEquals(2, sink.ended.size(), () -> "one record per socket: " + sink.ended);
+        ConnectionRecord out = find(sink.ended, ConnectionRecord.Direction.OUTGOING);
+        assertFalse(out.openedBeforeAttach());
+        assertEquals(Closer.LOCAL, out.closer());
+    }
+
     @Test
     void outgoingClosedLocallyFirst() throws Exception {
         Socket[] pair = connectedPair();
