@@ -194,7 +194,7 @@ final class Agent {
                     if (reporterThread[0] != null) reporterThread[0].join(deadline.millisLeft());
                 }
                 if (telemetry[0] != null) {
-                    telemetry[0].shutdown(deadline.millisLeft());
+                    telemetry[0].shutdown(deadline.millisLeft(), Log::warn);
                 }
                 ExitSummary.print(config, telemetry[0] != null && telemetry[0].exporting(), report);
                 Log.debug("instrumented " + installer.instrumented());

@@ -20,19 +20,22 @@ final class ReportingSpanExporter implements SpanExporter {
 
     private final SpanExporter delegate;
     private final Consumer<String> problems;
+    private final SpanLosses losses;
     private final AtomicLong failedSinceReport = new AtomicLong();
     private volatile long lastReportNanos;
     private volatile boolean failing;
 
-    ReportingSpanExporter(SpanExporter delegate, Consumer<String> problems) {
+    ReportingSpanExporter(SpanExporter delegate, Consumer<String> problems, SpanLosses losses) {
         this.delegate = delegate;
         this.problems = problems;
+        this.losses = losses;
     }
 
     @Override
     public CompletableResultCode export(Collection<SpanData> spans) {
-        CompletableResultCode result = delegate.export(spans);
         int n = spans.size();
+        losses.exported(n);
+        CompletableResultCode result = delegate.export(spans);
         result.whenComplete(() -> {
             if (result.isSuccess()) {
                 if (failing) {

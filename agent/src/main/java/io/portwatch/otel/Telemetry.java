@@ -42,10 +42,12 @@ public final class Telemetry {
 
     private final OpenTelemetrySdk sdk;
     private final boolean exporting;
+    private final SpanLosses losses;
 
-    private Telemetry(OpenTelemetrySdk sdk, boolean exporting) {
+    private Telemetry(OpenTelemetrySdk sdk, boolean exporting, SpanLosses losses) {
         this.sdk = sdk;
         this.exporting = exporting;
+        this.losses = losses;
     }
 
     /** Builds the SDK; configuration errors go to {@code problems} and leave a no-op SDK. */
@@ -60,18 +62,24 @@ public final class Telemetry {
     public static Telemetry start(Map<String, String> arguments, Consumer<String> problems) {
         silenceSdkLogging();
         boolean[] exporting = {false};
+        SpanLosses losses = new SpanLosses(problems);
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesCustomizer(config -> arguments)
                     .addPropertiesCustomizer(config -> defaults(config, exporting))
-                    .addSpanExporterCustomizer((exporter, config) -> new ReportingSpanExporter(exporter, problems))
+                    .addTracerProviderCustomizer((tracing, config) -> {
+                        losses.waiting(config.getInt("otel.bsp.max.queue.size", 2048)
+                                + config.getInt("otel.bsp.max.export.batch.size", 512));
+                        return tracing.addSpanProcessor(losses);
+                    })
+                    .addSpanExporterCustomizer((exporter, config) -> new ReportingSpanExporter(exporter, problems, losses))
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
-            return new Telemetry(sdk, exporting[0]);
+            return new Telemetry(sdk, exporting[0], losses);
         } catch (RuntimeException e) {
             problems.accept("OpenTelemetry configuration rejected, exporting nothing: " + e.getMessage());
-            return new Telemetry(OpenTelemetrySdk.builder().build(), false);
+            return new Telemetry(OpenTelemetrySdk.builder().build(), false, losses);
         }
     }
 
@@ -102,11 +110,18 @@ public final class Telemetry {
      * that is down or hangs), so it runs on an agent thread, a daemon that is left behind when
      * the time is up and ends with the JVM.
      */
-    public void shutdown(long timeoutMillis) throws InterruptedException {
+    public void shutdown(long timeoutMillis, Consumer<String> problems) throws InterruptedException {
+        boolean[] done = {false};
         Thread stopping = AgentThreads.newThread("otel-shutdown",
-                () -> sdk.shutdown().join(timeoutMillis, TimeUnit.MILLISECONDS));
+                () -> done[0] = sdk.shutdown().join(timeoutMillis, TimeUnit.MILLISECONDS).isDone());
         stopping.start();
         stopping.join(Math.max(1, timeoutMillis));
+        long notExported = exporting ? losses.notExported() : 0;
+        if (notExported > 0) {
+            problems.accept(notExported + " of " + losses.ended() + " spans not exported: " + (stopping.isAlive() || !done[0]
+                    ? "the export was still under way when the exit's time was up (a collector down, slow or unreachable?)"
+                    : "dropped by the OpenTelemetry SDK's span queue when full (otel.bsp.max.queue.size)"));
+        }
     }
 
     private static Map<String, String> defaults(ConfigProperties config, boolean[] exporting) {

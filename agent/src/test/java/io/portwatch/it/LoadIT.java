@@ -91,6 +91,30 @@ class LoadIT {
         }
     }
 
+    /**
+     * The SDK's batch processor drops spans when its queue is full, silently but for its own
+     * metric: here a 16-span queue against a burst of 3,200 spans. The agent says so at exit, with
+     * the exact count: the receiver has every span ended but the ones the line names.
+     */
+    @Test
+    void spansTheSdkDropsAreCountedAndSaid() throws Exception {
+        String jdk = ChildJvm.javaHomes().get(0);
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver)
+                    .env("OTEL_BSP_MAX_QUEUE_SIZE", "16").env("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "8")
+                    .main(LoadWorkload.class, "threads", "32", "50", "platform").run();
+            assertEquals(0, r.exitCode, r::toString);
+            java.util.regex.Matcher line = Pattern.compile(
+                    "\\[portwatch] WARN (\\d+) of (\\d+) spans not exported: dropped by the OpenTelemetry SDK's span queue")
+                    .matcher(r.stderr);
+            assertTrue(line.find(), r::toString);
+            long dropped = Long.parseLong(line.group(1));
+            long ended = Long.parseLong(line.group(2));
+            assertTrue(ended >= 3200 && dropped > 0, line::group);
+            assertEquals(ended - dropped, receiver.spans().size(), () -> "received: all but the dropped; " + r.stderr);
+        }
+    }
+
     private static Set<Object> distinct(List<ReceivedSpan> spans, java.util.function.Function<ReceivedSpan, Object> key) {
         Set<Object> out = new HashSet<>();
         for (ReceivedSpan s : spans) out.add(key.apply(s));
