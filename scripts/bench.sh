@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): what the agent costs an application, side by side with no agent, with
 # portwatch and with the OpenTelemetry Java agent (fetched by the build into benchmarks/target/);
-# and the kernel-table reader against `cat`. Results: benchmarks/target/*.json and the tables
-# printed here; docs/performance.md explains them.
-# Arguments: [rounds] [connections per loopback run] [writes per JDBC run].
+# the kernel-table reader against `cat`; and the heap the agent keeps per open connection.
+# Results: benchmarks/target/*.json and the tables printed here; docs/performance.md explains them.
+# Arguments: [rounds] [connections per loopback run] [writes per JDBC run] [open connections per heap run].
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp package -DskipTests
@@ -15,3 +15,5 @@ echo
 java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.JdbcChurnBench "$agent" "$otel" "$sample" "${1:-5}" "${3:-10000}"
 echo
 java -cp benchmarks/target/classes:agent/target/classes io.portwatch.bench.TcpTableBench --live
+echo
+java -cp benchmarks/target/classes io.portwatch.bench.HeapPerConnectionBench "$agent" "${1:-5}" "${4:-5000}"

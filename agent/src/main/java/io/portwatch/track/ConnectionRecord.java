@@ -1,6 +1,8 @@
 package io.portwatch.track;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.Objects;
 
 /**
  * Everything portwatch knows about one physical TCP connection. Created and changed only on the
@@ -68,7 +70,7 @@ public final class ConnectionRecord {
     }
 
     void endpoints(InetAddress localAddress, int localPort, InetAddress peerAddress, int peerPort) {
-        this.localAddress = localAddress;
+        this.localAddress = LocalAddresses.shared(localAddress);
         this.localPort = localPort;
         this.peerAddress = peerAddress;
         this.peerPort = peerPort;
@@ -164,6 +166,56 @@ public final class ConnectionRecord {
     public JdbcRecord jdbc() { return jdbc; }
     public boolean openedBeforeAttach() { return openedBeforeAttach; }
     public boolean boundBeforeConnect() { return boundBeforeConnect; }
+
+    /**
+     * One instance per local address for every record that has it. The JDK makes a new
+     * {@code InetAddress} each time a socket's local address is asked for (56 bytes with its
+     * holder, for IPv4), which an open connection's record would otherwise keep to itself; a
+     * process uses very few local addresses. The peer's address needs nothing: it is the socket's own.
+     */
+    static final class LocalAddresses {
+        /** Enough for a host's interfaces; past it, the oldest is forgotten (and then simply not shared). */
+        private static final int MAX = 8;
+        /** Most recent first; replaced, never changed, so that a reader on another thread (tests) sees whole instances. */
+        private static volatile InetAddress[] known = new InetAddress[0];
+
+        private LocalAddresses() {}
+
+        static InetAddress shared(InetAddress address) {
+            if (address == null) {
+                return null;
+            }
+            InetAddress[] now = known;
+            for (InetAddress k : now) {
+                if (k == address || sameValue(k, address)) {
+                    return k;
+                }
+            }
+            InetAddress[] next = new InetAddress[Math.min(now.length + 1, MAX)];
+            next[0] = address;
+            System.arraycopy(now, 0, next, 1, next.length - 1);
+            known = next;
+            return address;
+        }
+
+        /**
+         * Equal addresses, and for IPv6 the same scope as well: {@code Inet6Address.equals} ignores
+         * it, but its text ({@code fe80::1%eth0}) carries it. What portwatch records of an address
+         * is its text and its bytes, never its host name, which {@code equals} ignores too.
+         */
+        private static boolean sameValue(InetAddress a, InetAddress b) {
+            if (!a.equals(b)) {
+                return false;
+            }
+            if (a instanceof Inet6Address) {
+                Inet6Address a6 = (Inet6Address) a;
+                Inet6Address b6 = (Inet6Address) b;
+                return a6.getScopeId() == b6.getScopeId()
+                        && Objects.equals(a6.getScopedInterface(), b6.getScopedInterface());
+            }
+            return true;
+        }
+    }
 
     @Override
     public String toString() {

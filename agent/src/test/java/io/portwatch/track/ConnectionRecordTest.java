@@ -3,11 +3,14 @@ package io.portwatch.track;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ConnectionRecordTest {
@@ -208,4 +211,45 @@ class ConnectionRecordTest {
         assertEquals("reset", Closer.RESET.value());
         assertEquals("unknown", Closer.UNKNOWN.value());
     }
+
+    @Test
+    void equalLocalAddressesAreOneInstanceAcrossRecords() throws Exception {
+        InetAddress first = InetAddress.getByAddress(new byte[]{10, 0, 0, 7});
+        InetAddress again = InetAddress.getByAddress(new byte[]{10, 0, 0, 7});
+        InetAddress other = InetAddress.getByAddress(new byte[]{10, 0, 0, 8});
+        InetAddress peer = InetAddress.getByAddress(new byte[]{10, 0, 0, 9});
+        assertNotSame(first, again);
+        ConnectionRecord a = record();
+        ConnectionRecord b = record();
+        ConnectionRecord c = record();
+        a.endpoints(first, 40000, peer, 3306);
+        b.endpoints(again, 40001, peer, 3306);
+        c.endpoints(other, 40002, peer, 3306);
+        assertSame(a.localAddress(), b.localAddress(), "an equal local address is shared");
+        assertEquals(again, b.localAddress());
+        assertEquals(other, c.localAddress());
+        assertSame(peer, b.peerAddress(), "the peer's address is kept as given");
+        assertEquals(40001, b.localPort());
+
+        ConnectionRecord none = record();
+        none.endpoints(null, 0, peer, 3306);
+        assertNull(none.localAddress());
+    }
+
+    @Test
+    void ipv6LocalAddressesOfAnotherScopeAreNotShared() throws Exception {
+        byte[] linkLocal = InetAddress.getByName("fe80::1").getAddress();
+        InetAddress scope1 = Inet6Address.getByAddress(null, linkLocal, 1);
+        InetAddress scope2 = Inet6Address.getByAddress(null, linkLocal, 2);
+        assertEquals(scope1, scope2, "equals ignores the scope");
+        ConnectionRecord a = record();
+        ConnectionRecord b = record();
+        a.endpoints(scope1, 40000, null, 0);
+        b.endpoints(scope2, 40001, null, 0);
+        assertEquals(scope2.getHostAddress(), b.localAddress().getHostAddress(), "the scope is part of what is recorded");
+        ConnectionRecord c = record();
+        c.endpoints(Inet6Address.getByAddress(null, linkLocal, 2), 40002, null, 0);
+        assertSame(b.localAddress(), c.localAddress());
+    }
 }
+

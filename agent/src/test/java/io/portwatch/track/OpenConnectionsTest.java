@@ -155,4 +155,59 @@ class OpenConnectionsTest {
         connection = null;
         assertTrue(gcUntil(() -> ref.get() == null), "the map holds its connections strongly");
     }
+
+    @Test
+    void thousandsOfConnectionsThroughGrowthAndRemoval() {
+        OpenConnections<Integer> open = new OpenConnections<>(100_000);
+        Object[] connections = new Object[5000];
+        for (int i = 0; i < connections.length; i++) {
+            connections[i] = new Object();
+            assertTrue(open.put(connections[i], i));
+        }
+        assertEquals(5000, open.size());
+        for (int i = 0; i < connections.length; i++) {
+            assertEquals(i, open.get(connections[i]), "lost in a resize: " + i);
+        }
+        for (int i = 0; i < connections.length; i += 2) {
+            assertEquals(i, open.remove(connections[i]));
+        }
+        assertEquals(2500, open.size());
+        for (int i = 0; i < connections.length; i++) {
+            assertEquals(i % 2 == 0 ? null : (Integer) i, open.get(connections[i]));
+        }
+        List<Integer> rest = open.removeAll();
+        assertEquals(2500, rest.size());
+        assertTrue(rest.stream().allMatch(i -> i % 2 == 1));
+        assertEquals(0, open.size());
+        assertNull(open.get(connections[1]));
+    }
+
+    @Test
+    void aRemovedOrRemovedAllConnectionIsNeverExpungedLater() throws Exception {
+        OpenConnections<ConnectionRecord> open = new OpenConnections<>(10);
+        WeakReference<Object> removed = putAndRemove(open);
+        WeakReference<Object> cleared = putAndRemoveAll(open);
+        List<ConnectionRecord> gone = new ArrayList<>();
+        assertTrue(gcUntil(() -> {
+            gone.addAll(open.expungeCollected());
+            return removed.get() == null && cleared.get() == null;
+        }));
+        gone.addAll(open.expungeCollected());
+        assertEquals(List.of(), gone, "a record already handed back came back as collected");
+        assertEquals(0, open.size());
+    }
+
+    private static WeakReference<Object> putAndRemove(OpenConnections<ConnectionRecord> open) {
+        Object connection = new Object();
+        open.put(connection, record());
+        assertNotNull(open.remove(connection));
+        return new WeakReference<>(connection);
+    }
+
+    private static WeakReference<Object> putAndRemoveAll(OpenConnections<ConnectionRecord> open) {
+        Object connection = new Object();
+        open.put(connection, record());
+        assertEquals(1, open.removeAll().size());
+        return new WeakReference<>(connection);
+    }
 }

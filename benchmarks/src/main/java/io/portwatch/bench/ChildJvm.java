@@ -25,6 +25,7 @@ final class ChildJvm {
     private final String serviceName;
     private final long timeoutSeconds;
 
+    /** {@code endpoint} null: the child's agent gets no exporter configuration at all. */
     ChildJvm(Variant.Jars jars, String endpoint, String serviceName, long timeoutSeconds) {
         this.jars = jars;
         this.endpoint = endpoint;
@@ -45,7 +46,9 @@ final class ChildJvm {
                     .redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("PORTWATCH_"));
-            variant.exportTo(pb.environment(), endpoint, serviceName);
+            if (endpoint != null) {
+                variant.exportTo(pb.environment(), endpoint, serviceName);
+            }
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
