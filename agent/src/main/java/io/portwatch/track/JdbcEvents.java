@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The application-thread half of JDBC tracking. A driver's {@code connect} opens a scope on its
  * thread, so the sockets opened inside it can be tied to it; its end captures the call site, the
  * pool if any, and the secrets to keep out of every output. JDBC connects take milliseconds, so
- * the allocation here (a scope, a stack walk) costs nothing that matters.
+ * the allocation here (a scope, a stack walk) costs nothing that matters; still, the call site
+ * and pool are taken from the walk of the connect's first socket when it found them
+ * ({@link CallSites#captureWithOrigin}), rather than walked for a second time.
  */
 public final class JdbcEvents implements JdbcListener {
 
@@ -40,9 +42,11 @@ public final class JdbcEvents implements JdbcListener {
         JdbcScope scope = current.get();
         if (scope != null) {
             scope.depth++; // a driver wrapping a driver: the outer call is the one recorded
+            scope.nested(driver.getClass());
             return;
         }
         scope = new JdbcScope(System.nanoTime());
+        scope.driverClass = driver.getClass();
         scope.url = url;
         scope.secrets = secretsOf(url, info); // now: the Properties may change after the call
         current.set(scope);
@@ -73,7 +77,9 @@ public final class JdbcEvents implements JdbcListener {
         if (connection != null) {
             physicalClasses.add(connection.getClass());
         }
-        CallSites.Origin origin = connection != null || error != null ? callSites.captureOrigin() : null;
+        CallSites.Origin origin = connection == null && error == null ? null
+                : scope.origin != null ? scope.origin // found by its first socket's walk
+                : callSites.captureOrigin();
         long now = System.nanoTime();
         String threadName = Thread.currentThread().getName();
         long seq = ring.claim();
