@@ -23,6 +23,8 @@ public final class JdbcEvents implements JdbcListener {
     private final ThreadLocal<JdbcScope> current = new ThreadLocal<>();
     /** Classes of the connections drivers returned: the only ones whose close matters. */
     private final Set<Class<?>> physicalClasses = ConcurrentHashMap.newKeySet();
+    /** The secrets in each URL: the same at every connect to it. */
+    private final UrlCache<List<String>> urlSecrets = new UrlCache<>(JdbcUrls::sharedSecretsIn);
 
     JdbcEvents(EventRing ring, CallSites callSites) {
         this.ring = ring;
@@ -110,16 +112,19 @@ public final class JdbcEvents implements JdbcListener {
         ring.offer(EventKind.JDBC_CLOSED, connection, abort);
     }
 
-    private static List<String> secretsOf(String url, Properties info) {
-        List<String> secrets = new ArrayList<>(JdbcUrls.secretsIn(url));
+    /** The URL's secrets, then those of the properties (read at every connect: they may change). */
+    private List<String> secretsOf(String url, Properties info) {
+        List<String> inUrl = urlSecrets.get(url);
+        List<String> secrets = null;
         if (info != null) {
             for (String key : info.stringPropertyNames()) {
                 String k = key.toLowerCase(java.util.Locale.ROOT);
                 if (k.contains("password") || k.contains("pwd") || k.contains("secret") || k.contains("token")) {
+                    if (secrets == null) secrets = new ArrayList<>(inUrl);
                     secrets.add(info.getProperty(key));
                 }
             }
         }
-        return secrets;
+        return secrets != null ? secrets : inUrl;
     }
 }
