@@ -1,18 +1,17 @@
 package io.portwatch.host;
 
 import io.portwatch.budget.Destination;
+import io.portwatch.kernel.IpAddress;
 import io.portwatch.kernel.RowVisitor;
 import io.portwatch.kernel.TcpRow;
 import io.portwatch.kernel.TcpState;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Looks up connections that just ended in one snapshot of the kernel's TCP tables, and turns what
@@ -29,73 +28,120 @@ import java.util.Map;
  *       stands.</li>
  * </ul>
  * Feed it as a {@link RowVisitor} between {@link #begin} and {@link #finish}.
+ *
+ * <p>The join runs for every row of every scan (100,000 rows on a busy host), so it is kept
+ * primitive: the records are indexed by port pair in an open-addressing table of ints rebuilt
+ * per scan, the expected address of each lookup is held as two longs (compared with the row's
+ * without making an {@link InetAddress}), and the states found are bytes by record position.
+ * Nothing is allocated per row, nor per record once the arrays have grown to the batch size.
  */
 final class ClosedConnections implements RowVisitor {
 
-    /** A connection looked up under one of its two port pairs. */
-    private static final class Lookup {
-        final ConnectionRecord record;
-        /** True when the key is the peer's side (a peer on this host). */
-        final boolean peerSide;
+    private static final int EMPTY = -1;
+    /** Arrays grown past this many slots for a burst are given back once batches are small again. */
+    private static final int KEEP_SLOTS = 1024;
 
-        Lookup(ConnectionRecord record, boolean peerSide) {
-            this.record = record;
-            this.peerSide = peerSide;
-        }
+    /** The records of this scan, by position; null past {@link #count}. */
+    private ConnectionRecord[] records = new ConnectionRecord[16];
+    private int count;
+    /** The state of the record's own row ({@code ourState}) and of its peer's (a peer on this host); 0: none. */
+    private byte[] ourState = new byte[16];
+    private byte[] peerState = new byte[16];
+    /** Whether the record's peer is on this host (decided once: {@code isLoopbackAddress} copies the address). */
+    private boolean[] thisHost = new boolean[16];
+
+    /*
+     * Lookups: one per record under its own port pair, one more under the reversed pair when the
+     * peer is on this host. Lookups with the same port pair (two records, or a connection to
+     * itself) are chained through next, newest first.
+     */
+    private int lookups;
+    /** The record's position, negative ({@code ~position}) for a lookup of the peer's side. */
+    private int[] lookupRecord = new int[32];
+    private int[] lookupNext = new int[32];
+    /** The address the row's remote side must have, in the two-long form of {@link IpAddress}. */
+    private long[] lookupHi = new long[32];
+    private long[] lookupLo = new long[32];
+
+    /** Open addressing, linear probing: the port pair of a slot and its first lookup (or EMPTY). */
+    private int[] slotKey = new int[64];
+    private int[] slotHead = new int[64];
+    private int mask = 63;
+    /** 32 minus log2 of the table's size: the hash's top bits pick the slot. */
+    private int shift = 26;
+
+    /*
+     * The last peer address and the last local address turned into longs, and the result of the
+     * latest toLongs. A churning application's peer is the same object every time (the JDK's name
+     * cache), so most records cost no copy of their address.
+     */
+    private static final int PEER = 0;
+    private static final int LOCAL = 1;
+    private final InetAddress[] lastAddress = new InetAddress[2];
+    private final long[] lastAddressHi = new long[2];
+    private final long[] lastAddressLo = new long[2];
+    private long hi;
+    private long lo;
+
+    ClosedConnections() {
+        Arrays.fill(slotHead, EMPTY);
     }
 
-    private final Map<Integer, List<Lookup>> byPorts = new HashMap<>();
-    private final Map<ConnectionRecord, Integer> ourState = new IdentityHashMap<>();
-    private final Map<ConnectionRecord, Integer> peerState = new IdentityHashMap<>();
-    private final List<ConnectionRecord> records = new ArrayList<>();
-
     void begin(List<ConnectionRecord> ended) {
-        byPorts.clear();
-        ourState.clear();
-        peerState.clear();
-        records.clear();
-        for (ConnectionRecord r : ended) {
+        clear();
+        int n = ended.size();
+        ensureCapacity(n);
+        for (int i = 0; i < n; i++) {
+            ConnectionRecord r = ended.get(i);
             if (r.localPort() <= 0 || r.peerPort() <= 0 || r.peerAddress() == null) continue;
-            records.add(r);
-            index(r.localPort(), r.peerPort(), new Lookup(r, false));
-            if (isThisHost(r)) index(r.peerPort(), r.localPort(), new Lookup(r, true));
+            int at = count++;
+            records[at] = r;
+            toLongs(r.peerAddress(), PEER);
+            add(key(r.localPort(), r.peerPort()), at, hi, lo);
+            thisHost[at] = isThisHost(r, hi, lo);
+            if (r.localAddress() != null && thisHost[at]) {
+                // the peer's own row: its remote side is our local address
+                toLongs(r.localAddress(), LOCAL);
+                add(key(r.peerPort(), r.localPort()), ~at, hi, lo);
+            }
         }
     }
 
     @Override
     public void row(TcpRow row) {
-        if (records.isEmpty()) return;
-        List<Lookup> found = byPorts.get(key(row.localPort, row.remotePort));
-        if (found == null) return;
-        InetAddress remote = row.remoteAddress();
-        for (Lookup l : found) {
-            InetAddress expected = l.peerSide ? l.record.localAddress() : l.record.peerAddress();
-            if (expected == null || !sameHost(expected, remote)) continue;
-            (l.peerSide ? peerState : ourState).merge(l.record, row.state, ClosedConnections::laterState);
+        if (count == 0) return;
+        int key = key(row.localPort, row.remotePort);
+        for (int s = slot(key); slotHead[s] != EMPTY; s = (s + 1) & mask) {
+            if (slotKey[s] != key) continue;
+            for (int l = slotHead[s]; l != EMPTY; l = lookupNext[l]) {
+                if (lookupHi[l] != row.remoteHi || lookupLo[l] != row.remoteLo) continue;
+                int at = lookupRecord[l];
+                byte[] states = at >= 0 ? ourState : peerState;
+                int pos = at >= 0 ? at : ~at;
+                states[pos] = laterState(states[pos], row.state);
+            }
+            return;
         }
     }
 
     /** Decides each record; {@code overflowed}: TCPTimeWaitOverflow rose since the last snapshot. */
     void finish(boolean overflowed) {
-        for (ConnectionRecord r : records) {
-            Integer ours = ourState.get(r);
-            if (ours != null) {
-                switch (ours) {
-                    case TcpState.TIME_WAIT: case TcpState.FIN_WAIT1: case TcpState.FIN_WAIT2: case TcpState.CLOSING:
-                        r.confirmByKernel(true, Closer.LOCAL);
-                        continue;
-                    case TcpState.CLOSE_WAIT: case TcpState.LAST_ACK:
-                        r.confirmByKernel(false, Closer.PEER);
-                        continue;
-                    default:
-                        break; // ESTABLISHED: a reused 4-tuple, not ours any more
-                }
+        for (int i = 0; i < count; i++) {
+            ConnectionRecord r = records[i];
+            switch (ourState[i]) {
+                case TcpState.TIME_WAIT: case TcpState.FIN_WAIT1: case TcpState.FIN_WAIT2: case TcpState.CLOSING:
+                    r.confirmByKernel(true, Closer.LOCAL);
+                    continue;
+                case TcpState.CLOSE_WAIT: case TcpState.LAST_ACK:
+                    r.confirmByKernel(false, Closer.PEER);
+                    continue;
+                default:
+                    break; // none, or ESTABLISHED: a reused 4-tuple, not ours any more
             }
-            Integer theirs = peerState.get(r);
-            if (theirs != null && (theirs == TcpState.TIME_WAIT || theirs == TcpState.FIN_WAIT1
-                    || theirs == TcpState.FIN_WAIT2)) {
+            int theirs = peerState[i];
+            if (theirs == TcpState.TIME_WAIT || theirs == TcpState.FIN_WAIT1 || theirs == TcpState.FIN_WAIT2) {
                 r.confirmByKernel(false, Closer.PEER);
-            } else if (isThisHost(r) && r.jvmCloser() != Closer.PEER) {
+            } else if (thisHost[i] && r.jvmCloser() != Closer.PEER) {
                 r.confirmByKernel(false, overflowed ? null : Closer.RESET);
             } else if (r.jvmCloser() == Closer.LOCAL && !overflowed) {
                 r.confirmByKernel(false, Closer.UNKNOWN);
@@ -103,25 +149,103 @@ final class ClosedConnections implements RowVisitor {
                 r.confirmByKernel(false, null);
             }
         }
-        records.clear();
+        clear();
     }
 
-    /** Of two rows of one 4-tuple (tcp and tcp6 can both list it), keep the one most telling. */
-    private static Integer laterState(Integer a, Integer b) {
-        return a == TcpState.ESTABLISHED ? b : a;
+    /** Forgets the last scan: no record is kept alive until the next. */
+    private void clear() {
+        Arrays.fill(records, 0, count, null);
+        Arrays.fill(ourState, 0, count, (byte) 0);
+        Arrays.fill(peerState, 0, count, (byte) 0);
+        Arrays.fill(thisHost, 0, count, false);
+        count = 0;
+        if (lookups > 0) {
+            Arrays.fill(slotHead, EMPTY);
+            lookups = 0;
+        }
     }
 
-    private void index(int localPort, int remotePort, Lookup l) {
-        byPorts.computeIfAbsent(key(localPort, remotePort), k -> new ArrayList<>(1)).add(l);
+    /**
+     * Of two rows of one 4-tuple (tcp and tcp6 can both list it), keep the one most telling: the
+     * first, unless that was ESTABLISHED (0: none yet).
+     */
+    private static byte laterState(byte seen, int state) {
+        return seen == 0 || seen == TcpState.ESTABLISHED ? (byte) state : seen;
+    }
+
+    private void add(int key, int recordRef, long hi, long lo) {
+        int l = lookups++;
+        lookupRecord[l] = recordRef;
+        lookupHi[l] = hi;
+        lookupLo[l] = lo;
+        int s = slot(key);
+        while (slotHead[s] != EMPTY && slotKey[s] != key) {
+            s = (s + 1) & mask;
+        }
+        lookupNext[l] = slotHead[s]; // EMPTY for a new key
+        slotKey[s] = key;
+        slotHead[s] = l;
+    }
+
+    private int slot(int key) {
+        return (key * 0x9E3779B9) >>> shift; // Fibonacci hashing: port pairs differ in their low bits
+    }
+
+    /** Room for {@code n} records, two lookups each, and a table at most half full. */
+    private void ensureCapacity(int n) {
+        if (n > records.length || (records.length > KEEP_SLOTS && n * 4 < records.length)) {
+            int size = Math.max(16, Integer.highestOneBit(Math.max(1, n - 1)) << 1);
+            records = new ConnectionRecord[size];
+            ourState = new byte[size];
+            peerState = new byte[size];
+            thisHost = new boolean[size];
+            lookupRecord = new int[2 * size];
+            lookupNext = new int[2 * size];
+            lookupHi = new long[2 * size];
+            lookupLo = new long[2 * size];
+            slotKey = new int[4 * size];
+            slotHead = new int[4 * size];
+            Arrays.fill(slotHead, EMPTY);
+            mask = 4 * size - 1;
+            shift = Integer.numberOfLeadingZeros(mask);
+        }
     }
 
     private static int key(int localPort, int remotePort) {
         return (localPort << 16) | remotePort;
     }
 
-    private static boolean isThisHost(ConnectionRecord r) {
+    /** Sets {@link #hi}, {@link #lo} to the address (an IPv4 address as {@code ::ffff:a.b.c.d}). */
+    private void toLongs(InetAddress a, int which) {
+        if (a != lastAddress[which]) {
+            byte[] b = a.getAddress();
+            long h = 0;
+            long l;
+            if (b.length == 4) {
+                l = IpAddress.v4Lo(((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF));
+            } else {
+                l = 0;
+                for (int i = 0; i < 8; i++) {
+                    h = (h << 8) | (b[i] & 0xFF);
+                    l = (l << 8) | (b[8 + i] & 0xFF);
+                }
+            }
+            lastAddress[which] = a;
+            lastAddressHi[which] = h;
+            lastAddressLo[which] = l;
+        }
+        hi = lastAddressHi[which];
+        lo = lastAddressLo[which];
+    }
+
+    /**
+     * Whether the peer is on this host: a loopback address ({@link InetAddress#isLoopbackAddress}'s
+     * test, on the peer's longs {@code hi}, {@code lo}), or the local address itself.
+     */
+    private static boolean isThisHost(ConnectionRecord r, long hi, long lo) {
         InetAddress peer = r.peerAddress();
-        return peer != null && (peer.isLoopbackAddress() || (r.localAddress() != null && sameHost(peer, r.localAddress())));
+        boolean loopback = peer instanceof Inet4Address ? IpAddress.isLoopback(hi, lo) : hi == 0 && lo == 1;
+        return loopback || (r.localAddress() != null && sameHost(peer, r.localAddress()));
     }
 
     /** Equal addresses, an IPv4-mapped IPv6 address counting as its IPv4 address. */

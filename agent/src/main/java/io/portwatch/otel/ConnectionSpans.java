@@ -18,7 +18,11 @@ import io.portwatch.track.ConnectionSink;
 import io.portwatch.track.JdbcRecord;
 import io.opentelemetry.context.Context;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import static io.opentelemetry.api.common.AttributeKey.booleanKey;
@@ -30,6 +34,11 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
  * One {@code tcp.connection} span per ended connection, built after the fact with the recorded
  * start and end times, so no span object is held while a connection is open; and the connection
  * counters. Attribute names follow the OpenTelemetry semantic conventions where one exists.
+ *
+ * <p>Called on the reporter thread only, once per connection: at high connection rates span
+ * building is the agent's largest cost. What is the same for many spans is built once and kept in
+ * small bounded caches (plain maps: one thread): address texts, the attributes of a destination
+ * (or of a listening side), of a call site, and the counter's attributes of a failure.
  */
 public final class ConnectionSpans implements ConnectionSink {
 
@@ -78,10 +87,23 @@ public final class ConnectionSpans implements ConnectionSink {
     static final AttributeKey<Boolean> OPENED_BEFORE_ATTACH = booleanKey("portwatch.opened_before_attach");
     static final AttributeKey<Boolean> BOUND_BEFORE_CONNECT = booleanKey("portwatch.bound_before_connect");
 
+    /** Most entries of each cache; a full cache is emptied and fills again with what is in use. */
+    private static final int CACHE_LIMIT = 256;
+
     private final Tracer tracer;
     private final NanoClock clock = new NanoClock();
     private final LongCounter opened;
     private final LongCounter ended;
+    private final AddressTexts addressTexts = new AddressTexts();
+    /** An outgoing connection's peer and server attributes, by (server name, peer address, peer port). */
+    private final EndpointAttributes destinations = new EndpointAttributes(false);
+    /** An accepted connection's local and server attributes, by (local address, local port). */
+    private final EndpointAttributes listeners = new EndpointAttributes(true);
+    /** The {@code code.*} and call-site attributes, by call site (they are cached, one object per site). */
+    private final Map<CallSite, Attributes> codeAttributes = new HashMap<>();
+    /** The closed-connections counter's attributes of a failed connect, by error type, per closer. */
+    @SuppressWarnings("unchecked")
+    private final Map<String, Attributes>[] failureAttributes = new Map[Closer.values().length];
 
     public ConnectionSpans(Tracer tracer, Meter meter) {
         this.tracer = tracer;
@@ -113,18 +135,15 @@ public final class ConnectionSpans implements ConnectionSink {
                 .setAttribute(API, r.api)
                 .setAttribute(CLOSED_BY, closer.value())
                 .setAttribute(END, endName(r));
-        address(b, NETWORK_LOCAL_ADDRESS, NETWORK_LOCAL_PORT, r.localAddress(), r.localPort());
-        address(b, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, r.peerAddress(), r.peerPort());
         if (r.direction == ConnectionRecord.Direction.OUTGOING) {
-            String server = r.serverName != null ? r.serverName
-                    : r.peerAddress() != null ? r.peerAddress().getHostAddress() : null;
-            if (server != null) b.setAttribute(SERVER_ADDRESS, server);
-            b.setAttribute(SERVER_PORT, (long) r.peerPort());
+            address(b, NETWORK_LOCAL_ADDRESS, NETWORK_LOCAL_PORT, r.localAddress(), r.localPort());
+            b.setAllAttributes(destinations.of(r.serverName, r.peerAddress(), r.peerPort()));
             if (r.connectedNanos() != 0 && !r.openedBeforeAttach()) {
                 b.setAttribute(CONNECT_MS, (r.connectedNanos() - r.startNanos) / 1e6);
             }
         } else {
-            address(b, SERVER_ADDRESS, SERVER_PORT, r.localAddress(), r.localPort());
+            b.setAllAttributes(listeners.of(null, r.localAddress(), r.localPort()));
+            address(b, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, r.peerAddress(), r.peerPort());
         }
         if (r.timeWait() != null) b.setAttribute(TIME_WAIT, r.timeWait());
         if (r.openedBeforeAttach()) b.setAttribute(OPENED_BEFORE_ATTACH, true);
@@ -142,8 +161,7 @@ public final class ConnectionSpans implements ConnectionSink {
         }
         span.end(clock.epochNanos(r.endNanos()), TimeUnit.NANOSECONDS);
 
-        ended.add(1, r.failed()
-                ? Attributes.of(CLOSED_BY, closer.value(), ERROR_TYPE, r.errorType())
+        ended.add(1, r.failed() ? failureAttributes(closer, r.errorType())
                 : END_ATTRIBUTES[closer.ordinal()][r.end().ordinal()]);
     }
 
@@ -197,14 +215,40 @@ public final class ConnectionSpans implements ConnectionSink {
     }
 
     /** The call site as {@code portwatch.call_site} and the {@code code.*} attributes; empty if unknown. */
-    private static Attributes codeAttributes(CallSite site) {
+    private Attributes codeAttributes(CallSite site) {
         if (site == null) return Attributes.empty();
+        Attributes a = codeAttributes.get(site);
+        if (a == null) {
+            a = buildCodeAttributes(site);
+            if (codeAttributes.size() >= CACHE_LIMIT) codeAttributes.clear();
+            codeAttributes.put(site, a);
+        }
+        return a;
+    }
+
+    private static Attributes buildCodeAttributes(CallSite site) {
         AttributesBuilder a = Attributes.builder()
                 .put(CALL_SITE, site.toString())
                 .put(CODE_FUNCTION, site.function);
         if (site.file != null) a.put(CODE_FILE, site.file);
         if (site.line >= 0) a.put(CODE_LINE, (long) site.line);
         return a.build();
+    }
+
+    /** {@code portwatch.closed_by} and {@code error.type}: few error types, so few combinations. */
+    private Attributes failureAttributes(Closer closer, String errorType) {
+        Map<String, Attributes> byType = failureAttributes[closer.ordinal()];
+        if (byType == null) {
+            byType = new HashMap<>();
+            failureAttributes[closer.ordinal()] = byType;
+        }
+        Attributes a = byType.get(errorType);
+        if (a == null) {
+            a = Attributes.of(CLOSED_BY, closer.value(), ERROR_TYPE, errorType);
+            if (byType.size() >= CACHE_LIMIT) byType.clear();
+            byType.put(errorType, a);
+        }
+        return a;
     }
 
     private static String endName(ConnectionRecord r) {
@@ -215,9 +259,113 @@ public final class ConnectionSpans implements ConnectionSink {
         return r.direction == ConnectionRecord.Direction.OUTGOING ? "outgoing" : "accepted";
     }
 
-    private static void address(SpanBuilder b, AttributeKey<String> addressKey, AttributeKey<Long> portKey,
-                                InetAddress address, int port) {
-        if (address != null) b.setAttribute(addressKey, address.getHostAddress());
+    private void address(SpanBuilder b, AttributeKey<String> addressKey, AttributeKey<Long> portKey,
+                         InetAddress address, int port) {
+        if (address != null) b.setAttribute(addressKey, addressTexts.of(address));
         if (port > 0) b.setAttribute(portKey, (long) port);
+    }
+
+    private static void address(AttributesBuilder b, AttributeKey<String> addressKey, AttributeKey<Long> portKey,
+                                String address, int port) {
+        if (address != null) b.put(addressKey, address);
+        if (port > 0) b.put(portKey, (long) port);
+    }
+
+    /**
+     * {@link InetAddress#getHostAddress()}, which formats the address anew at every call, remembered.
+     * By value for IPv4 (the local address is a new object for every connection, from the kernel);
+     * other addresses only by identity, as an IPv6 address's text may carry a scope that its
+     * {@code equals} ignores.
+     */
+    private static final class AddressTexts {
+        private final Map<InetAddress, String> v4 = new HashMap<>();
+        private InetAddress last;
+        private String lastText;
+
+        String of(InetAddress a) {
+            if (a == last) return lastText;
+            String text;
+            if (a instanceof Inet4Address) {
+                text = v4.get(a);
+                if (text == null) {
+                    text = a.getHostAddress();
+                    if (v4.size() >= CACHE_LIMIT) v4.clear();
+                    v4.put(a, text);
+                }
+            } else {
+                text = a.getHostAddress();
+            }
+            last = a;
+            lastText = text;
+            return text;
+        }
+    }
+
+    /**
+     * The attributes every span of one endpoint shares, built once: for an outgoing connection its
+     * destination's ({@code network.peer.*}, {@code server.*}), for an accepted one its listening
+     * side's ({@code network.local.*}, {@code server.*}). Looked up with a reused probe key, so a
+     * hit allocates nothing.
+     */
+    private final class EndpointAttributes {
+        private final boolean accepted;
+        private final Map<Endpoint, Attributes> cache = new HashMap<>();
+        private final Endpoint probe = new Endpoint();
+
+        EndpointAttributes(boolean accepted) {
+            this.accepted = accepted;
+        }
+
+        Attributes of(String serverName, InetAddress address, int port) {
+            Attributes a = cache.get(probe.set(serverName, address, port));
+            if (a == null) {
+                a = build(serverName, address, port);
+                if (cache.size() >= CACHE_LIMIT) cache.clear();
+                cache.put(new Endpoint().set(serverName, address, port), a);
+            }
+            return a;
+        }
+
+        private Attributes build(String serverName, InetAddress address, int port) {
+            AttributesBuilder b = Attributes.builder();
+            String text = address == null ? null : addressTexts.of(address);
+            if (accepted) {
+                address(b, NETWORK_LOCAL_ADDRESS, NETWORK_LOCAL_PORT, text, port);
+                address(b, SERVER_ADDRESS, SERVER_PORT, text, port);
+            } else {
+                address(b, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, text, port);
+                String server = serverName != null ? serverName : text;
+                if (server != null) b.put(SERVER_ADDRESS, server);
+                b.put(SERVER_PORT, (long) port);
+            }
+            return b.build();
+        }
+    }
+
+    /** A cache key: (server name, address, port); addresses compared as {@link AddressTexts} does. */
+    private static final class Endpoint {
+        String serverName;
+        InetAddress address;
+        int port;
+
+        Endpoint set(String serverName, InetAddress address, int port) {
+            this.serverName = serverName;
+            this.address = address;
+            this.port = port;
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Endpoint)) return false;
+            Endpoint e = (Endpoint) o;
+            return port == e.port && Objects.equals(serverName, e.serverName)
+                    && (address == e.address || (address instanceof Inet4Address && address.equals(e.address)));
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * port + Objects.hashCode(address)) + Objects.hashCode(serverName);
+        }
     }
 }

@@ -109,6 +109,55 @@ public final class CallSites {
         });
     }
 
+    /**
+     * {@link #capture()} for a socket opened inside a driver connect, whose end would walk the same
+     * stack again ({@link #captureOrigin()}): the one walk returns the socket's frame, exactly as
+     * {@code capture()} finds it, and goes on, past the frame of the scope's outer
+     * {@code connect}, to the connect's origin, which it leaves in {@code scope.origin} for the
+     * connect's end. The frames above that {@code connect} are the same now as when it returns, so
+     * the origin is the one the end would find. It is left null (the end walks) when the walk
+     * cannot be sure which frame is the outer {@code connect}, or when that frame is itself the
+     * application's: the line it returns from is not known yet. Rate limited like {@code capture()}.
+     */
+    StackWalker.StackFrame captureWithOrigin(JdbcScope scope) {
+        if (!enabled || !withinLimit()) {
+            return null;
+        }
+        scope.originWalked = true;
+        return walker.walk(frames -> {
+            StackWalker.StackFrame first = null;
+            int connects = scope.depth + 1; // the outer connect and the nested ones still running
+            int seen = 0;
+            String pool = null;
+            boolean done = false; // the origin found, or given up
+            for (java.util.Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
+                StackWalker.StackFrame f = it.next();
+                String name = f.getClassName();
+                boolean application = isApplication(name);
+                if (first == null && application) first = f;
+                if (!done) {
+                    if (scope.isConnectFrame(f)) {
+                        seen++;
+                        // more connect frames than the scope counts, or the outer one is the origin
+                        done = seen > connects || (seen == connects && application);
+                        pool = poolOf(name); // the end's walk starts at the outer connect's frame
+                    } else if (seen == connects) {
+                        if (pool == null) pool = poolOf(name);
+                        if (application) {
+                            scope.origin = new Origin(f, pool);
+                            done = true;
+                        }
+                    }
+                }
+                if (done && first != null) break;
+            }
+            if (!done && seen == connects) {
+                scope.origin = new Origin(null, pool); // no application frame above the connect
+            }
+            return first;
+        });
+    }
+
     static String poolOf(String className) {
         for (String[] p : POOLS) {
             if (className.startsWith(p[0])) return p[1];

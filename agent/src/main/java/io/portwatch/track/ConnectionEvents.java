@@ -141,8 +141,10 @@ public final class ConnectionEvents implements SocketListener {
             }
         }
         boolean outgoing = kind == EventKind.CONNECTED || kind == EventKind.CONNECT_PENDING;
-        StackWalker.StackFrame site = outgoing ? callSites.capture() : null;
         JdbcScope scope = outgoing ? jdbc.currentScope() : null;
+        // Inside a driver connect, the first socket's walk also finds the connect's origin: one walk, not two.
+        StackWalker.StackFrame site = !outgoing ? null
+                : scope != null && !scope.originWalked ? callSites.captureWithOrigin(scope) : callSites.capture();
         String threadName = Thread.currentThread().getName();
 
         long seq = ring.claim();

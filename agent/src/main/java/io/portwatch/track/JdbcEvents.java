@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The application-thread half of JDBC tracking. A driver's {@code connect} opens a scope on its
  * thread, so the sockets opened inside it can be tied to it; its end captures the call site, the
  * pool if any, and the secrets to keep out of every output. JDBC connects take milliseconds, so
- * the allocation here (a scope, a stack walk) costs nothing that matters.
+ * the allocation here (a scope, a stack walk) costs nothing that matters; still, the call site
+ * and pool are taken from the walk of the connect's first socket when it found them
+ * ({@link CallSites#captureWithOrigin}), rather than walked for a second time.
  */
 public final class JdbcEvents implements JdbcListener {
 
@@ -21,6 +23,8 @@ public final class JdbcEvents implements JdbcListener {
     private final ThreadLocal<JdbcScope> current = new ThreadLocal<>();
     /** Classes of the connections drivers returned: the only ones whose close matters. */
     private final Set<Class<?>> physicalClasses = ConcurrentHashMap.newKeySet();
+    /** The secrets in each URL: the same at every connect to it. */
+    private final UrlCache<List<String>> urlSecrets = new UrlCache<>(JdbcUrls::sharedSecretsIn);
 
     JdbcEvents(EventRing ring, CallSites callSites) {
         this.ring = ring;
@@ -40,9 +44,11 @@ public final class JdbcEvents implements JdbcListener {
         JdbcScope scope = current.get();
         if (scope != null) {
             scope.depth++; // a driver wrapping a driver: the outer call is the one recorded
+            scope.nested(driver.getClass());
             return;
         }
         scope = new JdbcScope(System.nanoTime());
+        scope.driverClass = driver.getClass();
         scope.url = url;
         scope.secrets = secretsOf(url, info); // now: the Properties may change after the call
         current.set(scope);
@@ -73,7 +79,9 @@ public final class JdbcEvents implements JdbcListener {
         if (connection != null) {
             physicalClasses.add(connection.getClass());
         }
-        CallSites.Origin origin = connection != null || error != null ? callSites.captureOrigin() : null;
+        CallSites.Origin origin = connection == null && error == null ? null
+                : scope.origin != null ? scope.origin // found by its first socket's walk
+                : callSites.captureOrigin();
         long now = System.nanoTime();
         String threadName = Thread.currentThread().getName();
         long seq = ring.claim();
@@ -104,16 +112,19 @@ public final class JdbcEvents implements JdbcListener {
         ring.offer(EventKind.JDBC_CLOSED, connection, abort);
     }
 
-    private static List<String> secretsOf(String url, Properties info) {
-        List<String> secrets = new ArrayList<>(JdbcUrls.secretsIn(url));
+    /** The URL's secrets, then those of the properties (read at every connect: they may change). */
+    private List<String> secretsOf(String url, Properties info) {
+        List<String> inUrl = urlSecrets.get(url);
+        List<String> secrets = null;
         if (info != null) {
             for (String key : info.stringPropertyNames()) {
                 String k = key.toLowerCase(java.util.Locale.ROOT);
                 if (k.contains("password") || k.contains("pwd") || k.contains("secret") || k.contains("token")) {
+                    if (secrets == null) secrets = new ArrayList<>(inUrl);
                     secrets.add(info.getProperty(key));
                 }
             }
         }
-        return secrets;
+        return secrets != null ? secrets : inUrl;
     }
 }

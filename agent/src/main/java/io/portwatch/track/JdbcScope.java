@@ -1,16 +1,63 @@
 package io.portwatch.track;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * A driver's {@code connect} call in progress on one thread. Sockets opened while it is the
  * thread's current scope belong to it. Counts nested calls of drivers that wrap drivers.
  */
 final class JdbcScope {
+
+    /** How an instrumented {@code connect(String, Properties)} begins in a frame's method descriptor. */
+    private static final String CONNECT_PARAMETERS = "(Ljava/lang/String;Ljava/util/Properties;)";
+
     final long startNanos;
     int depth;
     String url;
     java.util.List<String> secrets;
+    /** The class of the driver whose connect is the outer call; null in tests that make scopes by hand. */
+    Class<?> driverClass;
+    /** The classes of the drivers whose connects were called inside it, if any. */
+    private List<Class<?>> nestedDrivers;
+    /**
+     * Where the connect came from, found by the stack walk of the first socket it opened (the
+     * same walk that found the socket's call site); null until then, or when that walk could not
+     * tell (the connect's end then walks itself).
+     */
+    CallSites.Origin origin;
+    /** The first socket's walk was made: later sockets walk for their own call site only. */
+    boolean originWalked;
 
     JdbcScope(long startNanos) {
         this.startNanos = startNanos;
+    }
+
+    void nested(Class<?> driver) {
+        if (nestedDrivers == null) nestedDrivers = new ArrayList<>(2);
+        if (!nestedDrivers.contains(driver)) nestedDrivers.add(driver);
+    }
+
+    /**
+     * True for a frame of a driver's {@code connect(String, Properties)} in this scope: every such
+     * method is instrumented, so each one on the stack is the outer call or a nested one
+     * ({@link #depth}).
+     */
+    boolean isConnectFrame(StackWalker.StackFrame f) {
+        if (!"connect".equals(f.getMethodName())) return false;
+        String className = f.getClassName();
+        boolean ours = declares(driverClass, className);
+        for (int i = 0; !ours && nestedDrivers != null && i < nestedDrivers.size(); i++) {
+            ours = declares(nestedDrivers.get(i), className);
+        }
+        return ours && f.getDescriptor().startsWith(CONNECT_PARAMETERS);
+    }
+
+    /** Whether {@code className} is the driver's class or one of its superclasses. */
+    private static boolean declares(Class<?> driver, String className) {
+        for (Class<?> c = driver; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(className)) return true;
+        }
+        return false;
     }
 }

@@ -58,6 +58,32 @@ public final class JdbcUrls {
         return out;
     }
 
+    /** Everything {@link Tracker} records of a URL, worked out at once (and kept, {@link UrlCache}). */
+    static final class Facts {
+        final String redactedUrl;
+        final String system;
+        final String database;
+        final String host;
+        final int port;
+
+        private Facts(String url) {
+            this.redactedUrl = redact(url);
+            this.system = system(url);
+            this.database = database(url);
+            this.host = host(url);
+            this.port = port(url);
+        }
+
+        static Facts of(String url) {
+            return new Facts(url);
+        }
+    }
+
+    /** {@link #secretsIn}, unmodifiable: a list that may be shared by every connection to the URL. */
+    static java.util.List<String> sharedSecretsIn(String url) {
+        return java.util.Collections.unmodifiableList(secretsIn(url));
+    }
+
     /** {@code db.system.name}: the subprotocol, in the semantic conventions' spelling. */
     public static String system(String url) {
         String sub = subprotocol(url);

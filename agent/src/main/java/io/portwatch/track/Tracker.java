@@ -33,6 +33,8 @@ public final class Tracker {
     /** Driver connects in progress, by their scope (identity: JdbcScope keeps Object's equals). */
     private final Map<JdbcScope, JdbcRecord> jdbcConnecting = new HashMap<>();
     private final OpenConnections<JdbcRecord> openJdbc;
+    /** What each JDBC URL says (redacted URL, system, database, host, port): the same at every connect. */
+    private final UrlCache<JdbcUrls.Facts> urlFacts = new UrlCache<>(JdbcUrls.Facts::of);
     /**
      * What was done to sockets before they connected ({@link #LINGER_ZERO}, {@link #BOUND}); weakly
      * held, like the records.
@@ -447,11 +449,12 @@ public final class Tracker {
         if (j == null) { // its start event was dropped
             j = new JdbcRecord(ids.incrementAndGet(), e.startNanos, e.threadName);
         }
-        j.redactedUrl = JdbcUrls.redact(e.url);
-        j.system = JdbcUrls.system(e.url);
-        j.database = JdbcUrls.database(e.url);
-        j.host = JdbcUrls.host(e.url);
-        j.port = JdbcUrls.port(e.url);
+        JdbcUrls.Facts url = urlFacts.get(e.url);
+        j.redactedUrl = url.redactedUrl;
+        j.system = url.system;
+        j.database = url.database;
+        j.host = url.host;
+        j.port = url.port;
         j.driverClass = e.driverClass;
         j.pool = e.pool;
         j.poolName = poolName(e.threadName);

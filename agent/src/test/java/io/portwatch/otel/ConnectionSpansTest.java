@@ -253,6 +253,53 @@ class ConnectionSpansTest {
     }
 
     @Test
+    void spansOfOneEndpointEachCarryTheirOwnValues() throws Exception {
+        // Built once per destination and per listening side: what differs per span must still differ.
+        InetSocketAddress byName = new InetSocketAddress("localhost", server.getLocalPort());
+        List<Socket> clients = new ArrayList<>();
+        for (InetSocketAddress t : new InetSocketAddress[] {target, target, byName}) {
+            if (!t.getAddress().equals(target.getAddress())) continue; // localhost is not 127.0.0.1 here
+            Socket c = new Socket();
+            sockets.add(c);
+            long start = System.nanoTime();
+            c.connect(t, 5000);
+            events.connected(c, t, start, null);
+            Socket accepted = server.accept();
+            sockets.add(accepted);
+            events.accepted(accepted);
+            clients.add(c);
+            c.close();
+            events.closed(c);
+            accepted.close();
+            events.closed(accepted);
+        }
+        tracker.drain();
+        assertEquals(2 * clients.size(), exporter.spans.size(), "spans: " + exporter.spans);
+        int client = 0;
+        int acceptedSpans = 0;
+        for (SpanData s : exporter.spans) {
+            if (s.getKind() == SpanKind.CLIENT) {
+                Socket c = clients.get(client++);
+                assertEquals((long) c.getLocalPort(), attr(s, "network.local.port", longKey("network.local.port")));
+                assertEquals("127.0.0.1", attr(s, "network.local.address", stringKey("network.local.address")));
+                assertEquals("127.0.0.1", attr(s, "network.peer.address", stringKey("network.peer.address")));
+                assertEquals((long) server.getLocalPort(), attr(s, "network.peer.port", longKey("network.peer.port")));
+                assertEquals(client == 3 ? "localhost" : "127.0.0.1", attr(s, "server.address", stringKey("server.address")));
+                assertEquals((long) server.getLocalPort(), attr(s, "server.port", longKey("server.port")));
+            } else {
+                Socket c = clients.get(acceptedSpans++);
+                assertEquals((long) c.getLocalPort(), attr(s, "network.peer.port", longKey("network.peer.port")));
+                assertEquals("127.0.0.1", attr(s, "network.peer.address", stringKey("network.peer.address")));
+                assertEquals((long) server.getLocalPort(), attr(s, "network.local.port", longKey("network.local.port")));
+                assertEquals("127.0.0.1", attr(s, "network.local.address", stringKey("network.local.address")));
+                assertEquals("127.0.0.1", attr(s, "server.address", stringKey("server.address")));
+                assertEquals((long) server.getLocalPort(), attr(s, "server.port", longKey("server.port")));
+            }
+        }
+        assertEquals(clients.size(), client);
+    }
+
+    @Test
     void countersByDirectionAndCloser() throws Exception {
         Object a = new Object();
         Object b = new Object();

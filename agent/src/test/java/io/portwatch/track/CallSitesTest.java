@@ -188,4 +188,158 @@ class CallSitesTest {
         assertEquals("B.java", fromElement.file);
         assertEquals(9, fromElement.line);
     }
+
+    /** Runs {@code body} in the method {@code get} of a class generated with the given name. */
+    private static <T> T in(String className, Callable<T> body) {
+        try {
+            Class<?> type = new ByteBuddy()
+                    .subclass(Object.class)
+                    .implement(Supplier.class)
+                    .name(className)
+                    .method(ElementMatchers.named("get"))
+                    .intercept(MethodCall.call(body))
+                    .make()
+                    .load(CallSitesTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
+                    .getLoaded();
+            @SuppressWarnings("unchecked")
+            T result = ((Supplier<T>) type.getDeclaredConstructor().newInstance()).get();
+            return result;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A {@link java.sql.Driver} of the given class name whose {@code connect} runs {@code body}. */
+    private static java.sql.Driver driver(String className, Callable<?> body) {
+        try {
+            return (java.sql.Driver) new ByteBuddy()
+                    .subclass(Object.class)
+                    .implement(java.sql.Driver.class)
+                    .name(className)
+                    .method(ElementMatchers.named("connect"))
+                    .intercept(MethodCall.call(body)) // its result cast dynamically: null here
+                    .make()
+                    .load(CallSitesTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
+                    .getLoaded()
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the walks inside one driver connect found. */
+    private static final class Walks {
+        final JdbcScope scope = new JdbcScope(0);
+        /** The socket's: {@code capture()} and {@code captureWithOrigin()}, from the same frame. */
+        StackWalker.StackFrame capture;
+        StackWalker.StackFrame withOrigin;
+        /** The connect end's {@code captureOrigin()}, from inside the outer connect. */
+        CallSites.Origin atEnd;
+    }
+
+    private static StackTraceElement element(StackWalker.StackFrame f) {
+        return f == null ? null : f.toStackTraceElement();
+    }
+
+    /**
+     * The application ({@code com.example.app.Caller}) calls, through {@code pool} if not null, the
+     * driver {@code outer}, which opens a socket in {@code internals} if not null, through the
+     * driver {@code inner} if not null.
+     */
+    private static Walks connect(CallSites cs, String pool, String outer, String inner, String internals,
+                                 boolean countNested) {
+        Walks w = new Walks();
+        Callable<Object> socket = () -> {
+            w.capture = cs.capture();
+            w.withOrigin = cs.captureWithOrigin(w.scope);
+            return null;
+        };
+        Callable<Object> opens = internals == null ? socket : () -> in(internals, socket);
+        Callable<Object> outerBody;
+        if (inner == null) {
+            outerBody = () -> {
+                opens.call();
+                w.atEnd = cs.captureOrigin();
+                return null;
+            };
+        } else {
+            java.sql.Driver innerDriver = driver(inner, opens);
+            if (countNested) w.scope.depth++;
+            w.scope.nested(innerDriver.getClass());
+            outerBody = () -> {
+                innerDriver.connect("jdbc:inner:x", null);
+                w.atEnd = cs.captureOrigin();
+                return null;
+            };
+        }
+        java.sql.Driver outerDriver = driver(outer, outerBody);
+        w.scope.driverClass = outerDriver.getClass();
+        Callable<Object> call = () -> outerDriver.connect("jdbc:outer:x", null);
+        AppCode.call(pool == null ? call : () -> in(pool, call));
+        return w;
+    }
+
+    private static void assertOneWalkFindsWhatTwoDid(Walks w) {
+        assertNotNull(w.capture);
+        assertEquals(element(w.capture), element(w.withOrigin), "the socket's call site");
+        assertNotNull(w.scope.origin, "the origin found on the way");
+        assertEquals(element(w.atEnd.frame), element(w.scope.origin.frame), "the connect's call site");
+        assertEquals(w.atEnd.pool, w.scope.origin.pool, "the pool");
+        assertTrue(w.scope.originWalked);
+    }
+
+    @Test
+    void aSocketInsideADriverConnectFindsTheConnectsOriginToo() {
+        CallSites cs = new CallSites(true, 0, List.of("org.junit."));
+        Walks w = connect(cs, null, "com.mysql.fake.Driver", null, null, true);
+        assertOneWalkFindsWhatTwoDid(w);
+        assertEquals(AppCode.CLASS, w.scope.origin.frame.getClassName());
+        assertNull(w.scope.origin.pool);
+
+        Walks pooled = connect(cs, "com.zaxxer.hikari.fake.Pool", "org.postgresql.fake.Driver", null, null, true);
+        assertOneWalkFindsWhatTwoDid(pooled);
+        assertEquals("hikari", pooled.scope.origin.pool);
+    }
+
+    @Test
+    void applicationFramesBelowTheDriverAreTheSocketsNotTheConnects() {
+        // as Oracle's driver opens its sockets in oracle.net, which is not skipped
+        CallSites cs = new CallSites(true, 0, List.of("org.junit."));
+        Walks w = connect(cs, "com.zaxxer.hikari.fake.Pool", "oracle.jdbc.fake.Driver", null, "oracle.net.fake.Adapter", true);
+        assertOneWalkFindsWhatTwoDid(w);
+        assertEquals("oracle.net.fake.Adapter", w.withOrigin.getClassName());
+        assertEquals(AppCode.CLASS, w.scope.origin.frame.getClassName());
+        assertEquals("hikari", w.scope.origin.pool);
+    }
+
+    @Test
+    void aDriverWrappingADriver() {
+        CallSites cs = new CallSites(true, 0, List.of("org.junit."));
+        Walks w = connect(cs, null, "com.mysql.fake.Outer", "org.mariadb.jdbc.fake.Inner", null, true);
+        assertOneWalkFindsWhatTwoDid(w);
+        assertEquals(AppCode.CLASS, w.scope.origin.frame.getClassName());
+    }
+
+    @Test
+    void theConnectsEndWalksWhenOneWalkCannotTell() {
+        CallSites cs = new CallSites(true, 0, List.of("org.junit."));
+        // a driver that is not skipped: the connect's call site is its own frame, at the line it returns from
+        Walks appDriver = connect(cs, null, "com.example.drivers.Driver", null, null, true);
+        assertEquals(element(appDriver.capture), element(appDriver.withOrigin));
+        assertEquals("com.example.drivers.Driver", appDriver.withOrigin.getClassName());
+        assertNull(appDriver.scope.origin);
+
+        // more connect frames on the stack than the scope counts
+        Walks uncounted = connect(cs, null, "com.mysql.fake.Outer", "org.mariadb.jdbc.fake.Inner", null, false);
+        assertEquals(element(uncounted.capture), element(uncounted.withOrigin));
+        assertNull(uncounted.scope.origin);
+    }
+
+    @Test
+    void noWalkNoOrigin() {
+        Walks off = connect(new CallSites(false, 0, List.of()), null, "com.mysql.fake.Driver", null, null, true);
+        assertNull(off.withOrigin);
+        assertNull(off.scope.origin);
+        assertFalse(off.scope.originWalked);
+    }
 }

@@ -44,4 +44,18 @@ public final class TestRecords {
         r.confirmByKernel(false, Closer.PEER);
         return r;
     }
+
+    /**
+     * An outgoing connection {@code local:localPort -> peer:peerPort}, closed, not yet confirmed by
+     * the kernel; the JVM saw the peer's FIN first when {@code peerFinFirst}, else its own.
+     */
+    public static ConnectionRecord closed(InetAddress local, int localPort, InetAddress peer, int peerPort,
+                                          boolean peerFinFirst) {
+        ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.OUTGOING, "socket", null,
+                "worker", null, 1_000_000);
+        r.endpoints(local, localPort, peer, peerPort);
+        if (peerFinFirst) r.peerFin();
+        r.end(ConnectionEnd.CLOSED, 2_000_000);
+        return r;
+    }
 }

@@ -1,0 +1,132 @@
+package io.portwatch.track;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** What is worked out per JDBC URL, and kept per URL. */
+class JdbcUrlsTest {
+
+    private static final String[] URLS = {
+        "jdbc:mysql://app:s3cret@db.example.com:3307/orders?useSSL=false&password=other",
+        "jdbc:mariadb://10.0.0.5/inventory",
+        "jdbc:postgresql://[::1]:5433/app;token=abc",
+        "jdbc:sqlserver://sql.example.com;databaseName=billing;password=pw",
+        "jdbc:oracle:thin:scott/tiger@ora.example.com:1522/ORCL",
+        "jdbc:h2:mem:test",
+        "not a url",
+    };
+
+    @Test
+    void factsAreWhatEachFunctionSays() {
+        for (String url : URLS) {
+            JdbcUrls.Facts f = JdbcUrls.Facts.of(url);
+            assertEquals(JdbcUrls.redact(url), f.redactedUrl, url);
+            assertEquals(JdbcUrls.system(url), f.system, url);
+            assertEquals(JdbcUrls.database(url), f.database, url);
+            assertEquals(JdbcUrls.host(url), f.host, url);
+            assertEquals(JdbcUrls.port(url), f.port, url);
+        }
+        JdbcUrls.Facts mysql = JdbcUrls.Facts.of(URLS[0]);
+        assertEquals("jdbc:mysql://app:****@db.example.com:3307/orders?useSSL=false&password=****", mysql.redactedUrl);
+        assertEquals("mysql", mysql.system);
+        assertEquals("orders", mysql.database);
+        assertEquals("db.example.com", mysql.host);
+        assertEquals(3307, mysql.port);
+        JdbcUrls.Facts none = JdbcUrls.Facts.of(null);
+        assertNull(none.redactedUrl);
+        assertEquals("other_sql", none.system);
+        assertEquals(-1, none.port);
+    }
+
+    @Test
+    void sharedSecretsAreTheSecretsAndCannotBeChanged() {
+        for (String url : URLS) {
+            assertEquals(JdbcUrls.secretsIn(url), JdbcUrls.sharedSecretsIn(url), url);
+        }
+        List<String> shared = JdbcUrls.sharedSecretsIn(URLS[0]);
+        assertEquals(Arrays.asList("s3cret", "other"), shared);
+        assertThrows(UnsupportedOperationException.class, () -> shared.add("x"));
+    }
+
+    @Test
+    void aUrlIsWorkedOutOnce() {
+        AtomicInteger computed = new AtomicInteger();
+        UrlCache<String> cache = new UrlCache<>(url -> {
+            computed.incrementAndGet();
+            return "facts of " + url;
+        });
+        String first = cache.get("jdbc:a");
+        assertSame(first, cache.get("jdbc:a"));
+        assertEquals(1, computed.get());
+        assertEquals("facts of null", cache.get(null));
+        assertEquals("facts of null", cache.get(null));
+        assertEquals(3, computed.get(), "null is worked out every time, never kept");
+        assertEquals(1, cache.size());
+    }
+
+    @Test
+    void boundedToAFewUrls() {
+        AtomicInteger computed = new AtomicInteger();
+        UrlCache<String> cache = new UrlCache<>(url -> {
+            computed.incrementAndGet();
+            return "facts of " + url;
+        });
+        for (int i = 0; i < 3 * UrlCache.LIMIT; i++) {
+            assertEquals("facts of jdbc:" + i, cache.get("jdbc:" + i));
+        }
+        assertEquals(UrlCache.LIMIT, cache.size());
+        computed.set(0);
+        for (int i = 0; i < 3 * UrlCache.LIMIT; i++) {
+            assertEquals("facts of jdbc:" + i, cache.get("jdbc:" + i));
+        }
+        assertEquals(2 * UrlCache.LIMIT, computed.get(), "the first URLs kept, later ones worked out each time");
+    }
+
+    @Test
+    void secretsOfEachConnectAreTheUrlsThenItsProperties() {
+        JdbcEvents events = new JdbcEvents(new EventRing(64), new CallSites(false, 0, Collections.emptyList()));
+        Object driver = new Object();
+        String url = URLS[0];
+
+        Properties first = new Properties();
+        first.setProperty("user", "app");
+        first.setProperty("password", "first-pw");
+        assertEquals(Arrays.asList("s3cret", "other", "first-pw"), secretsOf(events, driver, url, first));
+
+        Properties second = new Properties();
+        second.setProperty("PWD", "second-pw");
+        assertEquals(Arrays.asList("s3cret", "other", "second-pw"), secretsOf(events, driver, url, second));
+
+        assertEquals(Arrays.asList("s3cret", "other"), secretsOf(events, driver, url, null));
+        assertEquals(Arrays.asList("s3cret", "other"), secretsOf(events, driver, url, new Properties()));
+        assertEquals(Arrays.asList("s3cret", "other", "first-pw"), secretsOf(events, driver, url, first),
+                "the properties' secrets are not kept with the URL's");
+        assertEquals(Collections.singletonList("third-pw"), secretsOf(events, driver, URLS[1], props("password", "third-pw")));
+        assertEquals(Collections.emptyList(), secretsOf(events, driver, null, null));
+    }
+
+    private static Properties props(String key, String value) {
+        Properties p = new Properties();
+        p.setProperty(key, value);
+        return p;
+    }
+
+    /** The secrets of one driver connect, ended at once (no connection: nothing walked). */
+    private static List<String> secretsOf(JdbcEvents events, Object driver, String url, Properties info) {
+        events.connectStarted(driver, url, info);
+        List<String> secrets = events.currentScope().secrets;
+        events.connectEnded(driver, null, null);
+        assertNull(events.currentScope());
+        return secrets;
+    }
+}
