@@ -213,9 +213,10 @@ final class Agent {
 
     /**
      * The connections this JVM already holds, from the kernel's tables, handed to the tracker so
-     * that their ends are recorded too. Read before the instrumentation is installed: a
-     * connection opened after this read is seen by the advice instead (one opened during the
-     * install itself may be missed by both).
+     * that their ends are recorded too. For an attach, read before the instrumentation is
+     * installed: a connection opened after this read is seen by the advice instead (one opened
+     * during the install itself may be missed by both). For a start in the background, read after
+     * it: one the advice has seen already keeps its own record.
      */
     private static List<String> openedBeforeAttach(Tracker tracker, Start how) {
         String before = how == Start.ATTACH ? "before attach" : "before the instrumentation was in place";

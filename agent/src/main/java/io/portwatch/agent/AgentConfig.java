@@ -150,8 +150,8 @@ public final class AgentConfig {
                     "exit status when a whole-run budget is not kept (0: print the verdict only)"),
             new Option("startup", "wait", oneOf("wait", "background"),
                     "wait: instrument before main() runs (about 1 s of start-up); background: main() starts at once"
-                            + " and the instrumentation follows on an agent thread, connections open by then are read"
-                            + " from the kernel's tables like an attach, and any opened and closed in between are missed"),
+                            + " and the instrumentation follows on an agent thread; the connections then open are read"
+                            + " from the kernel's tables as after an attach, and any that ended before are missed"),
             new Option("debug", "false", BOOLEAN,
                     "print what the agent instruments and does")));
 

@@ -38,6 +38,7 @@ final class ReportingSpanExporter implements SpanExporter {
         CompletableResultCode result = delegate.export(spans);
         result.whenComplete(() -> {
             if (result.isSuccess()) {
+                losses.delivered(n);
                 if (failing) {
                     failing = false;
                     problems.accept("exporting spans works again");

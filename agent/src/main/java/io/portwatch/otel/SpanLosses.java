@@ -22,7 +22,10 @@ final class SpanLosses implements SpanProcessor {
     private static final long QUIET_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     private final LongAdder ended = new LongAdder();
+    /** Handed to the exporter, whatever came of it. */
     private final AtomicLong exported = new AtomicLong();
+    /** Accepted by the collector. */
+    private final AtomicLong delivered = new AtomicLong();
     private final Consumer<String> problems;
     /** Spans that can wait in the batch processor without being dropped: its queue and one batch. */
     private volatile long waiting = 2048 + 512;
@@ -73,9 +76,19 @@ final class SpanLosses implements SpanProcessor {
         }
     }
 
+    /** {@code n} spans the collector accepted. */
+    void delivered(int n) {
+        delivered.addAndGet(n);
+    }
+
     /** Spans ended and not (yet) handed to the exporter: after the SDK's shutdown, the ones dropped. */
     long notExported() {
         return ended.sum() - exported.get();
+    }
+
+    /** Spans handed to the exporter that the collector has not accepted: failed, or still on their way. */
+    long notDelivered() {
+        return exported.get() - delivered.get();
     }
 
     long ended() {

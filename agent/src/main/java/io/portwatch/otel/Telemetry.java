@@ -116,12 +116,29 @@ public final class Telemetry {
                 () -> done[0] = sdk.shutdown().join(timeoutMillis, TimeUnit.MILLISECONDS).isDone());
         stopping.start();
         stopping.join(Math.max(1, timeoutMillis));
-        long notExported = exporting ? losses.notExported() : 0;
-        if (notExported > 0) {
-            problems.accept(notExported + " of " + losses.ended() + " spans not exported: " + (stopping.isAlive() || !done[0]
-                    ? "the export was still under way when the exit's time was up (a collector down, slow or unreachable?)"
-                    : "dropped by the OpenTelemetry SDK's span queue when full (otel.bsp.max.queue.size)"));
+        if (exporting) {
+            String lost = lostSpans(losses, !stopping.isAlive() && done[0]);
+            if (lost != null) problems.accept(lost);
         }
+    }
+
+    /** The line at exit about spans that did not reach the collector, or null when all did. */
+    static String lostSpans(SpanLosses losses, boolean shutDown) {
+        long dropped = losses.notExported();
+        long failed = losses.notDelivered();
+        if (dropped + failed <= 0) return null;
+        String why;
+        if (!shutDown) {
+            why = "the export was still under way when the exit's time was up (a collector down, slow or unreachable?)";
+        } else if (failed == 0) {
+            why = "dropped by the OpenTelemetry SDK's span queue when full (otel.bsp.max.queue.size)";
+        } else if (dropped == 0) {
+            why = "the collector did not accept them";
+        } else {
+            why = dropped + " dropped by the OpenTelemetry SDK's span queue when full (otel.bsp.max.queue.size), "
+                    + failed + " not accepted by the collector";
+        }
+        return "cannot export " + (dropped + failed) + " of " + losses.ended() + " spans: " + why;
     }
 
     private static Map<String, String> defaults(ConfigProperties config, boolean[] exporting) {

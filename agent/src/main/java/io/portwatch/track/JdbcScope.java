@@ -9,9 +9,6 @@ import java.util.List;
  */
 final class JdbcScope {
 
-    /** How an instrumented {@code connect(String, Properties)} begins in a frame's method descriptor. */
-    private static final String CONNECT_PARAMETERS = "(Ljava/lang/String;Ljava/util/Properties;)";
-
     final long startNanos;
     int depth;
     String url;
@@ -39,9 +36,12 @@ final class JdbcScope {
     }
 
     /**
-     * True for a frame of a driver's {@code connect(String, Properties)} in this scope: every such
-     * method is instrumented, so each one on the stack is the outer call or a nested one
-     * ({@link #depth}).
+     * True for a frame of a method named {@code connect} of a driver in this scope. Every driver's
+     * {@code connect(String, Properties)} is instrumented, so each one on the stack is the outer
+     * call or a nested one ({@link #depth}). A driver's other methods named {@code connect} count
+     * too: the frame's parameter types are not known without {@code StackFrame.getDescriptor()},
+     * which JDK 25 (not 17) refuses to a walker without {@code RETAIN_CLASS_REFERENCE}; such a frame makes
+     * more connect frames than the scope counts, and the walk then leaves the origin to the end.
      */
     boolean isConnectFrame(StackWalker.StackFrame f) {
         if (!"connect".equals(f.getMethodName())) return false;
@@ -50,7 +50,7 @@ final class JdbcScope {
         for (int i = 0; !ours && nestedDrivers != null && i < nestedDrivers.size(); i++) {
             ours = declares(nestedDrivers.get(i), className);
         }
-        return ours && f.getDescriptor().startsWith(CONNECT_PARAMETERS);
+        return ours;
     }
 
     /** Whether {@code className} is the driver's class or one of its superclasses. */

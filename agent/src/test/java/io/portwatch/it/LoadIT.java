@@ -105,7 +105,7 @@ class LoadIT {
                     .main(LoadWorkload.class, "threads", "32", "50", "platform").run();
             assertEquals(0, r.exitCode, r::toString);
             java.util.regex.Matcher line = Pattern.compile(
-                    "\\[portwatch] WARN (\\d+) of (\\d+) spans not exported: dropped by the OpenTelemetry SDK's span queue")
+                    "\\[portwatch] WARN cannot export (\\d+) of (\\d+) spans: dropped by the OpenTelemetry SDK's span queue")
                     .matcher(r.stderr);
             assertTrue(line.find(), r::toString);
             long dropped = Long.parseLong(line.group(1));

@@ -72,5 +72,44 @@ class SpanLossesTest {
         assertEquals(SPANS - received.get(), losses.notExported(), "after shutdown, exactly the dropped ones");
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("at least ") && l.contains("spans dropped")), lines::toString);
         assertEquals(1, lines.size(), () -> "one line, not one per batch: " + lines);
+        assertEquals("cannot export " + (SPANS - received.get()) + " of " + SPANS + " spans: dropped by the"
+                + " OpenTelemetry SDK's span queue when full (otel.bsp.max.queue.size)", Telemetry.lostSpans(losses, true));
+    }
+
+    /** A collector that refuses every batch: nothing dropped, all failed, and the exit line says which. */
+    @Test
+    void spansTheCollectorRefusedAreToldApartFromDroppedOnes() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        SpanLosses losses = new SpanLosses(lines::add);
+        SpanExporter refusing = new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                return CompletableResultCode.ofFailure();
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return CompletableResultCode.ofSuccess();
+            }
+        };
+        SdkTracerProvider tracing = SdkTracerProvider.builder()
+                .addSpanProcessor(losses)
+                .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(refusing, lines::add, losses)).build())
+                .build();
+        for (int i = 0; i < 10; i++) {
+            tracing.get("test").spanBuilder("s" + i).startSpan().end();
+        }
+        assertTrue(tracing.shutdown().join(10, TimeUnit.SECONDS).isDone());
+
+        assertEquals(0, losses.notExported());
+        assertEquals(10, losses.notDelivered());
+        assertEquals("cannot export 10 of 10 spans: the collector did not accept them", Telemetry.lostSpans(losses, true));
+        assertTrue(Telemetry.lostSpans(losses, false).contains("still under way"));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("cannot export spans")), lines::toString);
     }
 }

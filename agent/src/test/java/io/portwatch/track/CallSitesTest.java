@@ -335,6 +335,45 @@ class CallSitesTest {
         assertNull(uncounted.scope.origin);
     }
 
+    /**
+     * A driver with another method named {@code connect}, called by its {@code connect(String,
+     * Properties)}: the walk cannot tell the two apart by their frames (JDK 25 gives no descriptor
+     * to this walker), counts one connect frame too many, and leaves the origin to the end.
+     */
+    @Test
+    void aDriversOtherConnectMethodLeavesTheOriginToTheEnd() throws Exception {
+        CallSites cs = new CallSites(true, 0, List.of("org.junit."));
+        Walks w = new Walks();
+        Callable<Object> socket = () -> {
+            w.capture = cs.capture();
+            w.withOrigin = cs.captureWithOrigin(w.scope);
+            return null;
+        };
+        java.sql.Driver driver = (java.sql.Driver) new ByteBuddy()
+                .subclass(Object.class)
+                .implement(java.sql.Driver.class)
+                .name("com.mysql.fake.HelperDriver")
+                .defineMethod("connect", Object.class, net.bytebuddy.description.modifier.Visibility.PUBLIC)
+                .withParameters(int.class)
+                .intercept(MethodCall.call(socket))
+                .method(ElementMatchers.named("connect").and(ElementMatchers.takesArguments(String.class, java.util.Properties.class)))
+                .intercept(MethodCall.invoke(ElementMatchers.named("connect").and(ElementMatchers.takesArguments(int.class)))
+                        .with(1)
+                        .withAssigner(net.bytebuddy.implementation.bytecode.assign.Assigner.DEFAULT,
+                                net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC))
+                .make()
+                .load(CallSitesTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
+                .getLoaded()
+                .getDeclaredConstructor().newInstance();
+        w.scope.driverClass = driver.getClass();
+        AppCode.call(() -> driver.connect("jdbc:mysql://x", null));
+
+        assertNotNull(w.capture);
+        assertEquals(element(w.capture), element(w.withOrigin), "the socket's call site as ever");
+        assertTrue(w.scope.originWalked);
+        assertNull(w.scope.origin, "not sure which connect is the outer one: the end walks");
+    }
+
     @Test
     void noWalkNoOrigin() {
         Walks off = connect(new CallSites(false, 0, List.of()), null, "com.mysql.fake.Driver", null, null, true);
