@@ -33,28 +33,15 @@ class SpanLossesTest {
         losses.waiting(QUEUE + BATCH);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger received = new AtomicInteger();
-        SpanExporter stuck = new SpanExporter() {
-            @Override
-            public CompletableResultCode export(Collection<SpanData> spans) {
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                received.addAndGet(spans.size());
-                return CompletableResultCode.ofSuccess();
+        SpanExporter stuck = exporter(spans -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public CompletableResultCode flush() {
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return CompletableResultCode.ofSuccess();
-            }
-        };
+            received.addAndGet(spans.size());
+            return CompletableResultCode.ofSuccess();
+        });
         SdkTracerProvider tracing = SdkTracerProvider.builder()
                 .addSpanProcessor(losses)
                 .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(stuck, lines::add, losses))
@@ -81,22 +68,7 @@ class SpanLossesTest {
     void spansTheCollectorRefusedAreToldApartFromDroppedOnes() {
         List<String> lines = new CopyOnWriteArrayList<>();
         SpanLosses losses = new SpanLosses(lines::add);
-        SpanExporter refusing = new SpanExporter() {
-            @Override
-            public CompletableResultCode export(Collection<SpanData> spans) {
-                return CompletableResultCode.ofFailure();
-            }
-
-            @Override
-            public CompletableResultCode flush() {
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return CompletableResultCode.ofSuccess();
-            }
-        };
+        SpanExporter refusing = exporter(spans -> CompletableResultCode.ofFailure());
         SdkTracerProvider tracing = SdkTracerProvider.builder()
                 .addSpanProcessor(losses)
                 .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(refusing, lines::add, losses)).build())
@@ -111,5 +83,25 @@ class SpanLossesTest {
         assertEquals("cannot export 10 of 10 spans: the collector did not accept them", Telemetry.lostSpans(losses, true));
         assertTrue(Telemetry.lostSpans(losses, false).contains("still under way"));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("cannot export spans")), lines::toString);
+    }
+
+    /** An exporter whose export is {@code export}; flush and shutdown succeed at once. */
+    private static SpanExporter exporter(java.util.function.Function<Collection<SpanData>, CompletableResultCode> export) {
+        return new SpanExporter() {
+            @Override
+            public CompletableResultCode export(Collection<SpanData> spans) {
+                return export.apply(spans);
+            }
+
+            @Override
+            public CompletableResultCode flush() {
+                return CompletableResultCode.ofSuccess();
+            }
+
+            @Override
+            public CompletableResultCode shutdown() {
+                return CompletableResultCode.ofSuccess();
+            }
+        };
     }
 }
