@@ -27,24 +27,9 @@ public final class Destination {
 
     /** From addresses (an IPv4-mapped IPv6 address counts as its IPv4 address). */
     public static Destination of(InetAddress local, InetAddress remote, int remotePort) {
-        long[] l = halves(local);
-        long[] r = halves(remote);
-        return new Destination(l[0], l[1], r[0], r[1], remotePort);
-    }
-
-    private static long[] halves(InetAddress a) {
-        byte[] b = a.getAddress();
-        if (b.length == 4) {
-            int v4 = ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
-            return new long[] {0, IpAddress.v4Lo(v4)};
-        }
-        long hi = 0;
-        long lo = 0;
-        for (int i = 0; i < 8; i++) {
-            hi = (hi << 8) | (b[i] & 0xFF);
-            lo = (lo << 8) | (b[8 + i] & 0xFF);
-        }
-        return new long[] {hi, lo};
+        byte[] l = local.getAddress();
+        byte[] r = remote.getAddress();
+        return new Destination(IpAddress.hi(l), IpAddress.lo(l), IpAddress.hi(r), IpAddress.lo(r), remotePort);
     }
 
     public long localHi() {

@@ -219,20 +219,9 @@ final class ClosedConnections implements RowVisitor {
     private void toLongs(InetAddress a, int which) {
         if (a != lastAddress[which]) {
             byte[] b = a.getAddress();
-            long h = 0;
-            long l;
-            if (b.length == 4) {
-                l = IpAddress.v4Lo(((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF));
-            } else {
-                l = 0;
-                for (int i = 0; i < 8; i++) {
-                    h = (h << 8) | (b[i] & 0xFF);
-                    l = (l << 8) | (b[8 + i] & 0xFF);
-                }
-            }
             lastAddress[which] = a;
-            lastAddressHi[which] = h;
-            lastAddressLo[which] = l;
+            lastAddressHi[which] = IpAddress.hi(b);
+            lastAddressLo[which] = IpAddress.lo(b);
         }
         hi = lastAddressHi[which];
         lo = lastAddressLo[which];

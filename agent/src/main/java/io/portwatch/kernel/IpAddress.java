@@ -23,6 +23,29 @@ public final class IpAddress {
         return V4_MAPPED_PREFIX | (v4 & 0xFFFFFFFFL);
     }
 
+    /**
+     * The {@code hi} half of an address given as its bytes ({@link InetAddress#getAddress()}: 4 for
+     * IPv4, 16 for IPv6); {@link #toInetAddress} is the way back.
+     */
+    public static long hi(byte[] address) {
+        long h = 0;
+        if (address.length == 16) {
+            for (int i = 0; i < 8; i++) h = (h << 8) | (address[i] & 0xFF);
+        }
+        return h;
+    }
+
+    /** The {@code lo} half of an address given as its bytes, as for {@link #hi}. */
+    public static long lo(byte[] address) {
+        if (address.length == 4) {
+            return v4Lo(((address[0] & 0xFF) << 24) | ((address[1] & 0xFF) << 16)
+                    | ((address[2] & 0xFF) << 8) | (address[3] & 0xFF));
+        }
+        long l = 0;
+        for (int i = 8; i < 16; i++) l = (l << 8) | (address[i] & 0xFF);
+        return l;
+    }
+
     /** True when the address is IPv4 (held as {@code ::ffff:a.b.c.d}). */
     public static boolean isV4(long hi, long lo) {
         return hi == 0 && (lo & 0xFFFFFFFF00000000L) == V4_MAPPED_PREFIX;

@@ -21,6 +21,18 @@ class IpAddressTest {
     }
 
     @Test
+    void fromBytesAndBack() throws Exception {
+        InetAddress v4 = InetAddress.getByName("10.1.2.3");
+        assertEquals(0, IpAddress.hi(v4.getAddress()));
+        assertEquals(IpAddress.v4Lo(0x0A010203), IpAddress.lo(v4.getAddress()));
+        for (String text : new String[] {"10.1.2.3", "255.255.255.255", "2001:db8::ff00:42:8329", "::1", "fe80::1"}) {
+            InetAddress a = InetAddress.getByName(text);
+            byte[] b = a.getAddress();
+            assertEquals(a, IpAddress.toInetAddress(IpAddress.hi(b), IpAddress.lo(b)), text);
+        }
+    }
+
+    @Test
     void loopbackIs127Slash8AndColonColonOne() {
         assertTrue(IpAddress.isLoopback(0, IpAddress.v4Lo(0x7F000001)));
         assertTrue(IpAddress.isLoopback(0, IpAddress.v4Lo(0x7F0A0B0C)));
