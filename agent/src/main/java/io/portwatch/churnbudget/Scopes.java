@@ -111,10 +111,7 @@ public final class Scopes implements ConnectionSink {
 
     /** {@code host:port} as the application named the host; IPv6 literals in brackets. */
     static String destination(ConnectionRecord r) {
-        String host = r.serverName;
-        if (host == null) {
-            host = r.peerAddress() == null ? "?" : r.peerAddress().getHostAddress();
-        }
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + r.peerPort();
+        String named = r.serverHostPort();
+        return named != null ? named : "?:" + r.peerPort();
     }
 }

@@ -130,7 +130,14 @@ public final class IpAddress {
 
     /** {@code host:port}, with IPv6 hosts in brackets. Allocates. */
     public static String formatWithPort(long hi, long lo, int port) {
-        String host = format(hi, lo);
-        return isV4(hi, lo) ? host + ':' + port : '[' + host + "]:" + port;
+        return hostPort(format(hi, lo), port);
+    }
+
+    /**
+     * {@code host:port} for a host name or address text, with brackets around an IPv6 address
+     * (one not already in them).
+     */
+    public static String hostPort(String host, int port) {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]:" + port : host + ":" + port;
     }
 }

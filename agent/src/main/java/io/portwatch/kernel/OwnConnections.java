@@ -35,13 +35,8 @@ public final class OwnConnections {
 
         @Override
         public String toString() {
-            return (accepted ? "accepted " : "") + hostPort(localAddress, localPort) + " -> "
-                    + hostPort(peerAddress, peerPort) + " (" + state + ")";
-        }
-
-        private static String hostPort(InetAddress a, int port) {
-            String host = a.getHostAddress();
-            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+            return (accepted ? "accepted " : "") + IpAddress.hostPort(localAddress.getHostAddress(), localPort)
+                    + " -> " + IpAddress.hostPort(peerAddress.getHostAddress(), peerPort) + " (" + state + ")";
         }
     }
 

@@ -75,8 +75,7 @@ final class CallSiteTable {
         }
         row.connections++;
         if (row.destination == null && r.peerAddress() != null) {
-            row.destination = Text.hostPort(r.serverName != null ? r.serverName : r.peerAddress().getHostAddress(),
-                    r.peerPort());
+            row.destination = r.serverHostPort();
         }
         if (r.jdbc() != null && r.jdbc().pool() != null) row.pooled++;
         if (r.failed()) {

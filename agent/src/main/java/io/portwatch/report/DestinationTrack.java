@@ -1,6 +1,7 @@
 package io.portwatch.report;
 
 import io.portwatch.host.HostSnapshot;
+import io.portwatch.kernel.IpAddress;
 
 /**
  * One destination's port budget over the run: ports held, in TIME_WAIT and usable, as bounded
@@ -24,7 +25,7 @@ final class DestinationTrack {
     long leastSecondsLeftAt = -1;
 
     DestinationTrack(HostSnapshot.DestinationBudget d, boolean charted, int points, long bucketMillis) {
-        this.name = Text.hostPort(d.serverAddress, d.serverPort) + " from " + d.localAddress;
+        this.name = IpAddress.hostPort(d.serverAddress, d.serverPort) + " from " + d.localAddress;
         this.serverAddress = d.serverAddress;
         this.serverPort = d.serverPort;
         this.used = charted ? new Series(points, bucketMillis, Series.Merge.MAX) : null;

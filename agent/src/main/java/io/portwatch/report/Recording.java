@@ -4,6 +4,7 @@ import io.portwatch.budget.RuleResult;
 import io.portwatch.host.BudgetListener;
 import io.portwatch.host.HostSnapshot;
 import io.portwatch.host.PortWarning;
+import io.portwatch.kernel.IpAddress;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionCounts;
 import io.portwatch.track.ConnectionRecord;
@@ -97,7 +98,7 @@ public final class Recording implements ConnectionSink, BudgetListener {
         kernelSampled = true;
         if (s.hostTimeWait >= 0) hostTimeWait.add(at, s.hostTimeWait);
         for (HostSnapshot.DestinationBudget d : s.destinations) {
-            String key = Text.hostPort(d.serverAddress, d.serverPort) + " from " + d.localAddress;
+            String key = IpAddress.hostPort(d.serverAddress, d.serverPort) + " from " + d.localAddress;
             DestinationTrack t = destinations.get(key);
             if (t == null) {
                 if (destinations.size() >= MAX_DESTINATIONS) continue;

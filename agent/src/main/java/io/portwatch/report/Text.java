@@ -7,11 +7,6 @@ final class Text {
 
     private Text() {}
 
-    /** {@code host:port}, with brackets around an IPv6 address. */
-    static String hostPort(String host, int port) {
-        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]:" + port : host + ":" + port;
-    }
-
     /** {@code 97%}; {@code <1%} for a share that is small but not zero. */
     static String percent(double share) {
         if (share > 0 && share < 0.005) return "<1%";

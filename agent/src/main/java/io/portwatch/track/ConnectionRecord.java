@@ -1,5 +1,7 @@
 package io.portwatch.track;
 
+import io.portwatch.kernel.IpAddress;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.Objects;
@@ -215,6 +217,15 @@ public final class ConnectionRecord {
             }
             return true;
         }
+    }
+
+    /**
+     * The destination as the application named it, {@code host:port}: the server name it
+     * connected to, else the peer's address; null when neither is known.
+     */
+    public String serverHostPort() {
+        String host = serverName != null ? serverName : peerAddress != null ? peerAddress.getHostAddress() : null;
+        return host == null ? null : IpAddress.hostPort(host, peerPort);
     }
 
     @Override

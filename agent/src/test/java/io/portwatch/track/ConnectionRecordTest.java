@@ -21,6 +21,19 @@ class ConnectionRecordTest {
     }
 
     @Test
+    void serverHostPortIsTheNameTheApplicationUsedElseThePeersAddress() throws Exception {
+        ConnectionRecord named = new ConnectionRecord(1, ConnectionRecord.Direction.OUTGOING, "socket", "db.example",
+                "t", null, 0);
+        named.endpoints(null, 0, InetAddress.getByName("10.0.0.5"), 3306);
+        assertEquals("db.example:3306", named.serverHostPort());
+        ConnectionRecord v6 = new ConnectionRecord(2, ConnectionRecord.Direction.OUTGOING, "socket", null, "t", null, 0);
+        v6.endpoints(null, 0, InetAddress.getByName("::1"), 5432);
+        assertEquals("[0:0:0:0:0:0:0:1]:5432", v6.serverHostPort());
+        ConnectionRecord unknown = new ConnectionRecord(3, ConnectionRecord.Direction.OUTGOING, "socket", null, "t", null, 0);
+        assertNull(unknown.serverHostPort());
+    }
+
+    @Test
     void peerFinThenCloseIsPeer() {
         ConnectionRecord r = record();
         r.peerFin();
