@@ -1,15 +1,14 @@
 package io.portwatch.agent;
 
+import io.portwatch.report.Report;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,18 +69,10 @@ final class AttachReply {
     /** Writes the lines; a failure is one error line on stderr, and the agent runs on. */
     void write() {
         if (file == null) return;
-        try (OutputStream out = Files.newOutputStream(create(file), StandardOpenOption.WRITE)) {
+        try (OutputStream out = Files.newOutputStream(Files.createFile(file, Report.ownerOnly()), StandardOpenOption.WRITE)) {
             out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             Log.error("could not write the attach reply to " + file + ": " + e);
         }
-    }
-
-    private static Path create(Path file) throws IOException {
-        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-            FileAttribute<?> ownerOnly = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-            return Files.createFile(file, ownerOnly);
-        }
-        return Files.createFile(file);
     }
 }

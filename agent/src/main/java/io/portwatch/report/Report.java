@@ -103,11 +103,15 @@ public final class Report {
         return r;
     }
 
-    private static FileAttribute<?>[] ownerOnly() {
+    /**
+     * The attributes that make a new file readable and writable by its owner only, for every file
+     * the agent writes (this report, the attach reply). Elsewhere than POSIX (Windows) none:
+     * {@code createTempFile} already restricts the file to its owner there.
+     */
+    public static FileAttribute<?>[] ownerOnly() {
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
         }
-        // Elsewhere (Windows) createTempFile already restricts the file to its owner.
         return new FileAttribute<?>[0];
     }
 }
