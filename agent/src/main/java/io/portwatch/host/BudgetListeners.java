@@ -17,31 +17,24 @@ public final class BudgetListeners implements BudgetListener {
 
     @Override
     public void sampled(HostSnapshot snapshot) {
-        for (BudgetListener l : listeners) {
-            try {
-                l.sampled(snapshot);
-            } catch (RuntimeException e) {
-                errors.accept(e);
-            }
-        }
+        each(l -> l.sampled(snapshot));
     }
 
     @Override
     public void warningRaised(PortWarning warning) {
-        for (BudgetListener l : listeners) {
-            try {
-                l.warningRaised(warning);
-            } catch (RuntimeException e) {
-                errors.accept(e);
-            }
-        }
+        each(l -> l.warningRaised(warning));
     }
 
     @Override
     public void warningCleared(PortWarning warning) {
+        each(l -> l.warningCleared(warning));
+    }
+
+    /** Once a sample at most, so the lambda costs nothing that matters. */
+    private void each(Consumer<BudgetListener> call) {
         for (BudgetListener l : listeners) {
             try {
-                l.warningCleared(warning);
+                call.accept(l);
             } catch (RuntimeException e) {
                 errors.accept(e);
             }

@@ -28,12 +28,6 @@ public final class HostSnapshot {
         public final boolean boundBeforeConnect;
 
         DestinationBudget(String serverAddress, int serverPort, String localAddress, int capacity, int used,
-                          int established, int timeWait, double ratePerSecond, double secondsLeft) {
-            this(serverAddress, serverPort, localAddress, capacity, used, established, timeWait, ratePerSecond,
-                    secondsLeft, -1, -1, Double.NaN, Double.NaN, false);
-        }
-
-        DestinationBudget(String serverAddress, int serverPort, String localAddress, int capacity, int used,
                           int established, int timeWait, double ratePerSecond, double secondsLeft,
                           int openByJvm, int openByOthers, double connectMillis, double connectTrend,
                           boolean boundBeforeConnect) {
