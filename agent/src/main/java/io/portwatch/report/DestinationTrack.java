@@ -24,13 +24,18 @@ final class DestinationTrack {
     /** When the least time left was seen, millis into the run; -1 while it was never finite. */
     long leastSecondsLeftAt = -1;
 
-    DestinationTrack(HostSnapshot.DestinationBudget d, boolean charted, int points, long bucketMillis) {
-        this.name = IpAddress.hostPort(d.serverAddress, d.serverPort) + " from " + d.localAddress;
+    DestinationTrack(String name, HostSnapshot.DestinationBudget d, boolean charted, int points, long bucketMillis) {
+        this.name = name;
         this.serverAddress = d.serverAddress;
         this.serverPort = d.serverPort;
         this.used = charted ? new Series(points, bucketMillis, Series.Merge.MAX) : null;
         this.timeWait = charted ? new Series(points, bucketMillis, Series.Merge.MAX) : null;
         this.capacity = charted ? new Series(points, bucketMillis, Series.Merge.MAX) : null;
+    }
+
+    /** The name a destination is recorded and shown under: {@code host:port from local address}. */
+    static String name(HostSnapshot.DestinationBudget d) {
+        return IpAddress.hostPort(d.serverAddress, d.serverPort) + " from " + d.localAddress;
     }
 
     void sampled(long elapsedMillis, HostSnapshot.DestinationBudget d) {

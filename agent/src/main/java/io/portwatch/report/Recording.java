@@ -4,7 +4,6 @@ import io.portwatch.budget.RuleResult;
 import io.portwatch.host.BudgetListener;
 import io.portwatch.host.HostSnapshot;
 import io.portwatch.host.PortWarning;
-import io.portwatch.kernel.IpAddress;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionCounts;
 import io.portwatch.track.ConnectionRecord;
@@ -98,11 +97,11 @@ public final class Recording implements ConnectionSink, BudgetListener {
         kernelSampled = true;
         if (s.hostTimeWait >= 0) hostTimeWait.add(at, s.hostTimeWait);
         for (HostSnapshot.DestinationBudget d : s.destinations) {
-            String key = IpAddress.hostPort(d.serverAddress, d.serverPort) + " from " + d.localAddress;
+            String key = DestinationTrack.name(d);
             DestinationTrack t = destinations.get(key);
             if (t == null) {
                 if (destinations.size() >= MAX_DESTINATIONS) continue;
-                t = new DestinationTrack(d, destinations.size() < MAX_CHARTED, POINTS, BUCKET_MILLIS);
+                t = new DestinationTrack(key, d, destinations.size() < MAX_CHARTED, POINTS, BUCKET_MILLIS);
                 destinations.put(key, t);
             }
             t.sampled(at, d);
