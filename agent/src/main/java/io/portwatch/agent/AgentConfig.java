@@ -83,17 +83,27 @@ public final class AgentConfig {
     /** Prefixes separated by ';' (a ',' would end the agent argument). */
     private static final Parser PREFIXES = text -> {
         List<String> out = new ArrayList<>();
-        for (String p : text.split(";")) {
-            if (!p.trim().isEmpty()) out.add(p.trim());
-        }
+        for (String p : entries(text)) out.add(p.trim());
         return Collections.unmodifiableList(out);
     };
+
+    /**
+     * The ';'-separated entries of a list; an empty list is an empty text. An empty entry (a stray
+     * ';') is a mistake like any other: whatever was meant there is not known.
+     */
+    private static String[] entries(String text) {
+        if (text.trim().isEmpty()) return new String[0];
+        String[] entries = text.split(";", -1);
+        for (String e : entries) {
+            if (e.trim().isEmpty()) throw new IllegalArgumentException("an empty entry (a stray ';')");
+        }
+        return entries;
+    }
 
     /** Connection budgets: {@code destination=max} entries separated by ';', e.g. {@code *:3306=100;db:5432=20}. */
     private static final Parser BUDGETS = text -> {
         Map<String, Long> out = new LinkedHashMap<>();
-        for (String entry : text.split(";")) {
-            if (entry.trim().isEmpty()) continue;
+        for (String entry : entries(text)) {
             int eq = entry.lastIndexOf('=');
             if (eq <= 0) throw new IllegalArgumentException("expected destination=max entries separated by ';', e.g. *:3306=100");
             String destination = io.portwatch.api.DestinationPattern.parse(entry.substring(0, eq)).toString();
@@ -164,8 +174,9 @@ public final class AgentConfig {
     }
 
     /**
-     * Reads the configuration; every problem goes to {@code problems} as one line, and the value
-     * concerned falls back to its default.
+     * Reads the configuration; every problem goes to {@code problems}, and the value concerned
+     * falls back to its default. The agent does not start with a configuration that had problems
+     * ({@link PortwatchAgent}): what was meant is not known.
      */
     public static AgentConfig load(String agentArgs, Map<String, String> env, Properties props,
                                    Consumer<String> problems) {
@@ -195,11 +206,15 @@ public final class AgentConfig {
             }
         }
         if (agentArgs != null && !agentArgs.trim().isEmpty()) {
-            for (String entry : agentArgs.split(",")) {
-                if (entry.trim().isEmpty()) continue;
+            boolean stray = false;
+            for (String entry : agentArgs.split(",", -1)) {
+                if (entry.trim().isEmpty()) {
+                    stray = true;
+                    continue;
+                }
                 int eq = entry.indexOf('=');
                 if (eq <= 0) {
-                    problems.accept("ignoring agent argument '" + entry + "': expected key=value");
+                    problems.accept("agent argument '" + entry + "': expected key=value");
                     continue;
                 }
                 String key = entry.substring(0, eq).trim();
@@ -214,6 +229,7 @@ public final class AgentConfig {
                 }
                 raw.put(key, entry.substring(eq + 1));
             }
+            if (stray) problems.accept("agent arguments '" + agentArgs + "': an empty entry (a stray ',')");
         }
 
         Map<String, Object> values = new LinkedHashMap<>();
@@ -224,8 +240,7 @@ public final class AgentConfig {
             try {
                 values.put(o.key, o.parser.parse(text.trim()));
             } catch (IllegalArgumentException e) {
-                problems.accept("ignoring " + o.key + "=" + text + ": " + e.getMessage()
-                        + "; using the default " + (o.defaultValue.isEmpty() ? "(empty)" : o.defaultValue));
+                problems.accept(o.key + "=" + text + ": " + e.getMessage());
             }
         }
         return new AgentConfig(values, otel);

@@ -6,12 +6,15 @@ import io.portwatch.track.AgentThreads;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The entry point named in the jar's manifest, for {@code -javaagent} (premain) and for attaching
  * to a running JVM (agentmain). It reads the configuration, puts the bridge into the bootstrap
  * loader, and hands over to {@link Agent}. This class must not refer to any bootstrap class (nor
- * load one that does) before the bridge is injected. Whatever goes wrong, the application runs on.
+ * load one that does) before the bridge is injected. Whatever goes wrong, the application runs on;
+ * a configuration with a mistake leaves the agent off, with one line that names every mistake.
  */
 public final class PortwatchAgent {
 
@@ -33,11 +36,18 @@ public final class PortwatchAgent {
                 reportNow(reply, reportTo);
                 return;
             }
+            List<String> problems = new ArrayList<>();
             AgentConfig config = AgentConfig.load(AttachReply.withoutReply(args), System.getenv(),
-                    System.getProperties(), problem -> {
-                        Log.error(problem);
-                        reply.add("problem: " + problem);
-                    });
+                    System.getProperties(), problems::add);
+            if (!problems.isEmpty()) {
+                // Started with a setting other than the one meant, the agent could mislead (a
+                // threshold, an interval, a skipped package): it stays off, and says why in one line.
+                String line = "portwatch is off, the application runs on without it: bad configuration: "
+                        + String.join("; ", problems);
+                Log.error(line);
+                reply.add("error: " + line);
+                return;
+            }
             if (!config.enabled()) {
                 say(reply, "switched off by configuration (enabled=false)");
                 return;

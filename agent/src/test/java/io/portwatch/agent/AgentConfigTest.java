@@ -154,18 +154,18 @@ class AgentConfigTest {
 
     @Test
     void badValueInHigherSourceFallsBackToDefaultNotToLowerSource() {
-        // Documented behaviour: a bad value gives one problem and the DEFAULT, even if a lower
-        // source had a good value.
+        // A bad value gives one problem (the agent will not start: PortwatchAgent) and the
+        // default, not a lower source's good value.
         props.setProperty("portwatch.max.open", "5");
         AgentConfig c = load("max.open=lots");
-        assertOneProblemMentioning("max.open=lots", "whole number", "65536");
+        assertOneProblemMentioning("max.open=lots", "whole number");
         assertEquals(65536, c.maxOpen());
     }
 
     @Test
     void nonNumber() {
         AgentConfig c = load("callsite.limit=many");
-        assertOneProblemMentioning("callsite.limit", "many", "whole number", "1000");
+        assertOneProblemMentioning("callsite.limit", "many", "whole number");
         assertEquals(1000, c.callSiteLimit());
     }
 
@@ -304,12 +304,11 @@ class AgentConfigTest {
     }
 
     @Test
-    void strayCommasAreIgnoredAndDoNotDisturbOtherEntries() {
-        // Current behaviour: empty entries (",,", a leading or trailing comma) are skipped silently.
+    void strayCommasAreOneProblem() {
+        // ",,", a leading or a trailing comma: what was meant there is not known.
         AgentConfig c = load(",max.open=8,,debug=true,");
-        assertEquals(List.of(), problems);
-        assertEquals(8, c.maxOpen());
-        assertTrue(c.debug());
+        assertOneProblemMentioning("agent arguments", "stray ','");
+        assertEquals(8, c.maxOpen(), "the entries around them are read");
     }
 
     @Test
@@ -320,10 +319,30 @@ class AgentConfigTest {
     }
 
     @Test
-    void callSiteSkipIsSplitOnSemicolonsAndBlanksDropped() {
-        AgentConfig c = load("callsite.skip= com.acme. ;;org.example.db.; ;");
+    void callSiteSkipIsSplitOnSemicolonsAndTrimmed() {
+        AgentConfig c = load("callsite.skip= com.acme. ; org.example.db.");
         assertEquals(List.of(), problems);
         assertEquals(List.of("com.acme.", "org.example.db."), c.callSiteSkip());
+    }
+
+    @Test
+    void straySemicolonsInAListAreAProblem() {
+        for (String list : List.of("a.;;b.", ";a.", "a.;", "a.; ;b.")) {
+            problems.clear();
+            AgentConfig c = load("callsite.skip=" + list);
+            assertOneProblemMentioning("callsite.skip=" + list, "stray ';'");
+            assertEquals(List.of(), c.callSiteSkip(), "the default");
+        }
+        problems.clear();
+        load("budget.connects=*:3306=100;;db:5432=20");
+        assertOneProblemMentioning("budget.connects", "stray ';'");
+    }
+
+    @Test
+    void anEmptyListIsNoProblem() {
+        assertEquals(List.of(), load("callsite.skip=").callSiteSkip());
+        assertEquals(List.of(), load("callsite.skip= ,budget.connects=").budgets());
+        assertEquals(List.of(), problems);
     }
 
     @Test
