@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): what the agent costs an application, side by side with no agent, with
 # portwatch and with the OpenTelemetry Java agent (fetched by the build into benchmarks/target/);
-# the kernel-table reader against `cat`; and the heap the agent keeps per open connection.
+# the kernel-table reader against `cat`; the heap the agent keeps per open connection; and what a
+# collector that refuses, hangs or is slow costs, against no agent.
 # Results: benchmarks/target/*.json and the tables printed here; docs/performance.md explains them.
 # Arguments: [rounds] [connections per loopback run] [writes per JDBC run] [open connections per heap run].
 set -euo pipefail
@@ -17,3 +18,5 @@ echo
 java -cp benchmarks/target/classes:agent/target/classes io.portwatch.bench.TcpTableBench --live
 echo
 java -cp benchmarks/target/classes io.portwatch.bench.HeapPerConnectionBench "$agent" "${1:-5}" "${4:-5000}"
+echo
+java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.CollectorFaultBench "$agent" "$sample" "${1:-5}" "${2:-20000}" "${3:-10000}"

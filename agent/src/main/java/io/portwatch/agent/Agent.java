@@ -10,7 +10,6 @@ import io.portwatch.kernel.KernelAccess;
 import io.portwatch.kernel.OwnConnections;
 import io.portwatch.kernel.ProcFs;
 import io.portwatch.otel.BudgetTelemetry;
-import io.portwatch.otel.ConnectionSpans;
 import io.portwatch.otel.Telemetry;
 import io.portwatch.report.Recording;
 import io.portwatch.report.Report;
@@ -150,7 +149,7 @@ final class Agent {
                 sinks.add(recording);
                 if (t.exporting()) {
                     // Spans cost CPU to build; with nothing exported, nobody would see them.
-                    sinks.add(new ConnectionSpans(t.tracer(), t.meter()));
+                    sinks.add(t.connectionSpans());
                 }
                 HostSampler sampler = config.kernel() ? hostSampler(config, t, recording) : null;
                 if (sampler != null) {

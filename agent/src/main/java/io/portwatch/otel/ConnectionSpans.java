@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import static io.opentelemetry.api.common.AttributeKey.booleanKey;
 import static io.opentelemetry.api.common.AttributeKey.doubleKey;
@@ -38,7 +39,10 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
  * <p>Called on the reporter thread only, once per connection: at high connection rates span
  * building is the agent's largest cost. What is the same for many spans is built once and kept in
  * small bounded caches (plain maps: one thread): address texts, the attributes of a destination
- * (or of a listening side), of a call site, and the counter's attributes of a failure.
+ * (or of a listening side), of a call site, and the counter's attributes of a failure. And a span
+ * is built only when the SDK's span queue has room for it ({@link SpanLosses#room()}): one it
+ * would drop (a collector down, hanging or slow) is not worth building. The counters count every
+ * connection all the same.
  */
 public final class ConnectionSpans implements ConnectionSink {
 
@@ -91,6 +95,8 @@ public final class ConnectionSpans implements ConnectionSink {
     private static final int CACHE_LIMIT = 256;
 
     private final Tracer tracer;
+    /** Whether the SDK's span queue has room for one more span; a span built without room would be dropped. */
+    private final BooleanSupplier room;
     private final NanoClock clock = new NanoClock();
     private final LongCounter opened;
     private final LongCounter ended;
@@ -105,8 +111,14 @@ public final class ConnectionSpans implements ConnectionSink {
     @SuppressWarnings("unchecked")
     private final Map<String, Attributes>[] failureAttributes = new Map[Closer.values().length];
 
+    /** Every span built: for an SDK whose span queue is not watched (tests). */
     public ConnectionSpans(Tracer tracer, Meter meter) {
+        this(tracer, meter, () -> true);
+    }
+
+    ConnectionSpans(Tracer tracer, Meter meter, BooleanSupplier room) {
         this.tracer = tracer;
+        this.room = room;
         this.opened = meter.counterBuilder("portwatch.connections.opened")
                 .setDescription("Physical TCP connections opened or accepted by this JVM")
                 .setUnit("{connection}").build();
@@ -126,6 +138,9 @@ public final class ConnectionSpans implements ConnectionSink {
     @Override
     public void ended(ConnectionRecord r) {
         Closer closer = r.closer();
+        ended.add(1, r.failed() ? failureAttributes(closer, r.errorType())
+                : END_ATTRIBUTES[closer.ordinal()][r.end().ordinal()]);
+        if (!room.getAsBoolean()) return;
         SpanBuilder b = tracer.spanBuilder(SPAN_NAME)
                 .setNoParent()
                 .setSpanKind(r.direction == ConnectionRecord.Direction.OUTGOING ? SpanKind.CLIENT : SpanKind.SERVER)
@@ -160,9 +175,6 @@ public final class ConnectionSpans implements ConnectionSink {
             span.setStatus(StatusCode.ERROR, r.errorMessage());
         }
         span.end(clock.epochNanos(r.endNanos()), TimeUnit.NANOSECONDS);
-
-        ended.add(1, r.failed() ? failureAttributes(closer, r.errorType())
-                : END_ATTRIBUTES[closer.ordinal()][r.end().ordinal()]);
     }
 
     /**
@@ -172,6 +184,8 @@ public final class ConnectionSpans implements ConnectionSink {
      */
     @Override
     public void jdbcEnded(JdbcRecord j) {
+        // Started already when one of its sockets' spans was built, which names it as parent.
+        if (j.attachment() == null && !room.getAsBoolean()) return;
         Span span = jdbcSpan(j);
         // A socket that ends later (an abort closes it on another thread) still finds its parent.
         j.attach(Span.wrap(span.getSpanContext()));

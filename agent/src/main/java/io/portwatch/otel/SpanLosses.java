@@ -11,11 +11,21 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * Tells when the SDK's batch span processor drops spans. It does so without a word when its queue
- * is full ({@code otel.bsp.max.queue.size}, 2,048 by default), which a burst of connection ends
- * faster than the export can fill; only its own metric counts them. Here the spans ended (a
- * processor beside it) are set against the spans handed to the exporter: more ended than the
- * queue and one batch can hold means some were dropped. Exact once the SDK has shut down.
+ * Keeps the SDK's batch span processor from dropping spans, and says what was not exported.
+ *
+ * <p>The processor drops a span without a word when its queue is full
+ * ({@code otel.bsp.max.queue.size}, 2,048 by default): a burst of connection ends faster than the
+ * export, or a collector that is down or hangs (the exporter retries one batch for seconds while
+ * the queue fills). Building such a span is wasted work, and at high connection rates span
+ * building and export are most of what the agent costs. So the spans ended (a processor beside
+ * the batch processor) are set against the spans handed to the exporter: what lies between is in
+ * the queue or in the batch being filled. {@link #room()} lets a span be built only while that
+ * is below the queue's size, less a margin for spans built without asking (a JDBC connection's
+ * span, whose socket's span already names it as parent; budget warnings); the others are not
+ * built, and counted. The connection counters and the summary still count every connection.
+ *
+ * <p>Any span the processor drops all the same is seen as spans ended and never handed over. They
+ * are said too, at most every few minutes; exactly once the SDK has shut down.
  */
 final class SpanLosses implements SpanProcessor {
 
@@ -26,19 +36,45 @@ final class SpanLosses implements SpanProcessor {
     private final AtomicLong exported = new AtomicLong();
     /** Accepted by the collector. */
     private final AtomicLong delivered = new AtomicLong();
+    /** Not built: the queue had no room. */
+    private final AtomicLong notBuilt = new AtomicLong();
     private final Consumer<String> problems;
     /** Spans that can wait in the batch processor without being dropped: its queue and one batch. */
     private volatile long waiting = 2048 + 512;
+    /** Spans in the batch processor past which no more are built. */
+    private volatile long roomLimit = 2048 - 512;
     private long reported;
     private long lastReportNanos;
+    /** {@link #room()}'s own line: the reporter thread only. */
+    private long notBuiltReportNanos;
+    private boolean notBuiltReported;
 
     SpanLosses(Consumer<String> problems) {
         this.problems = problems;
     }
 
-    /** The batch processor's queue size plus its batch size, as configured. */
-    void waiting(long spans) {
-        waiting = spans;
+    /** The batch processor's queue size and batch size, as configured. */
+    void capacity(int queueSize, int batchSize) {
+        waiting = (long) queueSize + batchSize;
+        roomLimit = queueSize - Math.min(batchSize, queueSize / 4);
+    }
+
+    /**
+     * Whether a span built now finds room in the batch processor's queue; if not, it is counted
+     * as not built, and said at most every few minutes. The reporter thread.
+     */
+    boolean room() {
+        if (ended.sum() - exported.get() < roomLimit) return true;
+        long n = notBuilt.incrementAndGet();
+        long now = System.nanoTime();
+        if (!notBuiltReported || now - notBuiltReportNanos > QUIET_NANOS) {
+            problems.accept("the OpenTelemetry SDK's span queue is full: spans are not built until it has room ("
+                    + n + " so far; a collector down or slow, or more connections than it takes: otel.bsp.max.queue.size);"
+                    + " the counters and the summary count every connection");
+            notBuiltReported = true;
+            notBuiltReportNanos = now;
+        }
+        return false;
     }
 
     @Override
@@ -93,5 +129,10 @@ final class SpanLosses implements SpanProcessor {
 
     long ended() {
         return ended.sum();
+    }
+
+    /** Spans not built because the queue had no room ({@link #room()}). */
+    long notBuilt() {
+        return notBuilt.get();
     }
 }

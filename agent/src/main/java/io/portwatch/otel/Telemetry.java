@@ -7,7 +7,9 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.portwatch.track.AgentThreads;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -68,8 +70,8 @@ public final class Telemetry {
                     .addPropertiesCustomizer(config -> arguments)
                     .addPropertiesCustomizer(config -> defaults(config, exporting))
                     .addTracerProviderCustomizer((tracing, config) -> {
-                        losses.waiting(config.getInt("otel.bsp.max.queue.size", 2048)
-                                + config.getInt("otel.bsp.max.export.batch.size", 512));
+                        losses.capacity(config.getInt("otel.bsp.max.queue.size", 2048),
+                                config.getInt("otel.bsp.max.export.batch.size", 512));
                         return tracing.addSpanProcessor(losses);
                     })
                     .addSpanExporterCustomizer((exporter, config) -> new ReportingSpanExporter(exporter, problems, losses))
@@ -86,6 +88,11 @@ public final class Telemetry {
     /** Whether an exporter is configured, i.e. whether anything leaves the process. */
     public boolean exporting() {
         return exporting;
+    }
+
+    /** The {@code tcp.connection} and {@code jdbc.connection} spans, built while the SDK's span queue has room. */
+    public ConnectionSpans connectionSpans() {
+        return new ConnectionSpans(tracer(), meter(), losses::room);
     }
 
     public Tracer tracer() {
@@ -124,21 +131,26 @@ public final class Telemetry {
 
     /** The line at exit about spans that did not reach the collector, or null when all did. */
     static String lostSpans(SpanLosses losses, boolean shutDown) {
+        long notBuilt = losses.notBuilt();
         long dropped = losses.notExported();
         long failed = losses.notDelivered();
-        if (dropped + failed <= 0) return null;
-        String why;
-        if (!shutDown) {
-            why = "the export was still under way when the exit's time was up (a collector down, slow or unreachable?)";
-        } else if (failed == 0) {
-            why = "dropped by the OpenTelemetry SDK's span queue when full (otel.bsp.max.queue.size)";
-        } else if (dropped == 0) {
-            why = "the collector did not accept them";
-        } else {
-            why = dropped + " dropped by the OpenTelemetry SDK's span queue when full (otel.bsp.max.queue.size), "
-                    + failed + " not accepted by the collector";
+        if (notBuilt + dropped + failed <= 0) return null;
+        List<String> why = new ArrayList<>();
+        if (notBuilt > 0) {
+            why.add(notBuilt + " not built, the OpenTelemetry SDK's span queue being full (a collector down or slow,"
+                    + " or more connections than it takes: otel.bsp.max.queue.size)");
         }
-        return "cannot export " + (dropped + failed) + " of " + losses.ended() + " spans: " + why;
+        if (!shutDown) {
+            if (dropped + failed > 0) {
+                why.add((dropped + failed) + " still on their way when the exit's time was up (a collector down,"
+                        + " slow or unreachable?)");
+            }
+        } else {
+            if (dropped > 0) why.add(dropped + " dropped by the OpenTelemetry SDK's span queue when full");
+            if (failed > 0) why.add(failed + " not accepted by the collector");
+        }
+        return "cannot export " + (notBuilt + dropped + failed) + " of " + (losses.ended() + notBuilt) + " spans: "
+                + String.join("; ", why);
     }
 
     private static Map<String, String> defaults(ConfigProperties config, boolean[] exporting) {

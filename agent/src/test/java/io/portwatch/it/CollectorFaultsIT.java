@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A collector that refuses connections, hangs (accepts, never answers) or answers slowly costs the
  * application no throughput, no unbounded memory, no more than a few stderr lines, and no wait at
- * exit. Throughput is compared with the agent exporting to a working receiver, not with no agent
- * at all: the agent's own cost (docs/performance.md) is not this issue's question, and on two
- * shared cores a comparison with no agent would measure that cost and the neighbours' noise.
+ * exit. Throughput is printed against a working collector and against no agent, not asserted:
+ * on two shared cores a timed assertion fails on noise. The throughput promise is measured by
+ * {@code CollectorFaultBench} (scripts/bench.sh), with longer runs, in docs/reliability.md.
  */
 class CollectorFaultsIT {
 
@@ -69,38 +69,44 @@ class CollectorFaultsIT {
     }
 
     /**
-     * On the first JDK: working and faulty collectors alternated, mirrored (working, refused,
-     * hanging, slow, slow, hanging, refused, working) so that the neighbours' drift hits all alike.
-     * Heap, stderr and exit time are asserted; the throughput ratio (best against best) is printed,
-     * not asserted: on two shared cores a timed assertion fails on noise (a CI run once read 0.67
-     * for the hanging collector, 0.92 to 1.14 in every other run), and the agent's cost belongs to
-     * the benchmarks (docs/performance.md).
+     * On the first JDK: no agent, working and faulty collectors alternated, mirrored (none,
+     * working, refused, hanging, slow, slow, hanging, refused, working, none) so that the
+     * neighbours' drift hits all alike. Heap, stderr and exit time are asserted; the throughput
+     * ratios (best against best) are printed, not asserted: on two shared cores a timed assertion
+     * fails on noise (a CI run once read 0.67 for the hanging collector, 0.92 to 1.14 in every
+     * other run), and throughput belongs to the benchmarks.
      */
     @Test
     void aFaultyCollectorIsHarmless() throws Exception {
         String jdk = ChildJvm.javaHomes().get(0);
         Map<Fault, List<Run>> faulty = new EnumMap<>(Fault.class);
         List<Run> working = new ArrayList<>();
+        List<Run> noAgent = new ArrayList<>();
         try (OtlpReceiver receiver = new OtlpReceiver(); Collector refused = collector(Fault.REFUSED);
              Collector hanging = collector(Fault.HANGING); Collector slow = collector(Fault.SLOW)) {
             Map<Fault, Collector> collectors = new EnumMap<>(Fault.class);
             collectors.put(Fault.REFUSED, refused);
             collectors.put(Fault.HANGING, hanging);
             collectors.put(Fault.SLOW, slow);
+            noAgent.add(run(jdk, null));
             working.add(run(jdk, receiver.endpoint()));
             for (Fault f : Fault.values()) faulty.computeIfAbsent(f, k -> new ArrayList<>()).add(run(jdk, collectors.get(f).endpoint));
             List<Fault> reversed = new ArrayList<>(Arrays.asList(Fault.values()));
             Collections.reverse(reversed);
             for (Fault f : reversed) faulty.get(f).add(run(jdk, collectors.get(f).endpoint));
             working.add(run(jdk, receiver.endpoint()));
+            noAgent.add(run(jdk, null));
             assertTrue(!receiver.spans().isEmpty(), "the working receiver got spans");
         }
         double workingRate = working.stream().mapToDouble(r -> r.rate).max().getAsDouble();
         long workingHeap = working.stream().mapToLong(r -> r.heapKb).max().getAsLong();
-        System.out.println("working collector on " + jdk + ": " + working);
+        double noAgentRate = noAgent.stream().mapToDouble(r -> r.rate).max().getAsDouble();
+        System.out.println("no agent on " + jdk + ": " + noAgent);
+        System.out.printf(Locale.ROOT, "working collector: throughput ratio to no agent %.2f; %s%n", workingRate / noAgentRate, working);
         for (Fault f : Fault.values()) {
-            double ratio = faulty.get(f).stream().mapToDouble(r -> r.rate).max().getAsDouble() / workingRate;
-            System.out.printf(Locale.ROOT, "%s collector: throughput ratio %.2f; %s%n", f, ratio, faulty.get(f));
+            double best = faulty.get(f).stream().mapToDouble(r -> r.rate).max().getAsDouble();
+            System.out.printf(Locale.ROOT, "%s collector: throughput ratio %.2f to a working collector, %.2f to no agent; %s%n",
+                    f, best / workingRate, best / noAgentRate, faulty.get(f));
             for (Run r : faulty.get(f)) assertHarmless(r, workingHeap);
         }
     }
@@ -133,10 +139,15 @@ class CollectorFaultsIT {
                 () -> "heap after gc " + f.heapKb + " kB against " + workingHeapKb + " kB with a working collector");
     }
 
+    /** A child churning with the agent exporting to {@code endpoint}; null: without the agent. */
     private static Run run(String jdk, String endpoint) throws Exception {
-        ChildJvm child = new ChildJvm(jdk).jvmArg("-Xmx64m")
-                .env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint)
-                .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+        ChildJvm child = new ChildJvm(jdk).jvmArg("-Xmx64m");
+        if (endpoint == null) {
+            child.withoutAgent();
+        } else {
+            child.env("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint);
+        }
+        child.env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
                 .env("OTEL_BSP_SCHEDULE_DELAY", "200")
                 .env("OTEL_METRIC_EXPORT_INTERVAL", "1000")
                 .env("OTEL_BLRP_SCHEDULE_DELAY", "200")

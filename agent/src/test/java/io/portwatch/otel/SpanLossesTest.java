@@ -30,7 +30,7 @@ class SpanLossesTest {
     void countsWhatTheBatchQueueDroppedAndSaysSo() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         SpanLosses losses = new SpanLosses(lines::add);
-        losses.waiting(QUEUE + BATCH);
+        losses.capacity(QUEUE, BATCH);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger received = new AtomicInteger();
         SpanExporter stuck = exporter(spans -> {
@@ -59,8 +59,73 @@ class SpanLossesTest {
         assertEquals(SPANS - received.get(), losses.notExported(), "after shutdown, exactly the dropped ones");
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("at least ") && l.contains("spans dropped")), lines::toString);
         assertEquals(1, lines.size(), () -> "one line, not one per batch: " + lines);
-        assertEquals("cannot export " + (SPANS - received.get()) + " of " + SPANS + " spans: dropped by the"
-                + " OpenTelemetry SDK's span queue when full (otel.bsp.max.queue.size)", Telemetry.lostSpans(losses, true));
+        assertEquals("cannot export " + (SPANS - received.get()) + " of " + SPANS + " spans: " + (SPANS - received.get())
+                + " dropped by the OpenTelemetry SDK's span queue when full", Telemetry.lostSpans(losses, true));
+    }
+
+    /**
+     * The same burst, each span built only when {@link SpanLosses#room()} says so: the queue never
+     * overflows, so the SDK drops nothing; the spans not built are counted and said, once.
+     */
+    @Test
+    void noSpanIsBuiltThatTheQueueWouldDrop() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        SpanLosses losses = new SpanLosses(lines::add);
+        losses.capacity(QUEUE, BATCH);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger received = new AtomicInteger();
+        SpanExporter stuck = exporter(spans -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            received.addAndGet(spans.size());
+            return CompletableResultCode.ofSuccess();
+        });
+        SdkTracerProvider tracing = SdkTracerProvider.builder()
+                .addSpanProcessor(losses)
+                .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(stuck, lines::add, losses))
+                        .setMaxQueueSize(QUEUE).setMaxExportBatchSize(BATCH).setScheduleDelay(Duration.ofMillis(1)).build())
+                .build();
+        Tracer tracer = tracing.get("test");
+        int built = 0;
+        for (int i = 0; i < SPANS; i++) {
+            if (losses.room()) {
+                tracer.spanBuilder("s" + i).startSpan().end();
+                built++;
+            }
+        }
+        release.countDown();
+        assertTrue(tracing.shutdown().join(10, TimeUnit.SECONDS).isSuccess());
+
+        assertTrue(built < SPANS, "the stuck export left no room for all: " + built);
+        assertEquals(built, received.get(), "every span built was exported: none dropped");
+        assertEquals(0, losses.notExported());
+        assertEquals(SPANS - built, losses.notBuilt());
+        assertEquals(1, lines.size(), () -> "one line while running: " + lines);
+        assertTrue(lines.get(0).startsWith("the OpenTelemetry SDK's span queue is full: spans are not built until it has room"), lines::toString);
+        assertEquals("cannot export " + (SPANS - built) + " of " + SPANS + " spans: " + (SPANS - built) + " not built,"
+                + " the OpenTelemetry SDK's span queue being full (a collector down or slow, or more connections than"
+                + " it takes: otel.bsp.max.queue.size)", Telemetry.lostSpans(losses, true));
+    }
+
+    /** With an export that keeps up, there is always room. */
+    @Test
+    void anExportThatKeepsUpLeavesRoomForEverySpan() {
+        SpanLosses losses = new SpanLosses(line -> {});
+        losses.capacity(QUEUE, BATCH);
+        SdkTracerProvider tracing = SdkTracerProvider.builder()
+                .addSpanProcessor(losses)
+                .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(
+                        new ReportingSpanExporter(exporter(spans -> CompletableResultCode.ofSuccess()), line -> {}, losses)))
+                .build();
+        for (int i = 0; i < SPANS; i++) {
+            assertTrue(losses.room(), "room for span " + i);
+            tracing.get("test").spanBuilder("s" + i).startSpan().end();
+        }
+        assertEquals(0, losses.notBuilt());
+        assertEquals(null, Telemetry.lostSpans(losses, true));
     }
 
     /** A collector that refuses every batch: nothing dropped, all failed, and the exit line says which. */
@@ -80,8 +145,9 @@ class SpanLossesTest {
 
         assertEquals(0, losses.notExported());
         assertEquals(10, losses.notDelivered());
-        assertEquals("cannot export 10 of 10 spans: the collector did not accept them", Telemetry.lostSpans(losses, true));
-        assertTrue(Telemetry.lostSpans(losses, false).contains("still under way"));
+        assertEquals("cannot export 10 of 10 spans: 10 not accepted by the collector", Telemetry.lostSpans(losses, true));
+        assertEquals("cannot export 10 of 10 spans: 10 still on their way when the exit's time was up (a collector down,"
+                + " slow or unreachable?)", Telemetry.lostSpans(losses, false));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("cannot export spans")), lines::toString);
     }
 

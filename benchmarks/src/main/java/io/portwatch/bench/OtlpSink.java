@@ -21,10 +21,22 @@ final class OtlpSink implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
 
     OtlpSink() throws IOException {
+        this(0);
+    }
+
+    /** A slow collector: each answer {@code delayMillis} late (requests are served one at a time). */
+    OtlpSink(long delayMillis) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
                 bytes.addAndGet(in.transferTo(OutputStream.nullOutputStream()));
+            }
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             requests.incrementAndGet();
             exchange.sendResponseHeaders(200, -1);
