@@ -109,7 +109,10 @@ class AgentRecordingsTest {
         assertArrayEquals(new long[] {2, 0, 2, 0, 0, 0}, c);
         @SuppressWarnings("unchecked")
         Map<String, Long> sites = ((Map<String, Map<String, Long>>) answer[2]).get(destination());
-        assertEquals(Map.of(AgentRecordingsTest.class.getName() + ".connect(AgentRecordingsTest.java:72)", 2L), sites);
+        assertEquals(1, sites.size(), sites::toString);
+        Map.Entry<String, Long> site = sites.entrySet().iterator().next();
+        assertTrue(site.getKey().startsWith(AgentRecordingsTest.class.getName() + ".connect(AgentRecordingsTest.java:"), site::getKey);
+        assertEquals(2L, site.getValue(), "both connects inside the scope, from that one line");
         assertNull(recordings.closeScope(id, 0), "a scope closes once");
     }
 
