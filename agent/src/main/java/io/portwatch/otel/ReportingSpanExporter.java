@@ -45,6 +45,7 @@ final class ReportingSpanExporter implements SpanExporter {
                 }
                 return;
             }
+            losses.failed();
             long failed = failedSinceReport.addAndGet(n);
             long now = System.nanoTime();
             if (!failing || now - lastReportNanos > QUIET_NANOS) {

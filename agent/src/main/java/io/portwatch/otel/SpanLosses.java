@@ -36,6 +36,7 @@ final class SpanLosses implements SpanProcessor {
     private final AtomicLong exported = new AtomicLong();
     /** Accepted by the collector. */
     private final AtomicLong delivered = new AtomicLong();
+    private volatile boolean lastExportFailed;
     /** Not built: the queue had no room. */
     private final AtomicLong notBuilt = new AtomicLong();
     private final Consumer<String> problems;
@@ -115,6 +116,17 @@ final class SpanLosses implements SpanProcessor {
     /** {@code n} spans the collector accepted. */
     void delivered(int n) {
         delivered.addAndGet(n);
+        lastExportFailed = false;
+    }
+
+    /** An export the collector did not accept (refused, timed out, an error answer). */
+    void failed() {
+        lastExportFailed = true;
+    }
+
+    /** Whether the last export that ended failed: the collector is most likely down still. */
+    boolean lastExportFailed() {
+        return lastExportFailed;
     }
 
     /** Spans ended and not (yet) handed to the exporter: after the SDK's shutdown, the ones dropped. */

@@ -33,6 +33,9 @@ import java.util.logging.Logger;
  */
 public final class Telemetry {
 
+    /** At exit, the most time given to the export when the last one failed (see {@link #shutdown}). */
+    static final long FAILING_COLLECTOR_MILLIS = 500;
+
     /** Held so the JUL logger (and its level) is not garbage collected. */
     private static Logger sdkLogger;
 
@@ -46,9 +49,13 @@ public final class Telemetry {
     private final boolean exporting;
     private final SpanLosses losses;
 
-    private Telemetry(OpenTelemetrySdk sdk, boolean exporting, SpanLosses losses) {
+    /** False when {@code otel.traces.exporter=none}: metrics and logs may go out, spans would not. */
+    private final boolean tracesExported;
+
+    private Telemetry(OpenTelemetrySdk sdk, boolean exporting, boolean tracesExported, SpanLosses losses) {
         this.sdk = sdk;
         this.exporting = exporting;
+        this.tracesExported = tracesExported;
         this.losses = losses;
     }
 
@@ -64,12 +71,14 @@ public final class Telemetry {
     public static Telemetry start(Map<String, String> arguments, Consumer<String> problems) {
         silenceSdkLogging();
         boolean[] exporting = {false};
+        boolean[] tracesExported = {false};
         SpanLosses losses = new SpanLosses(problems);
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesCustomizer(config -> arguments)
                     .addPropertiesCustomizer(config -> defaults(config, exporting))
                     .addTracerProviderCustomizer((tracing, config) -> {
+                        tracesExported[0] = !"none".equals(config.getString("otel.traces.exporter", "otlp").trim());
                         losses.capacity(config.getInt("otel.bsp.max.queue.size", 2048),
                                 config.getInt("otel.bsp.max.export.batch.size", 512));
                         return tracing.addSpanProcessor(losses);
@@ -78,10 +87,10 @@ public final class Telemetry {
                     .disableShutdownHook()
                     .build()
                     .getOpenTelemetrySdk();
-            return new Telemetry(sdk, exporting[0], losses);
+            return new Telemetry(sdk, exporting[0], exporting[0] && tracesExported[0], losses);
         } catch (RuntimeException e) {
             problems.accept("OpenTelemetry configuration rejected, exporting nothing: " + e.getMessage());
-            return new Telemetry(OpenTelemetrySdk.builder().build(), false, losses);
+            return new Telemetry(OpenTelemetrySdk.builder().build(), false, false, losses);
         }
     }
 
@@ -90,9 +99,17 @@ public final class Telemetry {
         return exporting;
     }
 
-    /** The {@code tcp.connection} and {@code jdbc.connection} spans, built while the SDK's span queue has room. */
+    /**
+     * The connection counters, and the {@code tcp.connection} and {@code jdbc.connection} spans:
+     * built while the SDK's span queue has room, and not at all when spans are not exported.
+     */
     public ConnectionSpans connectionSpans() {
-        return new ConnectionSpans(tracer(), meter(), losses::room);
+        return new ConnectionSpans(tracer(), meter(), tracesExported ? losses::room : () -> false);
+    }
+
+    /** Whether spans leave the process: an exporter is configured, and it is not {@code otel.traces.exporter=none}. */
+    public boolean tracesExported() {
+        return tracesExported;
     }
 
     public Tracer tracer() {
@@ -112,18 +129,21 @@ public final class Telemetry {
     }
 
     /**
-     * Flushes and stops the exporters, waiting at most {@code timeoutMillis}. The SDK's shutdown
-     * blocks its caller on timeouts of its own (its metric reader waits up to 10 s for a collector
-     * that is down or hangs), so it runs on an agent thread, a daemon that is left behind when
-     * the time is up and ends with the JVM.
+     * Flushes and stops the exporters, waiting at most {@code timeoutMillis}, or
+     * {@link #FAILING_COLLECTOR_MILLIS} when the last span export failed: a collector that was
+     * down a moment ago most likely still is, and the application's exit need not wait out the
+     * exporter's retries. The SDK's shutdown blocks its caller on timeouts of its own (its metric
+     * reader waits up to 10 s for a collector that is down or hangs), so it runs on an agent
+     * thread, a daemon that is left behind when the time is up and ends with the JVM.
      */
     public void shutdown(long timeoutMillis, Consumer<String> problems) throws InterruptedException {
+        long wait = losses.lastExportFailed() ? Math.min(timeoutMillis, FAILING_COLLECTOR_MILLIS) : timeoutMillis;
         boolean[] done = {false};
         Thread stopping = AgentThreads.newThread("otel-shutdown",
-                () -> done[0] = sdk.shutdown().join(timeoutMillis, TimeUnit.MILLISECONDS).isDone());
+                () -> done[0] = sdk.shutdown().join(wait, TimeUnit.MILLISECONDS).isDone());
         stopping.start();
-        stopping.join(Math.max(1, timeoutMillis));
-        if (exporting) {
+        stopping.join(Math.max(1, wait));
+        if (tracesExported) {
             String lost = lostSpans(losses, !stopping.isAlive() && done[0]);
             if (lost != null) problems.accept(lost);
         }

@@ -40,6 +40,14 @@ class CollectorFaultsIT {
      */
     private static final long MAX_EXIT_MILLIS = 8_000;
     private static final long MAX_EXTRA_HEAP_KB = 16 * 1024;
+    /**
+     * How long the application idles after its churn so that the first export to a refusing
+     * collector has failed, retries included (the exporter's default: 5 attempts, backoff from 1 s;
+     * measured: the failure is said about 10 s after start-up).
+     */
+    private static final long KNOWN_DOWN_AFTER_MILLIS = 15_000;
+    /** Half a second for the export, and the JVM's own exit on a loaded machine. */
+    private static final long MAX_EXIT_KNOWN_DOWN_MILLIS = 2_500;
 
     /** What one child measured. */
     static final class Run {
@@ -123,6 +131,23 @@ class CollectorFaultsIT {
         }
     }
 
+    /**
+     * A JVM that ran long enough for its collector to be known to be down (its first export has
+     * failed, and said so) does not wait out the exporter's retries at exit: the export gets half
+     * a second (Telemetry.FAILING_COLLECTOR_MILLIS), not the exit's 5 s.
+     */
+    @Test
+    void aCollectorKnownToBeDownDoesNotDelayTheExit() throws Exception {
+        try (Collector refused = collector(Fault.REFUSED)) {
+            Run r = run(ChildJvm.javaHomes().get(0), refused.endpoint, String.valueOf(KNOWN_DOWN_AFTER_MILLIS));
+            System.out.println("refusing collector known to be down: " + r);
+            assertTrue(r.result.stderr.contains("[portwatch] ERROR cannot export spans"),
+                    () -> "the failure was known before the exit: " + r.result);
+            assertHarmless(r, Long.MAX_VALUE / 2); // the heap is compared in the test above
+            assertTrue(r.exitMillis <= MAX_EXIT_KNOWN_DOWN_MILLIS, () -> "exit took " + r.exitMillis + " ms: " + r.result);
+        }
+    }
+
     static Stream<String> otherJdks() {
         return ChildJvm.javaHomes().stream().skip(1);
     }
@@ -140,7 +165,7 @@ class CollectorFaultsIT {
     }
 
     /** A child churning with the agent exporting to {@code endpoint}; null: without the agent. */
-    private static Run run(String jdk, String endpoint) throws Exception {
+    private static Run run(String jdk, String endpoint, String... idleMillis) throws Exception {
         ChildJvm child = new ChildJvm(jdk).jvmArg("-Xmx64m");
         if (endpoint == null) {
             child.withoutAgent();
@@ -151,9 +176,15 @@ class CollectorFaultsIT {
                 .env("OTEL_BSP_SCHEDULE_DELAY", "200")
                 .env("OTEL_METRIC_EXPORT_INTERVAL", "1000")
                 .env("OTEL_BLRP_SCHEDULE_DELAY", "200")
-                .main(TimedChurnWorkload.class, String.valueOf(CONNECTIONS), String.valueOf(ROUNDS));
+                .main(TimedChurnWorkload.class, concat(String.valueOf(CONNECTIONS), String.valueOf(ROUNDS), idleMillis));
         ChildJvm.Result result = child.run();
         return new Run(result, System.currentTimeMillis());
+    }
+
+    private static String[] concat(String a, String b, String... more) {
+        List<String> all = new ArrayList<>(Arrays.asList(a, b));
+        all.addAll(Arrays.asList(more));
+        return all.toArray(new String[0]);
     }
 
     /** A collector with the fault, and its endpoint. */

@@ -12,7 +12,8 @@ import java.net.Socket;
  * (the server closes first, so the client's ports come free at once), printing the best round's
  * rate, the heap in use after a GC, and the wall-clock time at which main returned. The best
  * round stands for the throughput because the other builders on the machine only ever slow a
- * round down. Usage: {@code TimedChurnWorkload N ROUNDS}.
+ * round down. With IDLE_MILLIS, the application then idles that long before main returns (a
+ * service that ran a while). Usage: {@code TimedChurnWorkload N ROUNDS [IDLE_MILLIS]}.
  */
 public final class TimedChurnWorkload {
 
@@ -32,6 +33,7 @@ public final class TimedChurnWorkload {
             }
             serverThread.join(60_000);
         }
+        if (args.length > 2) Thread.sleep(Long.parseLong(args[2]));
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
         System.out.printf("connections per second: %.0f%n", best);

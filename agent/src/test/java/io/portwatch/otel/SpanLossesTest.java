@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The SDK's real batch processor, its queue overrun by a burst while the export is stuck. */
@@ -126,6 +127,7 @@ class SpanLossesTest {
         }
         assertEquals(0, losses.notBuilt());
         assertEquals(null, Telemetry.lostSpans(losses, true));
+        assertFalse(losses.lastExportFailed());
     }
 
     /** A collector that refuses every batch: nothing dropped, all failed, and the exit line says which. */
@@ -145,6 +147,7 @@ class SpanLossesTest {
 
         assertEquals(0, losses.notExported());
         assertEquals(10, losses.notDelivered());
+        assertTrue(losses.lastExportFailed(), "the exit will not wait long for this collector");
         assertEquals("cannot export 10 of 10 spans: 10 not accepted by the collector", Telemetry.lostSpans(losses, true));
         assertEquals("cannot export 10 of 10 spans: 10 still on their way when the exit's time was up (a collector down,"
                 + " slow or unreachable?)", Telemetry.lostSpans(losses, false));
