@@ -19,4 +19,4 @@ java -cp benchmarks/target/classes:agent/target/classes io.portwatch.bench.TcpTa
 echo
 java -cp benchmarks/target/classes io.portwatch.bench.HeapPerConnectionBench "$agent" "${1:-5}" "${4:-5000}"
 echo
-java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.CollectorFaultBench "$agent" "$sample" "${1:-5}" "${2:-20000}" "${3:-10000}"
+java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.CollectorFaultBench "$agent" "$sample" "${1:-5}" "$((5 * ${2:-20000}))" "${3:-10000}"

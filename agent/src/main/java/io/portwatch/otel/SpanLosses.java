@@ -44,6 +44,13 @@ final class SpanLosses implements SpanProcessor {
     private volatile long waiting = 2048 + 512;
     /** Spans in the batch processor past which no more are built. */
     private volatile long roomLimit = 2048 - 512;
+    private volatile int batchSize = 512;
+    /**
+     * Spans ended and not handed over that a batch short of full showed were not in the queue:
+     * dropped all the same, or ended while it was taken. Without this, every span the processor
+     * dropped would shrink the room for good.
+     */
+    private final AtomicLong forgotten = new AtomicLong();
     private long reported;
     private long lastReportNanos;
     /** {@link #room()}'s own line: the reporter thread only. */
@@ -58,6 +65,7 @@ final class SpanLosses implements SpanProcessor {
     void capacity(int queueSize, int batchSize) {
         waiting = (long) queueSize + batchSize;
         roomLimit = queueSize - Math.min(batchSize, queueSize / 4);
+        this.batchSize = batchSize;
     }
 
     /**
@@ -65,7 +73,7 @@ final class SpanLosses implements SpanProcessor {
      * as not built, and said at most every few minutes. The reporter thread.
      */
     boolean room() {
-        if (ended.sum() - exported.get() < roomLimit) return true;
+        if (ended.sum() - exported.get() - forgotten.get() < roomLimit) return true;
         long n = notBuilt.incrementAndGet();
         long now = System.nanoTime();
         if (!notBuiltReported || now - notBuiltReportNanos > QUIET_NANOS) {
@@ -102,7 +110,14 @@ final class SpanLosses implements SpanProcessor {
      */
     synchronized void exported(int n) {
         long total = exported.addAndGet(n);
-        long dropped = ended.sum() - total - waiting;
+        long endedNow = ended.sum();
+        if (n < batchSize) {
+            // The processor takes a batch short of full only when its queue is empty: whatever
+            // the counts say is still queued is not (give or take spans ended meanwhile).
+            long stale = endedNow - total - forgotten.get();
+            if (stale > 0) forgotten.addAndGet(stale);
+        }
+        long dropped = endedNow - total - waiting;
         long now = System.nanoTime();
         if (dropped > reported && (reported == 0 || now - lastReportNanos > QUIET_NANOS)) {
             problems.accept("at least " + dropped + " spans dropped so far: more connections ended than the"

@@ -111,6 +111,45 @@ class SpanLossesTest {
                 + " it takes: otel.bsp.max.queue.size)", Telemetry.lostSpans(losses, true));
     }
 
+    /**
+     * Spans the processor drops all the same (built without asking) do not shrink the room for
+     * good: once a batch short of full shows the queue empty, there is room again.
+     */
+    @Test
+    void spansDroppedAllTheSameDoNotShrinkTheRoomForGood() throws Exception {
+        SpanLosses losses = new SpanLosses(line -> {});
+        losses.capacity(QUEUE, BATCH);
+        CountDownLatch release = new CountDownLatch(1);
+        SpanExporter stuck = exporter(spans -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableResultCode.ofSuccess();
+        });
+        SdkTracerProvider tracing = SdkTracerProvider.builder()
+                .addSpanProcessor(losses)
+                .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(stuck, line -> {}, losses))
+                        .setMaxQueueSize(QUEUE).setMaxExportBatchSize(BATCH).setScheduleDelay(Duration.ofMillis(1)).build())
+                .build();
+        Tracer tracer = tracing.get("test");
+        for (int i = 0; i < SPANS; i++) {
+            tracer.spanBuilder("unasked" + i).startSpan().end(); // the queue overflows: dropped
+        }
+        assertFalse(losses.room(), "the counts say the queue is full");
+        release.countDown();
+        // The export catches up; a span ended once the queue is empty goes out alone, a batch short of full.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!losses.room() && System.nanoTime() < deadline) {
+            tracer.spanBuilder("later").startSpan().end();
+            Thread.sleep(20);
+        }
+        assertTrue(losses.room(), "room again once the queue is seen empty");
+        assertTrue(tracing.shutdown().join(10, TimeUnit.SECONDS).isSuccess());
+        assertTrue(losses.notExported() > 0, "the dropped spans are still counted as dropped");
+    }
+
     /** With an export that keeps up, there is always room. */
     @Test
     void anExportThatKeepsUpLeavesRoomForEverySpan() {
