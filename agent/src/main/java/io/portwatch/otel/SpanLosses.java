@@ -46,9 +46,9 @@ final class SpanLosses implements SpanProcessor {
     private volatile long roomLimit = 2048 - 512;
     private volatile int batchSize = 512;
     /**
-     * Spans ended and not handed over that a batch short of full showed were not in the queue:
-     * dropped all the same, or ended while it was taken. Without this, every span the processor
-     * dropped would shrink the room for good.
+     * Spans ended and not handed over as the last batch short of full found them, when the queue
+     * was empty: dropped all the same (or ended while it was taken). Without this, every span the
+     * processor dropped would shrink the room for good.
      */
     private final AtomicLong forgotten = new AtomicLong();
     private long reported;
@@ -112,10 +112,10 @@ final class SpanLosses implements SpanProcessor {
         long total = exported.addAndGet(n);
         long endedNow = ended.sum();
         if (n < batchSize) {
-            // The processor takes a batch short of full only when its queue is empty: whatever
-            // the counts say is still queued is not (give or take spans ended meanwhile).
-            long stale = endedNow - total - forgotten.get();
-            if (stale > 0) forgotten.addAndGet(stale);
+            // The processor takes a batch short of full only when its queue is empty: whatever the
+            // counts say is still queued is not, give or take spans ended meanwhile (set, not
+            // added to, so that those few do not add up over a long run).
+            forgotten.set(endedNow - total);
         }
         long dropped = endedNow - total - waiting;
         long now = System.nanoTime();
