@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,20 +35,7 @@ class SpanLossesTest {
         losses.capacity(QUEUE, BATCH);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger received = new AtomicInteger();
-        SpanExporter stuck = exporter(spans -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            received.addAndGet(spans.size());
-            return CompletableResultCode.ofSuccess();
-        });
-        SdkTracerProvider tracing = SdkTracerProvider.builder()
-                .addSpanProcessor(losses)
-                .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(stuck, lines::add, losses))
-                        .setMaxQueueSize(QUEUE).setMaxExportBatchSize(BATCH).setScheduleDelay(Duration.ofMillis(1)).build())
-                .build();
+        SdkTracerProvider tracing = stuckUntil(release, received, losses, lines);
         Tracer tracer = tracing.get("test");
         for (int i = 0; i < SPANS; i++) {
             tracer.spanBuilder("s" + i).startSpan().end();
@@ -75,20 +63,7 @@ class SpanLossesTest {
         losses.capacity(QUEUE, BATCH);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger received = new AtomicInteger();
-        SpanExporter stuck = exporter(spans -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            received.addAndGet(spans.size());
-            return CompletableResultCode.ofSuccess();
-        });
-        SdkTracerProvider tracing = SdkTracerProvider.builder()
-                .addSpanProcessor(losses)
-                .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(stuck, lines::add, losses))
-                        .setMaxQueueSize(QUEUE).setMaxExportBatchSize(BATCH).setScheduleDelay(Duration.ofMillis(1)).build())
-                .build();
+        SdkTracerProvider tracing = stuckUntil(release, received, losses, lines);
         Tracer tracer = tracing.get("test");
         int built = 0;
         for (int i = 0; i < SPANS; i++) {
@@ -120,19 +95,7 @@ class SpanLossesTest {
         SpanLosses losses = new SpanLosses(line -> {});
         losses.capacity(QUEUE, BATCH);
         CountDownLatch release = new CountDownLatch(1);
-        SpanExporter stuck = exporter(spans -> {
-            try {
-                release.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return CompletableResultCode.ofSuccess();
-        });
-        SdkTracerProvider tracing = SdkTracerProvider.builder()
-                .addSpanProcessor(losses)
-                .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(stuck, line -> {}, losses))
-                        .setMaxQueueSize(QUEUE).setMaxExportBatchSize(BATCH).setScheduleDelay(Duration.ofMillis(1)).build())
-                .build();
+        SdkTracerProvider tracing = stuckUntil(release, new AtomicInteger(), losses, new ArrayList<>());
         Tracer tracer = tracing.get("test");
         for (int i = 0; i < SPANS; i++) {
             tracer.spanBuilder("unasked" + i).startSpan().end(); // the queue overflows: dropped
@@ -191,6 +154,29 @@ class SpanLossesTest {
         assertEquals("cannot export 10 of 10 spans: 10 still on their way when the exit's time was up (a collector down,"
                 + " slow or unreachable?)", Telemetry.lostSpans(losses, false));
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("cannot export spans")), lines::toString);
+    }
+
+    /**
+     * The SDK's real batch processor (a {@value #QUEUE}-span queue, {@value #BATCH}-span batches)
+     * beside {@code losses}, its export stuck until {@code release}; what it exports is added to
+     * {@code received}, the lines said to {@code lines}.
+     */
+    private static SdkTracerProvider stuckUntil(CountDownLatch release, AtomicInteger received, SpanLosses losses,
+                                                List<String> lines) {
+        SpanExporter stuck = exporter(spans -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            received.addAndGet(spans.size());
+            return CompletableResultCode.ofSuccess();
+        });
+        return SdkTracerProvider.builder()
+                .addSpanProcessor(losses)
+                .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(stuck, lines::add, losses))
+                        .setMaxQueueSize(QUEUE).setMaxExportBatchSize(BATCH).setScheduleDelay(Duration.ofMillis(1)).build())
+                .build();
     }
 
     /** An exporter whose export is {@code export}; flush and shutdown succeed at once. */
