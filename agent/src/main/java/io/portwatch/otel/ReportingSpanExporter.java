@@ -23,7 +23,6 @@ final class ReportingSpanExporter implements SpanExporter {
     private final SpanLosses losses;
     private final AtomicLong failedSinceReport = new AtomicLong();
     private volatile long lastReportNanos;
-    private volatile boolean failing;
 
     ReportingSpanExporter(SpanExporter delegate, Consumer<String> problems, SpanLosses losses) {
         this.delegate = delegate;
@@ -37,24 +36,21 @@ final class ReportingSpanExporter implements SpanExporter {
         losses.exported(n);
         CompletableResultCode result = delegate.export(spans);
         result.whenComplete(() -> {
+            boolean wasFailing = losses.lastExportFailed();
             if (result.isSuccess()) {
                 losses.delivered(n);
-                if (failing) {
-                    failing = false;
-                    problems.accept("exporting spans works again");
-                }
+                if (wasFailing) problems.accept("exporting spans works again");
                 return;
             }
             losses.failed();
             long failed = failedSinceReport.addAndGet(n);
             long now = System.nanoTime();
-            if (!failing || now - lastReportNanos > QUIET_NANOS) {
+            if (!wasFailing || now - lastReportNanos > QUIET_NANOS) {
                 Throwable why = result.getFailureThrowable();
                 problems.accept("cannot export spans (" + failed + " not exported since the last report): "
                         + (why == null ? "the exporter reported a failure" : why.getMessage()));
                 failedSinceReport.set(0);
                 lastReportNanos = now;
-                failing = true;
             }
         });
         return result;
