@@ -111,11 +111,7 @@ public final class ConnectionSpans implements ConnectionSink {
     @SuppressWarnings("unchecked")
     private final Map<String, Attributes>[] failureAttributes = new Map[Closer.values().length];
 
-    /** Every span built: for an SDK whose span queue is not watched (tests). */
-    public ConnectionSpans(Tracer tracer, Meter meter) {
-        this(tracer, meter, () -> true);
-    }
-
+    /** {@code room}: whether the SDK's span queue has room for one more span ({@link SpanLosses#room()}). */
     ConnectionSpans(Tracer tracer, Meter meter, BooleanSupplier room) {
         this.tracer = tracer;
         this.room = room;

@@ -111,7 +111,7 @@ class ConnectionSpansTest {
         tracerProvider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
         meterProvider = SdkMeterProvider.builder().registerMetricReader(reader).build();
         tracker = new Tracker(1024, 100, new CallSites(true, 0, List.of()));
-        tracker.sink(new ConnectionSpans(tracerProvider.get("test"), meterProvider.get("test")));
+        tracker.sink(new ConnectionSpans(tracerProvider.get("test"), meterProvider.get("test"), () -> true));
         events = tracker.events();
         server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         target = new InetSocketAddress("127.0.0.1", server.getLocalPort());
