@@ -123,8 +123,8 @@ public final class CollectorFaultBench {
             List<Double> mine = rates(runs.get(s), which);
             List<Double> ratios = new ArrayList<>();
             for (int i = 0; i < mine.size(); i++) ratios.add(mine.get(i) / none.get(i));
-            sb.append(String.format(Locale.ROOT, "%n| %s | %.1f | %.3f (%.3f..%.3f) |", s.label, median(mine),
-                    median(mine) / median(none), Collections.min(ratios), Collections.max(ratios)));
+            sb.append(String.format(Locale.ROOT, "%n| %s | %.1f | %.3f (%.3f..%.3f) |", s.label, Comparison.median(mine),
+                    Comparison.median(mine) / Comparison.median(none), Collections.min(ratios), Collections.max(ratios)));
         }
         return sb.toString();
     }
@@ -133,13 +133,6 @@ public final class CollectorFaultBench {
         List<Double> out = new ArrayList<>();
         for (double[] r : runs) out.add(r[which]);
         return out;
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /** A loopback port with nothing listening: connections to it are refused. */
