@@ -121,6 +121,16 @@ class TrackerTest {
         return new Socket[] {client, accepted};
     }
 
+    /** The client closes first; the server reads the FIN, then closes: each reported as the advice would. */
+    private void closeClientFirst(Socket[] pair) throws IOException {
+        pair[0].close();
+        events.closed(pair[0]);
+        assertEquals(-1, pair[1].getInputStream().read());
+        events.endOfStream(pair[1]);
+        pair[1].close();
+        events.closed(pair[1]);
+    }
+
     private static ConnectionRecord find(List<ConnectionRecord> records, ConnectionRecord.Direction d) {
         for (ConnectionRecord r : records) {
             if (r.direction == d) return r;
@@ -247,12 +257,7 @@ class TrackerTest {
         tracker.drain();
         tracker.openedBeforeAttach(LOOPBACK, pair[0].getLocalPort(), LOOPBACK, server.getLocalPort(), false,
                 System.nanoTime());
-        pair[0].close();
-        events.closed(pair[0]);
-        assertEquals(-1, pair[1].getInputStream().read());
-        events.endOfStream(pair[1]);
-        pair[1].close();
-        events.closed(pair[1]);
+        closeClientFirst(pair);
         tracker.drain();
 
         assertEquals(2, sink.ended.size(), () -> "one record per socket: " + sink.ended);
@@ -264,12 +269,7 @@ class TrackerTest {
     @Test
     void outgoingClosedLocallyFirst() throws Exception {
         Socket[] pair = connectedPair();
-        pair[0].close();
-        events.closed(pair[0]);
-        assertEquals(-1, pair[1].getInputStream().read());
-        events.endOfStream(pair[1]);
-        pair[1].close();
-        events.closed(pair[1]);
+        closeClientFirst(pair);
         tracker.drain();
         assertEquals(Closer.LOCAL, find(sink.ended, ConnectionRecord.Direction.OUTGOING).closer());
         assertEquals(Closer.PEER, find(sink.ended, ConnectionRecord.Direction.ACCEPTED).closer());
