@@ -1,5 +1,6 @@
 package io.portwatch.bootstrap;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
@@ -43,6 +44,13 @@ public interface SocketListener {
     /** The application closed the connection. */
     void closed(Object connection);
 
+    /**
+     * The JDK read a socket's local address from the kernel on this thread
+     * ({@code sun.nio.ch.Net.localAddress}, which every {@code Socket} connect and accept calls
+     * since JDK 13): the connect or accept that follows may use it instead of asking again.
+     */
+    void localAddressRead(InetSocketAddress address);
+
     /** The listener used until the agent installs its own: does nothing. */
     SocketListener NOOP = new SocketListener() {
         @Override public void connected(Object c, SocketAddress t, long s, Throwable e) {}
@@ -55,5 +63,6 @@ public interface SocketListener {
         @Override public void lingerSet(Object c, boolean z) {}
         @Override public void bound(Object c) {}
         @Override public void closed(Object c) {}
+        @Override public void localAddressRead(InetSocketAddress a) {}
     };
 }

@@ -45,6 +45,7 @@ public final class Installer {
             new SocketOutputStreamInstrumentation(),
             new ServerSocketInstrumentation(),
             new SocketChannelInstrumentation(),
+            new LocalAddressInstrumentation(),
             new JdbcDriverInstrumentation(),
             new JdbcConnectionInstrumentation());
 

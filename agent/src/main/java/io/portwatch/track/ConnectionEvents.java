@@ -13,13 +13,24 @@ import java.nio.channels.SocketChannel;
  * The application-thread half of the tracker: turns what the advice reports into events on the
  * ring. It reads the few fields an event needs while they still exist (a closed channel no longer
  * has addresses), walks the stack if the call-site budget allows, and returns. No locks, no I/O;
- * the only allocation is the JDK's own when asked for a socket's local address.
+ * the only allocation is the JDK's own when a socket must be asked for its local address.
  */
 public final class ConnectionEvents implements SocketListener {
 
     private final EventRing ring;
     private final CallSites callSites;
     private final JdbcEvents jdbc;
+    /**
+     * Per thread, the local address the JDK last read from the kernel, until the next connect or
+     * accept event on that thread takes it. A {@code Socket}'s own {@code getLocalAddress()} makes
+     * two {@code getsockname} calls each time: on loopback churn, 5% of the machine.
+     */
+    private final ThreadLocal<InetSocketAddress[]> lastLocalAddress = new ThreadLocal<InetSocketAddress[]>() {
+        @Override
+        protected InetSocketAddress[] initialValue() {
+            return new InetSocketAddress[1];
+        }
+    };
 
     ConnectionEvents(EventRing ring, CallSites callSites, JdbcEvents jdbc) {
         this.ring = ring;
@@ -96,6 +107,22 @@ public final class ConnectionEvents implements SocketListener {
         simpleEvent(EventKind.CLOSED, connection);
     }
 
+    @Override
+    public void localAddressRead(InetSocketAddress address) {
+        lastLocalAddress.get()[0] = address;
+    }
+
+    /**
+     * The local address of {@code s}: the one the JDK read on this thread inside the connect or
+     * accept that just returned, if it has the socket's port, else the socket's answer. A connect
+     * that read none (JDK 11's {@code PlainSocketImpl}, a custom {@code SocketImpl}) may find one
+     * left by a bind on this thread: the port turns it away, as the kernel gives a connect no
+     * port that a bound TCP socket holds (a UDP socket's may match, and only there could it mislead).
+     */
+    private static InetAddress localAddressOf(Socket s, int localPort, InetSocketAddress read) {
+        return read != null && read.getPort() == localPort ? read.getAddress() : s.getLocalAddress();
+    }
+
     private void simpleEvent(EventKind kind, Object connection) {
         if (!AgentThreads.isCurrent()) {
             ring.offer(kind, connection, false);
@@ -105,6 +132,10 @@ public final class ConnectionEvents implements SocketListener {
     private void connectEvent(EventKind kind, Object connection, SocketAddress target, long startNanos,
                               Throwable error) {
         long now = System.nanoTime();
+        // Taken at every such event, used or not, so that it never outlives the call that read it.
+        InetSocketAddress[] read = lastLocalAddress.get();
+        InetSocketAddress localRead = read[0];
+        read[0] = null;
         // Everything that can fail or take time happens before the claim: a claimed slot must be published.
         InetAddress localAddress = null;
         int localPort = 0;
@@ -113,8 +144,8 @@ public final class ConnectionEvents implements SocketListener {
         if (error == null) {
             if (connection instanceof Socket) {
                 Socket s = (Socket) connection;
-                localAddress = s.getLocalAddress();
                 localPort = s.getLocalPort();
+                localAddress = localAddressOf(s, localPort, localRead);
                 peerAddress = s.getInetAddress();
                 peerPort = s.getPort();
             } else if (connection instanceof SocketChannel) {

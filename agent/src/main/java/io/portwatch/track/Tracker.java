@@ -213,6 +213,7 @@ public final class Tracker {
     public void warmUp() {
         Object dummy = new Object();
         InetSocketAddress target = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9);
+        events.localAddressRead(target);
         events.connected(dummy, target, System.nanoTime(), null);
         events.endOfStream(dummy);
         events.ioFailed(dummy, new java.net.SocketException("Connection reset"));

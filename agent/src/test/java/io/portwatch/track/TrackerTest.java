@@ -190,6 +190,40 @@ class TrackerTest {
     }
 
     @Test
+    void theLocalAddressTheJdkReadInsideTheConnectIsTakenWhenItHasTheSocketsPort() throws Exception {
+        InetAddress readByTheJdk = InetAddress.getByName("127.0.0.2"); // not the socket's: shows which was used
+        Socket client = closeLater(new Socket());
+        long start = System.nanoTime();
+        client.connect(target, 5000);
+        events.localAddressRead(new InetSocketAddress(readByTheJdk, client.getLocalPort()));
+        events.connected(client, target, start, null);
+        Socket accepted = closeLater(server.accept());
+        events.localAddressRead(new InetSocketAddress(readByTheJdk, client.getLocalPort())); // another port
+        events.accepted(accepted);
+        tracker.drain();
+
+        assertEquals(readByTheJdk, find(sink.opened, ConnectionRecord.Direction.OUTGOING).localAddress());
+        assertEquals(LOOPBACK, find(sink.opened, ConnectionRecord.Direction.ACCEPTED).localAddress(),
+                "a read of another socket's port is not taken: the socket is asked");
+    }
+
+    @Test
+    void aLocalAddressReadIsTakenByTheNextEventEvenAFailedConnect() throws Exception {
+        Socket failing = closeLater(new Socket());
+        InetSocketAddress dead = new InetSocketAddress(LOOPBACK, deadPort());
+        ConnectException refused = assertThrows(ConnectException.class, () -> failing.connect(dead, 5000));
+        Socket client = closeLater(new Socket());
+        client.connect(target, 5000);
+        events.localAddressRead(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), client.getLocalPort()));
+        events.connected(failing, dead, System.nanoTime(), refused);
+        events.connected(client, target, System.nanoTime(), null);
+        tracker.drain();
+
+        assertEquals(LOOPBACK, find(sink.opened, ConnectionRecord.Direction.OUTGOING).localAddress(),
+                "the read was the failed connect's, and went with it");
+    }
+
+    @Test
     void aSocketBoundBeforeItConnectsIsMarkedSoAndKeepsItsLingerSetting() throws Exception {
         Socket bound = closeLater(new Socket());
         bound.bind(new InetSocketAddress(LOOPBACK, 0));

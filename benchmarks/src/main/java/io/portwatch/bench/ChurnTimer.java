@@ -12,7 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The measured workload, run in a child JVM with or without the agent: loopback connect + close,
  * the server closing first so the client's ports come free at once (the server side keeps the
  * TIME_WAITs) and the port range never limits the run. Prints one line:
- * {@code connections=N seconds=S perSecond=R clientAllocBytesPerConnection=B}.
+ * {@code connections=N seconds=S perSecond=R clientAllocBytesPerConnection=B
+ * processCpuMicrosPerConnection=P clientCpuMicrosPerConnection=C}. The CPU figures (the whole
+ * process's, agent threads and JIT included, and the client threads') vary far less between runs
+ * than the rate on a shared machine, whose neighbours take turns on its cores.
  * Usage: {@code ChurnTimer THREADS WARMUP MEASURED}.
  */
 public final class ChurnTimer {
@@ -36,28 +39,39 @@ public final class ChurnTimer {
             acceptor.setDaemon(true);
             acceptor.start();
             run(lo, server.getLocalPort(), threads, warmup);
-            long[] alloc = new long[1];
+            long[] alloc = new long[2];
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             run(lo, server.getLocalPort(), threads, measured, alloc);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(java.util.Locale.ROOT, "connections=%d seconds=%.3f perSecond=%.1f clientAllocBytesPerConnection=%.0f%n",
-                    measured, seconds, measured / seconds, (double) alloc[0] / measured);
+            double processCpuMicros = (os.getProcessCpuTime() - cpu0) / 1e3;
+            System.out.printf(java.util.Locale.ROOT, "connections=%d seconds=%.3f perSecond=%.1f clientAllocBytesPerConnection=%.0f"
+                            + " processCpuMicrosPerConnection=%.2f clientCpuMicrosPerConnection=%.2f%n",
+                    measured, seconds, measured / seconds, (double) alloc[0] / measured,
+                    processCpuMicros / measured, alloc[1] / 1e3 / measured);
         }
     }
 
     private static void run(InetAddress lo, int port, int threads, int total) throws Exception {
-        run(lo, port, threads, total, new long[1]);
+        run(lo, port, threads, total, new long[2]);
     }
 
-    /** {@code total} connections spread over {@code threads}; adds the client threads' allocation to alloc[0]. */
-    private static void run(InetAddress lo, int port, int threads, int total, long[] alloc) throws Exception {
+    /**
+     * {@code total} connections spread over {@code threads}; adds the client threads' allocation
+     * to out[0] and their CPU time in nanoseconds to out[1].
+     */
+    private static void run(InetAddress lo, int port, int threads, int total, long[] out) throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         AtomicLong allocated = new AtomicLong();
+        AtomicLong cpu = new AtomicLong();
         CountDownLatch done = new CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
             int share = total / threads + (t < total % threads ? 1 : 0);
             new Thread(() -> {
                 long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+                long cpuBefore = mx.getCurrentThreadCpuTime();
                 byte[] buf = new byte[16];
                 try {
                     for (int i = 0; i < share; i++) {
@@ -70,11 +84,13 @@ public final class ChurnTimer {
                     e.printStackTrace();
                 } finally {
                     allocated.addAndGet(mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before);
+                    cpu.addAndGet(mx.getCurrentThreadCpuTime() - cpuBefore);
                     done.countDown();
                 }
             }).start();
         }
         done.await();
-        alloc[0] += allocated.get();
+        out[0] += allocated.get();
+        out[1] += cpu.get();
     }
 }
