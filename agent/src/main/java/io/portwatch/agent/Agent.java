@@ -124,6 +124,7 @@ final class Agent {
             if (n <= 3) Log.error("tracker: " + t + (n == 3 ? " (further failures not shown)" : ""));
         };
         tracker.failures(failures);
+        tracker.problems(Log::error);
         tracker.reporter().failures(failures);
         tracker.warmUp();
         startRecordings(config, tracker, inst);

@@ -186,17 +186,22 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     @Override
     public boolean check(List<ConnectionRecord> awaiting, long now, boolean force) {
+        // One scan per gap, whatever it is for. A scan for the ended connections took no sample,
+        // so a sample fell due a moment later and read the tables again: on a table of 100,000
+        // TIME_WAITs, twice the cost, and the reporter stalled twice as long (its queue overflowed).
         long minGap = Math.max(CONFIRM_NANOS, 20 * lastScanDuration);
-        boolean confirmDue = !awaiting.isEmpty() && now - lastScan >= minGap;
-        boolean sampleDue = now - lastSample >= Math.max(sampleNanos, 20 * lastScanDuration);
-        if (!force && !confirmDue && !sampleDue) {
+        long sampleGap = Math.max(sampleNanos, minGap);
+        boolean due = now - lastScan >= minGap && (!awaiting.isEmpty() || now - lastSample >= sampleGap);
+        if (!force && !due) {
             return false;
         }
-        scan(awaiting, now, sampleDue || force);
+        // The sample goes with this scan if it would fall due before the next one.
+        scan(awaiting, now, force || now - lastSample + minGap >= sampleGap);
         return true;
     }
 
     private void scan(List<ConnectionRecord> awaiting, long now, boolean sample) {
+        long started = System.nanoTime();
         if (now - sysctlsRead > SYSCTL_REFRESH_NANOS) {
             sysctls = proc.sysctls();
             sysctlsRead = now;
@@ -231,8 +236,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         }
         boolean overflowed = lastOverflow >= 0 && overflow > lastOverflow;
         closed.finish(overflowed);
-        long done = System.nanoTime();
-        lastScanDuration = done - now;
+        lastScanDuration = System.nanoTime() - started;
         lastScan = now;
         if (sample) {
             lastSample = now;

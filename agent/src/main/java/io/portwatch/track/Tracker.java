@@ -51,6 +51,11 @@ public final class Tracker {
     private final Reporter reporter;
     private volatile boolean stopping;
     private volatile Consumer<Throwable> failures = t -> { };
+    private volatile Consumer<String> problems = s -> { };
+    /** Events and reports lost as of the last line that said so, and when it was said. */
+    private long lossesSaid;
+    private long lossesSaidNanos;
+    private static final long LOSSES_QUIET_NANOS = TimeUnit.MINUTES.toNanos(5);
     private volatile Thread loopThread;
     /** Told on this thread as each connection opens and ends, before the reporter: recording scopes. */
     private volatile ConnectionSink observer;
@@ -80,6 +85,11 @@ public final class Tracker {
     /** Where the tracker loop reports its own failures (default: nowhere). */
     public void failures(Consumer<Throwable> failures) {
         this.failures = failures;
+    }
+
+    /** Where the loop says that connections went unrecorded (default: nowhere). */
+    public void problems(Consumer<String> problems) {
+        this.problems = problems;
     }
 
     /** The second stage: kernel checks and the sink; give it a thread with {@link Reporter#start}. */
@@ -190,11 +200,34 @@ public final class Tracker {
                 // a sink or a record went wrong: report it, never let the tracker thread die
                 failures.accept(t);
             }
+            sayLosses(System.nanoTime(), false);
             idleParkNanos = n > 0 ? TimeUnit.MILLISECONDS.toNanos(2)
                     : Math.min(idleParkNanos * 2, TimeUnit.MILLISECONDS.toNanos(50));
             LockSupport.parkNanos(this, idleParkNanos);
         }
         endAll();
+        sayLosses(System.nanoTime(), true);
+    }
+
+    /**
+     * Says that connections went unrecorded because the ring or the reporter's queue was full:
+     * the first time at once, then at most every five minutes ({@code last}: now, if anything was
+     * lost since the last line). The record of the whole run, the summary, says so only when it is
+     * shown, and it is not while telemetry is exported. Tracker thread.
+     */
+    void sayLosses(long now, boolean last) {
+        long events = ring.dropped();
+        long reports = reporter.dropped();
+        if (events + reports == lossesSaid || (!last && lossesSaid > 0 && now - lossesSaidNanos < LOSSES_QUIET_NANOS)) {
+            return;
+        }
+        lossesSaid = events + reports;
+        lossesSaidNanos = now;
+        List<String> why = new ArrayList<>();
+        if (events > 0) why.add(events + " events dropped, the tracker behind the application (buffer.size)");
+        if (reports > 0) why.add(reports + " reports dropped, the reporter behind the tracker (reading a large kernel table?)");
+        problems.accept("connections went unrecorded, so far: " + String.join("; ", why)
+                + "; the counters, spans and summary miss them");
     }
 
     /** Asks the loop to finish: it drains what is left, ends what is open, and returns. */

@@ -809,6 +809,32 @@ class TrackerTest {
     }
 
     @Test
+    void droppedEventsAreSaidAtOnceThenAtMostEveryFiveMinutes() {
+        Tracker t = new Tracker(4, 10, new CallSites(false, 0, List.of()));
+        List<String> said = new ArrayList<>();
+        t.problems(said::add);
+        Object stranger = new Object();
+        long now = 1_000_000_000L;
+        t.sayLosses(now, false);
+        assertEquals(List.of(), said, "nothing lost, nothing said");
+
+        for (int i = 0; i < 6; i++) t.events().closed(stranger);
+        t.sayLosses(now, false);
+        assertEquals(List.of("connections went unrecorded, so far: 2 events dropped, the tracker behind the application"
+                + " (buffer.size); the counters, spans and summary miss them"), said);
+
+        t.drain();
+        for (int i = 0; i < 5; i++) t.events().closed(stranger);
+        t.sayLosses(now + 60_000_000_000L, false);
+        assertEquals(1, said.size(), "a minute later: quiet");
+        t.sayLosses(now + 301_000_000_000L, false);
+        assertEquals(2, said.size(), "five minutes later: said again");
+        assertTrue(said.get(1).contains(" 3 events dropped"), said.get(1));
+        t.sayLosses(now + 302_000_000_000L, true);
+        assertEquals(2, said.size(), "at the end, only if more were lost");
+    }
+
+    @Test
     void aThrowingSinkLosesNoLaterEvents() {
         Tracker t = new Tracker(64, 10, new CallSites(false, 0, List.of()));
         List<ConnectionRecord> ended = new ArrayList<>();
