@@ -227,7 +227,7 @@ public final class Tracker {
         if (events > 0) why.add(events + " events dropped, the tracker behind the application (buffer.size)");
         if (reports > 0) why.add(reports + " reports dropped, the reporter behind the tracker (reading a large kernel table?)");
         problems.accept("connections went unrecorded, so far: " + String.join("; ", why)
-                + "; the counters, spans and summary miss them");
+                + "; the connection counters, the spans and the summary's counts miss them");
     }
 
     /** Asks the loop to finish: it drains what is left, ends what is open, and returns. */

@@ -821,7 +821,7 @@ class TrackerTest {
         for (int i = 0; i < 6; i++) t.events().closed(stranger);
         t.sayLosses(now, false);
         assertEquals(List.of("connections went unrecorded, so far: 2 events dropped, the tracker behind the application"
-                + " (buffer.size); the counters, spans and summary miss them"), said);
+                + " (buffer.size); the connection counters, the spans and the summary's counts miss them"), said);
 
         t.drain();
         for (int i = 0; i < 5; i++) t.events().closed(stranger);
