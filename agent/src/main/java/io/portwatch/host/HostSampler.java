@@ -64,7 +64,9 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private long sysctlsRead;
     private long lastScan = Long.MIN_VALUE / 2;
     private long lastSample = Long.MIN_VALUE / 2;
+    /** How long the last two scans took; the shorter sets the gap between scans. */
     private long lastScanDuration;
+    private long previousScanDuration;
     private long lastOverflow = -1;
     private boolean tableProblemReported;
     private boolean fdProblemReported;
@@ -189,7 +191,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         // One scan per gap, whatever it is for. A scan for the ended connections took no sample,
         // so a sample fell due a moment later and read the tables again: on a table of 100,000
         // TIME_WAITs, twice the cost, and the reporter stalled twice as long (its queue overflowed).
-        long minGap = Math.max(CONFIRM_NANOS, 20 * lastScanDuration);
+        long minGap = Math.max(CONFIRM_NANOS, 20 * Math.min(lastScanDuration, previousScanDuration));
         long sampleGap = Math.max(sampleNanos, minGap);
         boolean due = now - lastScan >= minGap && (!awaiting.isEmpty() || now - lastSample >= sampleGap);
         if (!force && !due) {
@@ -236,13 +238,24 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         }
         boolean overflowed = lastOverflow >= 0 && overflow > lastOverflow;
         closed.finish(overflowed);
-        lastScanDuration = System.nanoTime() - started;
+        scanTook(System.nanoTime() - started);
         lastScan = now;
         if (sample) {
             lastSample = now;
             sample(now, netstat, overflowed ? overflow - lastOverflow : 0, attributed);
         }
         if (overflow >= 0) lastOverflow = overflow;
+    }
+
+    /**
+     * Keeps a scan's duration for the gap, which is 20 times the shorter of the last two: a
+     * one-off long scan does not stretch it. The first, before the JIT has compiled the reader,
+     * took 0.6–1.5 s on a table a warm scan reads in 0.1 s, and held every later check back by
+     * 12–30 s, while ended connections past the bound went out unconfirmed.
+     */
+    void scanTook(long nanos) {
+        previousScanDuration = lastScanDuration;
+        lastScanDuration = nanos;
     }
 
     /** This JVM's socket inodes, or null when {@code /proc/self/fd} cannot be read (said once). */

@@ -225,7 +225,7 @@ public final class Tracker {
         lossesSaidNanos = now;
         List<String> why = new ArrayList<>();
         if (events > 0) why.add(events + " events dropped, the tracker behind the application (buffer.size)");
-        if (reports > 0) why.add(reports + " reports dropped, the reporter behind the tracker (reading a large kernel table?)");
+        if (reports > 0) why.add(reports + " reports dropped, the reporter behind the tracker (buffer.size sets its queue too)");
         problems.accept("connections went unrecorded, so far: " + String.join("; ", why)
                 + "; the connection counters, the spans and the summary's counts miss them");
     }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * When the host sampler reads the kernel's tables: at most once per gap (a second, or 20 times the
- * last read's duration), for ended connections waiting for the kernel's word or for a sample,
+ * shorter of the last two reads' durations), for ended connections waiting for the kernel's word or for a sample,
  * and never twice in a row for the two. Times are given, not waited for.
  */
 class ScanScheduleTest {
@@ -65,6 +65,19 @@ class ScanScheduleTest {
         assertFalse(s.check(Collections.emptyList(), t0 + 2 * SECOND, false),
                 "so no second read of the tables half a second later");
         assertEquals(2, samples.size());
+    }
+
+    @Test
+    void oneLongScanDoesNotStretchTheGapTwoInARowDo() throws IOException {
+        HostSampler s = sampler();
+        long t0 = 10 * SECOND;
+        assertTrue(s.check(oneEnded(), t0, false));
+        s.scanTook(3 * SECOND); // as the first scan of a large table, before the JIT compiled the reader
+        assertTrue(s.check(oneEnded(), t0 + 3 * SECOND / 2, false), "the gap is still a second");
+        s.scanTook(3 * SECOND);
+        s.scanTook(3 * SECOND);
+        assertFalse(s.check(oneEnded(), t0 + 30 * SECOND, false), "a table that takes 3 s every time: 60 s apart");
+        assertTrue(s.check(oneEnded(), t0 + 62 * SECOND, false));
     }
 
     @Test
