@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * When the host sampler reads the kernel's tables: at most once per gap (a second, or 20 times the
- * shorter of the last two reads' durations), for ended connections waiting for the kernel's word or for a sample,
- * and never twice in a row for the two. Times are given, not waited for.
+ * shorter of the last two reads' durations), for ended connections waiting for the kernel's word
+ * or for a sample, and never twice in a row for the two. Times are given, not waited for.
  */
 class ScanScheduleTest {
 
@@ -38,8 +39,8 @@ class ScanScheduleTest {
     private HostSampler sampler() throws IOException {
         Files.createDirectories(root.resolve("proc/self/fd"));
         Files.createDirectories(root.resolve("proc/net"));
-        Files.write(root.resolve("proc/net/tcp"), HEADER.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        Files.write(root.resolve("proc/net/tcp6"), HEADER.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.write(root.resolve("proc/net/tcp"), HEADER.getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(root.resolve("proc/net/tcp6"), HEADER.getBytes(StandardCharsets.ISO_8859_1));
         BudgetListener listener = new BudgetListener() {
             @Override public void sampled(HostSnapshot s) { samples.add(s); }
             @Override public void warningRaised(PortWarning w) { }
@@ -81,7 +82,7 @@ class ScanScheduleTest {
     }
 
     @Test
-    void noTwoScansWithinTheGapWhatEverTheyAreFor() throws IOException {
+    void noTwoScansWithinTheGapWhateverTheyAreFor() throws IOException {
         HostSampler s = sampler();
         long t0 = 10 * SECOND;
         assertTrue(s.check(oneEnded(), t0, false));
