@@ -1,12 +1,9 @@
 package io.portwatch.otel;
 
 import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 
@@ -23,22 +20,8 @@ class ReportingSpanExporterTest {
     void oneLineWhenExportFailsAndOneWhenItWorksAgain() {
         List<String> lines = new ArrayList<>();
         SpanLosses losses = new SpanLosses(line -> {});
-        ReportingSpanExporter exporter = new ReportingSpanExporter(new SpanExporter() {
-            @Override
-            public CompletableResultCode export(Collection<SpanData> spans) {
-                return accept ? CompletableResultCode.ofSuccess() : CompletableResultCode.ofFailure();
-            }
-
-            @Override
-            public CompletableResultCode flush() {
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return CompletableResultCode.ofSuccess();
-            }
-        }, lines::add, losses);
+        ReportingSpanExporter exporter = new ReportingSpanExporter(TestExporters.exporting(
+                spans -> accept ? CompletableResultCode.ofSuccess() : CompletableResultCode.ofFailure()), lines::add, losses);
 
         exporter.export(Collections.emptyList());
         exporter.export(Collections.emptyList());

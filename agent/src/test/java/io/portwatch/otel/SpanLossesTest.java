@@ -3,14 +3,12 @@ package io.portwatch.otel;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -121,7 +119,7 @@ class SpanLossesTest {
         SdkTracerProvider tracing = SdkTracerProvider.builder()
                 .addSpanProcessor(losses)
                 .addSpanProcessor(io.opentelemetry.sdk.trace.export.SimpleSpanProcessor.create(
-                        new ReportingSpanExporter(exporter(spans -> CompletableResultCode.ofSuccess()), line -> {}, losses)))
+                        new ReportingSpanExporter(TestExporters.exporting(spans -> CompletableResultCode.ofSuccess()), line -> {}, losses)))
                 .build();
         for (int i = 0; i < SPANS; i++) {
             assertTrue(losses.room(), "room for span " + i);
@@ -137,7 +135,7 @@ class SpanLossesTest {
     void spansTheCollectorRefusedAreToldApartFromDroppedOnes() {
         List<String> lines = new CopyOnWriteArrayList<>();
         SpanLosses losses = new SpanLosses(lines::add);
-        SpanExporter refusing = exporter(spans -> CompletableResultCode.ofFailure());
+        SpanExporter refusing = TestExporters.exporting(spans -> CompletableResultCode.ofFailure());
         SdkTracerProvider tracing = SdkTracerProvider.builder()
                 .addSpanProcessor(losses)
                 .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(refusing, lines::add, losses)).build())
@@ -163,7 +161,7 @@ class SpanLossesTest {
      */
     private static SdkTracerProvider stuckUntil(CountDownLatch release, AtomicInteger received, SpanLosses losses,
                                                 List<String> lines) {
-        SpanExporter stuck = exporter(spans -> {
+        SpanExporter stuck = TestExporters.exporting(spans -> {
             try {
                 release.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -177,25 +175,5 @@ class SpanLossesTest {
                 .addSpanProcessor(BatchSpanProcessor.builder(new ReportingSpanExporter(stuck, lines::add, losses))
                         .setMaxQueueSize(QUEUE).setMaxExportBatchSize(BATCH).setScheduleDelay(Duration.ofMillis(1)).build())
                 .build();
-    }
-
-    /** An exporter whose export is {@code export}; flush and shutdown succeed at once. */
-    private static SpanExporter exporter(java.util.function.Function<Collection<SpanData>, CompletableResultCode> export) {
-        return new SpanExporter() {
-            @Override
-            public CompletableResultCode export(Collection<SpanData> spans) {
-                return export.apply(spans);
-            }
-
-            @Override
-            public CompletableResultCode flush() {
-                return CompletableResultCode.ofSuccess();
-            }
-
-            @Override
-            public CompletableResultCode shutdown() {
-                return CompletableResultCode.ofSuccess();
-            }
-        };
     }
 }
