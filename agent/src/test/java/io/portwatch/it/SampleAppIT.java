@@ -56,8 +56,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * with the agent attached: the spans the OTLP receiver gets carry each mode's signature, and
  * {@code portwatch.time_wait} and {@code portwatch.closed_by} agree, connection by connection,
  * with the kernel's TCP tables read right after the child exits (a TIME_WAIT lasts 60 s, so every
- * one the run left is still there; the database's port is random per run, so no other run's rows
- * can be counted).
+ * one the run left is still there; those older than the run are left out, see {@link KernelRow}).
  */
 class SampleAppIT {
 
@@ -484,8 +483,8 @@ class SampleAppIT {
         static SampleRun start(String jdk, OtlpReceiver receiver, String... args) throws Exception {
             long t0 = System.nanoTime();
             ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver).timeoutSeconds(90).jar(sampleJar(), args).run();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            return new SampleRun(jdk, r, KernelRow.readAll(), seconds);
+            long took = System.nanoTime() - t0;
+            return new SampleRun(jdk, r, KernelRow.readAll(TimeUnit.NANOSECONDS.toMillis(took)), took / 1e9);
         }
 
         String stdout() {
@@ -641,8 +640,17 @@ class SampleAppIT {
         }
     }
 
-    /** One row of /proc/net/tcp or tcp6. */
+    /**
+     * A row of {@code /proc/net/tcp[6]}. The database's port is random per run, but a port an
+     * earlier test listened on comes round again, and its TIME_WAITs toward it outlive that test by
+     * up to 60 s (CI once counted 23 client-side TIME_WAITs toward the port after a run whose spans
+     * and the kernel agreed on 17, one by one). So TIME_WAITs older than the
+     * run are left out: the row's timer says how long it has left of its 60 s.
+     */
     private static final class KernelRow {
+        /** TCP_TIMEWAIT_LEN, in the centiseconds (USER_HZ) the tables print the timer in. */
+        private static final long TIME_WAIT_CENTIS = 6000;
+
         final String localAddress;
         final int localPort;
         final String remoteAddress;
@@ -666,7 +674,8 @@ class SampleAppIT {
             return hex.equals("0100007F") || hex.equals("0000000000000000FFFF00000100007F");
         }
 
-        static List<KernelRow> readAll() throws IOException {
+        /** The rows now, without the TIME_WAITs that began more than {@code runMillis} ago. */
+        static List<KernelRow> readAll(long runMillis) throws IOException {
             List<KernelRow> rows = new ArrayList<>();
             for (String file : new String[]{"/proc/net/tcp", "/proc/net/tcp6"}) {
                 Path p = Paths.get(file);
@@ -674,14 +683,23 @@ class SampleAppIT {
                 List<String> lines = Files.readAllLines(p, StandardCharsets.US_ASCII);
                 for (String line : lines.subList(1, lines.size())) {
                     String[] f = line.trim().split("\\s+");
-                    if (f.length < 4) continue;
+                    if (f.length < 6) continue;
                     String[] local = f[1].split(":");
                     String[] remote = f[2].split(":");
+                    int state = Integer.parseInt(f[3], 16);
+                    if (state == TCP_TIME_WAIT && timeWaitAgeMillis(f[5]) > runMillis) continue;
                     rows.add(new KernelRow(local[0], Integer.parseInt(local[1], 16), remote[0],
-                            Integer.parseInt(remote[1], 16), Integer.parseInt(f[3], 16)));
+                            Integer.parseInt(remote[1], 16), state));
                 }
             }
             return rows;
+        }
+
+        /** From the {@code tr:when} column, {@code 03:<centiseconds left, hex>} for a TIME_WAIT. */
+        private static long timeWaitAgeMillis(String timer) {
+            long left = Long.parseUnsignedLong(timer.substring(timer.indexOf(':') + 1), 16);
+            // a timer already due prints as a negative number: the row is as old as it gets
+            return (TIME_WAIT_CENTIS - Math.max(0, left)) * 10;
         }
     }
 
