@@ -103,6 +103,34 @@ class BadInputIT {
         assertOffInOneLineNaming(with, "stray ','", "callsite.skip=;;a.b.;: an empty entry (a stray ';')");
     }
 
+    /**
+     * A mistake in the OpenTelemetry SDK's own settings ({@code OTEL_*}, {@code otel.*}) is not the
+     * agent's: those settings are shared with any other OpenTelemetry component in the process.
+     * So the agent does not switch off: one line says the SDK's configuration was rejected and
+     * nothing is exported; tracking and the summary at exit go on, and the application is unchanged.
+     */
+    @ParameterizedTest
+    @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
+    void anOpenTelemetryMistakeExportsNothingAndSaysSoInOneLine(String jdk) throws Exception {
+        ChildJvm.Result without = WITHOUT_AGENT.computeIfAbsent(jdk, BadInputIT::withoutAgent);
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            ChildJvm.Result with = app(new ChildJvm(jdk).exportTo(receiver).env("OTEL_EXPORTER_OTLP_PROTOCOL", "bogus"));
+            assertEquals(without.exitCode, with.exitCode, with::toString);
+            assertEquals(without.stdout, with.stdout, "the application's own output");
+            List<String> lines = AgentRobustnessIT.lines(with.stderr);
+            assertEquals(lines, AgentRobustnessIT.portwatchLines(with.stderr), "no stack trace: " + with);
+            List<String> errors = new ArrayList<>();
+            for (String l : lines) if (l.startsWith("[portwatch] ERROR")) errors.add(l);
+            assertEquals(1, errors.size(), () -> "one error line: " + with);
+            assertTrue(errors.get(0).startsWith("[portwatch] ERROR OpenTelemetry configuration rejected, exporting nothing: ")
+                    && errors.get(0).contains("bogus"), errors.get(0));
+            assertTrue(with.stderr.contains("[portwatch] summary: " + CONNECTIONS + " outgoing and " + CONNECTIONS
+                    + " accepted TCP connections ended"), () -> "tracking went on: " + with);
+            Thread.sleep(1000); // the export interval of ChildJvm.exportTo: anything sent would be here
+            assertTrue(receiver.spans().isEmpty(), () -> "nothing exported: " + receiver.spans());
+        }
+    }
+
     /** The application's behaviour without the agent, once per JDK. */
     private static final Map<String, ChildJvm.Result> WITHOUT_AGENT = new ConcurrentHashMap<>();
 
