@@ -51,6 +51,13 @@ public final class ConnectionRecord {
      * free toward every destination (one pool per local address), not from connect().
      */
     boolean boundBeforeConnect;
+    /** Opened, and its opened report not yet handed to the reporter: the tracker's thread only. */
+    boolean openedPending;
+    /**
+     * Its ended report carries its opened report too: set by the tracker before handing it over,
+     * read by the reporter after taking it.
+     */
+    boolean carriesOpened;
 
     private FirstFin firstFin = FirstFin.NONE;
     private boolean reset;

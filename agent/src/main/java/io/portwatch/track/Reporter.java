@@ -82,6 +82,11 @@ public final class Reporter {
         return dropped.get();
     }
 
+    /** Reports waiting in the queue; from any thread, a hint. */
+    int backlog() {
+        return queue.size();
+    }
+
     /** True once {@link #run()} owns delivery; until then the tracker delivers inline (tests). */
     boolean threaded() {
         return threaded;
@@ -161,6 +166,11 @@ public final class Reporter {
     int deliver(boolean atExit) {
         int taken = queue.drainTo(batch);
         for (Object o : batch) {
+            if (o instanceof ConnectionRecord && ((ConnectionRecord) o).carriesOpened) {
+                ConnectionRecord r = (ConnectionRecord) o;
+                r.carriesOpened = false;
+                sendOpened(r); // opened and ended within one drain of the tracker: one report
+            }
             if (o instanceof Opened) {
                 deliverOne(o);
             } else if (o instanceof ConnectionRecord && kernelCheck != null
@@ -205,6 +215,14 @@ public final class Reporter {
 
     private static final long SOCKET_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
+    private void sendOpened(ConnectionRecord r) {
+        try {
+            sink.opened(r);
+        } catch (RuntimeException e) {
+            failures.accept(e);
+        }
+    }
+
     private void sendJdbc(JdbcRecord j) {
         try {
             sink.jdbcEnded(j);
@@ -217,7 +235,7 @@ public final class Reporter {
     private void deliverOne(Object o) {
         try {
             if (o instanceof Opened) {
-                sink.opened(((Opened) o).record);
+                sendOpened(((Opened) o).record);
             } else if (o instanceof ConnectionRecord) {
                 ConnectionRecord r = (ConnectionRecord) o;
                 if (r.jdbc != null) {

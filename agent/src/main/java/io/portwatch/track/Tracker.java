@@ -52,6 +52,8 @@ public final class Tracker {
     private static final int LINGER_ZERO = 1;
     private static final int BOUND = 2;
     private final List<Abandoning> closedWhileConnecting = new ArrayList<>();
+    /** Opened during this drain: their opened reports wait for its end ({@link #sinkOpened}). */
+    private final List<ConnectionRecord> openedThisDrain = new ArrayList<>();
     private final OpenedBeforeAttach beforeAttach = new OpenedBeforeAttach();
     private final java.util.Queue<OpenedBeforeAttach.Waiting> listedBeforeAttach =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -150,6 +152,7 @@ public final class Tracker {
             return false;
         }
         ring.drain(this::handle);
+        reportOpened();
         return true;
     }
 
@@ -184,6 +187,7 @@ public final class Tracker {
             endJdbc(j, ConnectionEnd.COLLECTED, System.nanoTime());
         }
         abandonStaleConnects(System.nanoTime());
+        reportOpened();
         if (!reporter.threaded()) {
             reporter.deliver(false); // no reporter thread (tests): deliver on this one
         }
@@ -589,15 +593,36 @@ public final class Tracker {
         }
     }
 
+    /**
+     * An opened connection: its report goes to the reporter at the end of this drain, or with its
+     * ended report if it ends first. A short connection (most of a churn) then costs the reporter's
+     * queue one report instead of two.
+     */
     private void sinkOpened(ConnectionRecord r) {
         observe(r, true);
-        reporter.opened(r);
+        r.openedPending = true;
+        openedThisDrain.add(r);
     }
 
     /** An ended connection: to the reporter, which asks the kernel and tells the sink. */
     private void emit(ConnectionRecord r) {
         observe(r, false);
+        if (r.openedPending) {
+            r.openedPending = false;
+            r.carriesOpened = true;
+        }
         reporter.ended(r);
+    }
+
+    /** Hands over the opened reports of connections still open at the end of a drain. */
+    private void reportOpened() {
+        for (ConnectionRecord r : openedThisDrain) {
+            if (r.openedPending) {
+                r.openedPending = false;
+                reporter.opened(r);
+            }
+        }
+        openedThisDrain.clear();
     }
 
     private void observe(ConnectionRecord r, boolean opened) {

@@ -808,6 +808,55 @@ class TrackerTest {
         assertEquals(4, t.drain());
     }
 
+    /**
+     * A connection that opens and ends within one drain (most of a churn) goes to the reporter as
+     * one report, not two: 600 such connections and one still open are 601 reports, not 1,201.
+     * Each opened still reaches the sink before its ended, and the open one's opened comes too.
+     */
+    @Test
+    void aConnectionOpenedAndEndedWithinOneDrainIsOneReport() {
+        Tracker t = new Tracker(2048, 1000, new CallSites(true, 0, List.of()));
+        List<String> calls = new ArrayList<>();
+        t.sink(new ConnectionSink() {
+            @Override
+            public void opened(ConnectionRecord r) {
+                calls.add("opened " + r.id);
+            }
+
+            @Override
+            public void ended(ConnectionRecord r) {
+                calls.add("ended " + r.id);
+            }
+        });
+        // A reporter thread that never runs: the reports stay in its queue, to be counted.
+        t.reporter().start(task -> new Thread(task) {
+            @Override
+            public synchronized void start() {
+            }
+        });
+        ConnectionEvents ev = t.events();
+        InetSocketAddress to = new InetSocketAddress(LOOPBACK, 9);
+        for (int i = 0; i < 600; i++) {
+            Object connection = new Object();
+            ev.connected(connection, to, System.nanoTime(), null);
+            ev.closed(connection);
+        }
+        Object stillOpen = new Object();
+        ev.connected(stillOpen, to, System.nanoTime(), null);
+        t.drain();
+        assertEquals(601, t.reporter().backlog(), "one report per connection");
+        t.reporter().deliver(false);
+        assertEquals(1201, calls.size(), () -> "601 opened, 600 ended: " + calls);
+        assertEquals(601, calls.stream().filter(c -> c.startsWith("opened ")).count(), "the open one's opened too");
+        for (String call : calls) {
+            if (call.startsWith("ended ")) {
+                int opened = calls.indexOf("opened " + call.substring("ended ".length()));
+                assertTrue(opened >= 0 && opened < calls.indexOf(call), () -> "opened before " + call);
+            }
+        }
+        assertNotNull(stillOpen); // held until here, so that it is not collected as forgotten
+    }
+
     @Test
     void droppedEventsAreSaidAtOnceThenAtMostEveryFiveMinutes() {
         Tracker t = new Tracker(4, 10, new CallSites(false, 0, List.of()));
