@@ -154,6 +154,7 @@ final class Agent {
                 }
                 HostSampler sampler = config.kernel() ? hostSampler(config, t, recording) : null;
                 if (sampler != null) {
+                    sampler.readOn(java.util.concurrent.Executors.newSingleThreadExecutor(AgentThreads.factory("kernel")));
                     tracker.reporter().kernelCheck(sampler);
                     sinks.add(sampler);
                 }

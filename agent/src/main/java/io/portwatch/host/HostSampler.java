@@ -27,11 +27,14 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * Joins this JVM's connections with the kernel's view of the host, on the tracker thread:
+ * Joins this JVM's connections with the kernel's view of the host, on the reporter thread, the
+ * tables read on a thread of their own ({@link #readOn}):
  * <ul>
  *   <li>confirms, for connections that just ended, whether this host holds their TIME_WAIT and
  *       who closed first ({@link ClosedConnections}); spans wait for it at most about a second;</li>
@@ -46,6 +49,8 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     private static final long CONFIRM_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long SYSCTL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** At exit, how long to wait for a read under way: a cold read of a big table took 3.9 s. */
+    private static final long EXIT_READ_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final int MAX_DESTINATIONS = 1000;
 
     private final ProcFs proc;
@@ -59,6 +64,22 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private final DestinationCounts counts;
     private final ClosedConnections closed = new ClosedConnections();
     private final Map<Destination, JvmDestination> jvm = new HashMap<>();
+
+    /** Where the tables are read: the caller's thread unless {@link #readOn} says otherwise. */
+    private Executor reads = Runnable::run;
+    /*
+     * The scan under way. Set by startScan before the read, and by read (on the reads thread)
+     * before scanDone; read by finishScan after it has seen scanDone.
+     */
+    private boolean scanning;
+    private volatile boolean scanDone;
+    private int scanRecords;
+    private long scanNow;
+    private boolean scanSample;
+    private boolean scanAttributed;
+    private long scanOverflow;
+    private Netstat scanNetstat;
+    private long scanNanos;
 
     private Sysctls sysctls;
     private long sysctlsRead;
@@ -186,8 +207,21 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         }
     }
 
+    /** Reads the tables on {@code reads} (a thread of the agent's) rather than on the caller's. */
+    public void readOn(Executor reads) {
+        this.reads = reads;
+    }
+
     @Override
-    public boolean check(List<ConnectionRecord> awaiting, long now, boolean force) {
+    public int check(List<ConnectionRecord> awaiting, long now, boolean force) {
+        int looked = 0;
+        if (scanning) {
+            if (!scanDone && !(force && awaitScan())) {
+                return force ? awaiting.size() : 0; // at exit, a read that hangs: the rest go unconfirmed
+            }
+            looked = finishScan();
+            if (!force || looked == awaiting.size()) return looked;
+        }
         // One scan per gap, whatever it is for. A scan for the ended connections took no sample,
         // so a sample fell due a moment later and read the tables again: on a table of 100,000
         // TIME_WAITs, twice the cost, and the reporter stalled twice as long (its queue overflowed).
@@ -195,37 +229,60 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         long sampleGap = Math.max(sampleNanos, minGap);
         boolean due = now - lastScan >= minGap && (!awaiting.isEmpty() || now - lastSample >= sampleGap);
         if (!force && !due) {
-            return false;
+            return 0;
         }
         // The sample goes with this scan if it would fall due before the next one.
-        scan(awaiting, now, force || now - lastSample + minGap >= sampleGap);
-        return true;
+        startScan(awaiting.subList(looked, awaiting.size()), now, force || now - lastSample + minGap >= sampleGap);
+        if (force && !scanDone && !awaitScan()) {
+            return awaiting.size();
+        }
+        return scanDone ? looked + finishScan() : 0;
     }
 
-    private void scan(List<ConnectionRecord> awaiting, long now, boolean sample) {
-        long started = System.nanoTime();
+    /**
+     * Begins a scan on this thread and reads the tables on {@link #reads}: the reporter goes on
+     * delivering meanwhile. A cold read of a big table took 3.9 s, and the reporter's queue
+     * overflowed behind it (performance.md).
+     */
+    private void startScan(List<ConnectionRecord> records, long now, boolean sample) {
         if (now - sysctlsRead > SYSCTL_REFRESH_NANOS) {
             sysctls = proc.sysctls();
             sysctlsRead = now;
         }
         counts.beginSnapshot(portLow(), portHigh());
-        boolean attributed = false;
-        if (sample) {
+        closed.begin(records);
+        scanRecords = records.size();
+        scanNow = now;
+        scanSample = sample;
+        scanning = true;
+        scanDone = false;
+        lastScan = now;
+        try {
+            reads.execute(this::read);
+        } catch (RuntimeException e) { // a reads thread that is gone: read here
+            read();
+        }
+    }
+
+    /** The part of a scan that reads: on {@link #reads}, between startScan and finishScan. */
+    private void read() {
+        long started = System.nanoTime();
+        scanAttributed = false;
+        if (scanSample) {
             long[] own = ownSocketInodes();
-            attributed = own != null;
+            scanAttributed = own != null;
             counts.ownSockets(own == null ? NO_INODES : own);
         }
-        closed.begin(awaiting);
-        long overflow = -1;
-        Netstat netstat = null;
+        scanOverflow = -1;
+        scanNetstat = null;
         try {
             reader.resetCounts();
             proc.readTcpTables(reader, row -> {
                 counts.row(row);
                 closed.row(row);
             });
-            netstat = proc.netstat();
-            overflow = netstat.timeWaitOverflow();
+            scanNetstat = proc.netstat();
+            scanOverflow = scanNetstat.timeWaitOverflow();
         } catch (IOException | RuntimeException e) {
             if (!tableProblemReported) {
                 problems.accept("cannot read the kernel's TCP tables, TIME_WAIT checks and port budgets paused: " + e);
@@ -236,15 +293,31 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             problems.accept(reader.badLines() + " malformed lines in /proc/net/tcp(6) skipped");
             tableProblemReported = true;
         }
-        boolean overflowed = lastOverflow >= 0 && overflow > lastOverflow;
-        closed.finish(overflowed);
-        scanTook(System.nanoTime() - started);
-        lastScan = now;
-        if (sample) {
-            lastSample = now;
-            sample(now, netstat, overflowed ? overflow - lastOverflow : 0, attributed);
+        scanNanos = System.nanoTime() - started;
+        scanDone = true;
+    }
+
+    /** Waits for the read at exit, a few seconds at most; false if it did not end. */
+    private boolean awaitScan() {
+        long deadline = System.nanoTime() + EXIT_READ_NANOS;
+        while (!scanDone && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
         }
-        if (overflow >= 0) lastOverflow = overflow;
+        return scanDone;
+    }
+
+    /** Decides the scanned records and takes the sample, on the caller's thread; returns how many records. */
+    private int finishScan() {
+        scanning = false;
+        boolean overflowed = lastOverflow >= 0 && scanOverflow > lastOverflow;
+        closed.finish(overflowed);
+        scanTook(scanNanos);
+        if (scanSample) {
+            lastSample = scanNow;
+            sample(scanNow, scanNetstat, overflowed ? scanOverflow - lastOverflow : 0, scanAttributed);
+        }
+        if (scanOverflow >= 0) lastOverflow = scanOverflow;
+        return scanRecords;
     }
 
     /**

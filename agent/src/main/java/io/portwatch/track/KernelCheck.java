@@ -4,15 +4,18 @@ import java.util.List;
 
 /**
  * Asks the kernel about connections that just ended, before their spans go out: whether this host
- * holds their TIME_WAIT, and who really closed first. Called on the tracker thread only.
+ * holds their TIME_WAIT, and who really closed first. Called on the reporter thread only.
  */
 public interface KernelCheck {
 
     /**
-     * Given the ended connections waiting for the kernel's word, either looks them up (setting
-     * {@link ConnectionRecord#confirmByKernel}) and returns true, so the tracker sends them on;
-     * or returns false to keep them waiting until a later call. It must not keep them waiting
-     * longer than a bound of its own; {@code force} (at exit) means look now.
+     * Given the ended connections waiting for the kernel's word, looks up the first {@code n} of
+     * them (setting {@link ConnectionRecord#confirmByKernel}) and returns {@code n}, so the
+     * reporter sends those on; 0 keeps them all waiting. The caller only appends to the list, and
+     * removes the first {@code n} once told. A lookup may run in the background: calls return 0
+     * while it runs, and the first that finds it done returns the records it took when it began.
+     * It must not keep them waiting longer than a bound of its own; {@code force} (at exit) means
+     * look up every record now, and return the list's size.
      */
-    boolean check(List<ConnectionRecord> awaiting, long nowNanos, boolean force);
+    int check(List<ConnectionRecord> awaiting, long nowNanos, boolean force);
 }

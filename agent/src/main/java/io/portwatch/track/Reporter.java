@@ -12,9 +12,9 @@ import java.util.function.Consumer;
 /**
  * The second stage after the {@link Tracker}: takes what the tracker decided (a connection opened,
  * a connection or a JDBC connection ended), asks the kernel about ended connections
- * ({@link KernelCheck}, which reads {@code /proc} and may take tens of milliseconds on a big
- * table), and hands everything to the sink. On its own thread, so that neither the kernel reads
- * nor span building slow down the tracker, which must keep up with the application's events.
+ * ({@link KernelCheck}, whose reads of {@code /proc} take tens of milliseconds on a big table, and
+ * run on a thread of their own), and hands everything to the sink. On its own thread, so that span
+ * building does not slow down the tracker, which must keep up with the application's events.
  *
  * <p>The queue between the two is bounded: when the reporter falls behind, reports are dropped
  * and counted, and the tracker never waits. The sink is only ever called from one thread.
@@ -33,7 +33,21 @@ public final class Reporter {
     private final BlockingQueue<Object> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final List<ConnectionRecord> awaitingKernel = new ArrayList<>();
-    private final List<JdbcRecord> awaitingJdbc = new ArrayList<>();
+    /**
+     * JDBC connections that ended while sockets waited for the kernel: each goes after the
+     * sockets that were waiting when it came (its own among them), {@code behind} of them.
+     */
+    private final List<WaitingJdbc> awaitingJdbc = new ArrayList<>();
+
+    private static final class WaitingJdbc {
+        final JdbcRecord record;
+        int behind;
+
+        WaitingJdbc(JdbcRecord record, int behind) {
+            this.record = record;
+            this.behind = behind;
+        }
+    }
     /**
      * JDBC connections that ended before their sockets did: {@code Connection.abort} only queues
      * the socket's close on an executor. Their spans wait (at most a few seconds) so that they can
@@ -178,29 +192,36 @@ public final class Reporter {
                     && awaitingKernel.size() < maxAwaitingKernel) {
                 awaitingKernel.add((ConnectionRecord) o); // past the bound: sent unconfirmed, below
             } else if (o instanceof JdbcRecord && !awaitingKernel.isEmpty()) {
-                awaitingJdbc.add((JdbcRecord) o); // after its sockets, which wait for the kernel
+                // after its sockets, which wait for the kernel
+                awaitingJdbc.add(new WaitingJdbc((JdbcRecord) o, awaitingKernel.size()));
             } else {
                 deliverOne(o);
             }
         }
         batch.clear();
         KernelCheck check = kernelCheck;
-        boolean looked = false;
+        int looked = 0;
         try {
-            looked = check != null && check.check(awaitingKernel, System.nanoTime(), atExit);
+            looked = check == null ? 0 : check.check(awaitingKernel, System.nanoTime(), atExit);
         } catch (RuntimeException e) {
             failures.accept(e);
-            looked = true; // send them unconfirmed rather than hold them forever
+            looked = awaitingKernel.size(); // send them unconfirmed rather than hold them forever
         }
-        if (looked || atExit) {
-            for (ConnectionRecord r : awaitingKernel) {
+        if (atExit) looked = awaitingKernel.size();
+        if (looked > 0) {
+            List<ConnectionRecord> done = awaitingKernel.subList(0, Math.min(looked, awaitingKernel.size()));
+            for (ConnectionRecord r : done) {
                 deliverOne(r);
             }
-            awaitingKernel.clear();
-            for (JdbcRecord j : awaitingJdbc) {
-                deliverOne(j);
+            done.clear();
+            for (java.util.Iterator<WaitingJdbc> it = awaitingJdbc.iterator(); it.hasNext(); ) {
+                WaitingJdbc w = it.next();
+                w.behind -= looked;
+                if (w.behind <= 0) {
+                    it.remove();
+                    deliverOne(w.record);
+                }
             }
-            awaitingJdbc.clear();
         }
         long now = System.nanoTime();
         for (java.util.Iterator<JdbcRecord> it = awaitingSockets.iterator(); it.hasNext(); ) {

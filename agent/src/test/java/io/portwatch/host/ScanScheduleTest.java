@@ -16,8 +16,8 @@ import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * When the host sampler reads the kernel's tables: at most once per gap (a second, or 20 times the
@@ -58,38 +58,73 @@ class ScanScheduleTest {
     void aScanForEndedConnectionsTakesTheSampleThatWouldFallDueBeforeTheNextScan() throws IOException {
         HostSampler s = sampler();
         long t0 = 10 * SECOND;
-        assertTrue(s.check(oneEnded(), t0, false), "the first scan");
+        assertEquals(1, s.check(oneEnded(), t0, false), "the first scan");
         assertEquals(1, samples.size());
 
-        assertTrue(s.check(oneEnded(), t0 + 3 * SECOND / 2, false), "ended connections wait a second at most");
+        assertEquals(1, s.check(oneEnded(), t0 + 3 * SECOND / 2, false), "ended connections wait a second at most");
         assertEquals(2, samples.size(), "the sample due at 2 s went with the scan at 1.5 s");
-        assertFalse(s.check(Collections.emptyList(), t0 + 2 * SECOND, false),
-                "so no second read of the tables half a second later");
-        assertEquals(2, samples.size());
+        s.check(Collections.emptyList(), t0 + 2 * SECOND, false);
+        assertEquals(2, samples.size(), "so no second read of the tables half a second later");
     }
 
     @Test
     void oneLongScanDoesNotStretchTheGapTwoInARowDo() throws IOException {
         HostSampler s = sampler();
         long t0 = 10 * SECOND;
-        assertTrue(s.check(oneEnded(), t0, false));
+        assertEquals(1, s.check(oneEnded(), t0, false));
         s.scanTook(3 * SECOND); // as the first scan of a large table, before the JIT compiled the reader
-        assertTrue(s.check(oneEnded(), t0 + 3 * SECOND / 2, false), "the gap is still a second");
+        assertEquals(1, s.check(oneEnded(), t0 + 3 * SECOND / 2, false), "the gap is still a second");
         s.scanTook(3 * SECOND);
         s.scanTook(3 * SECOND);
-        assertFalse(s.check(oneEnded(), t0 + 30 * SECOND, false), "a table that takes 3 s every time: 60 s apart");
-        assertTrue(s.check(oneEnded(), t0 + 62 * SECOND, false));
+        assertEquals(0, s.check(oneEnded(), t0 + 30 * SECOND, false), "a table that takes 3 s every time: 60 s apart");
+        assertEquals(1, s.check(oneEnded(), t0 + 62 * SECOND, false));
     }
 
     @Test
     void noTwoScansWithinTheGapWhateverTheyAreFor() throws IOException {
         HostSampler s = sampler();
         long t0 = 10 * SECOND;
-        assertTrue(s.check(oneEnded(), t0, false));
-        assertFalse(s.check(oneEnded(), t0 + SECOND / 2, false), "ended connections wait for the gap");
-        assertFalse(s.check(Collections.emptyList(), t0 + SECOND / 2, false), "nothing waits, no sample due");
-        assertTrue(s.check(Collections.emptyList(), t0 + 2 * SECOND, false), "the sample, when due");
-        assertTrue(s.check(oneEnded(), t0 + 2 * SECOND + 1, true), "at exit, at once");
+        assertEquals(1, s.check(oneEnded(), t0, false));
+        assertEquals(0, s.check(oneEnded(), t0 + SECOND / 2, false), "ended connections wait for the gap");
+        s.check(Collections.emptyList(), t0 + SECOND / 2, false);
+        assertEquals(1, samples.size(), "nothing waits, no sample due: no read");
+        s.check(Collections.emptyList(), t0 + 2 * SECOND, false);
+        assertEquals(2, samples.size(), "the sample, when due");
+        assertEquals(1, s.check(oneEnded(), t0 + 2 * SECOND + 1, true), "at exit, at once");
         assertEquals(3, samples.size(), "a forced scan samples too");
+    }
+    @Test
+    void whileTheTablesAreReadElsewhereOnlyTheRecordsWaitingWhenTheReadBeganAreDecided() throws IOException {
+        HostSampler s = sampler();
+        List<Runnable> reads = new ArrayList<>();
+        s.readOn(reads::add);
+        long t0 = 10 * SECOND;
+        List<ConnectionRecord> awaiting = oneEnded();
+        assertEquals(0, s.check(awaiting, t0, false), "the read is under way");
+        assertEquals(1, reads.size());
+        awaiting.addAll(oneEnded()); // ended while the tables were read
+        assertEquals(0, s.check(awaiting, t0 + 2 * SECOND, false), "still under way");
+        assertEquals(1, reads.size(), "one read at a time");
+        reads.get(0).run();
+        assertEquals(1, s.check(awaiting, t0 + 2 * SECOND, false), "the record waiting when the read began");
+        assertNotNull(awaiting.get(0).timeWait(), "decided");
+        assertNull(awaiting.get(1).timeWait(), "not looked up: it ended after the read began");
+        assertEquals(1, samples.size());
+    }
+
+    @Test
+    void atExitAReadUnderWayIsAwaitedAndTheRestAreLookedUpToo() throws IOException {
+        HostSampler s = sampler();
+        s.readOn(read -> new Thread(read).start());
+        long t0 = 10 * SECOND;
+        List<ConnectionRecord> awaiting = oneEnded();
+        ConnectionRecord early = awaiting.get(0);
+        int first = s.check(awaiting, t0, false); // 0 while the read runs, 1 if it was quick
+        awaiting.subList(0, first).clear(); // as the reporter does
+        ConnectionRecord late = oneEnded().get(0);
+        awaiting.add(late);
+        assertEquals(awaiting.size(), s.check(awaiting, t0 + SECOND / 2, true), "every record, at once");
+        assertNotNull(early.timeWait(), "the one the read under way took");
+        assertNotNull(late.timeWait(), "the one that came after it");
     }
 }

@@ -22,7 +22,7 @@ class ReporterBoundTest {
         int[] largestWait = {0};
         reporter.kernelCheck((awaiting, now, force) -> {
             largestWait[0] = Math.max(largestWait[0], awaiting.size());
-            return force; // never due, until exit
+            return force ? awaiting.size() : 0; // never due, until exit
         });
         List<ConnectionRecord> sent = new ArrayList<>();
         reporter.sink(new ConnectionSink() {
@@ -43,5 +43,49 @@ class ReporterBoundTest {
         assertEquals(total - largestWait[0], sent.size(), "the rest went out unconfirmed");
         reporter.deliver(true);
         assertEquals(total, sent.size(), "nothing lost");
+    }
+    /**
+     * A kernel check that looked up only the records waiting when its read began: those go out,
+     * the later ones keep waiting, and a JDBC connection that ended behind its socket waits for it.
+     */
+    @Test
+    void onlyTheRecordsLookedUpGoOutAndAJdbcConnectionWaitsForItsSocket() {
+        Reporter reporter = new Reporter(CAPACITY);
+        int[] lookUp = {0};
+        reporter.kernelCheck((awaiting, now, force) -> force ? awaiting.size() : Math.min(lookUp[0], awaiting.size()));
+        List<String> sent = new ArrayList<>();
+        reporter.sink(new ConnectionSink() {
+            @Override
+            public void ended(ConnectionRecord record) {
+                sent.add("socket " + record.id);
+            }
+
+            @Override
+            public void jdbcEnded(JdbcRecord record) {
+                sent.add("jdbc " + record.id);
+            }
+        });
+        JdbcRecord jdbc = new JdbcRecord(9, 0, "t");
+        jdbc.sockets = 1;
+        ConnectionRecord first = closed(1);
+        ConnectionRecord second = closed(2);
+        second.jdbc = jdbc;
+        reporter.ended(first);
+        reporter.ended(second);
+        jdbc.end = ConnectionEnd.CLOSED;
+        reporter.jdbcEnded(jdbc);
+        reporter.deliver(false);
+        assertEquals(List.of(), sent, "nothing looked up yet");
+        lookUp[0] = 1;
+        reporter.deliver(false);
+        assertEquals(List.of("socket 1"), sent, "the one looked up");
+        reporter.deliver(false);
+        assertEquals(List.of("socket 1", "socket 2", "jdbc 9"), sent, "then its socket, then the JDBC connection");
+    }
+
+    private static ConnectionRecord closed(long id) {
+        ConnectionRecord r = new ConnectionRecord(id, ConnectionRecord.Direction.OUTGOING, "socket", null, "t", null, id);
+        r.end(ConnectionEnd.CLOSED, id + 1);
+        return r;
     }
 }

@@ -58,7 +58,7 @@ class ReporterThreadTest {
             }
         });
         // The kernel is never due but at exit: the ended connections wait for the stop.
-        reporter.kernelCheck((awaiting, now, force) -> force);
+        reporter.kernelCheck((awaiting, now, force) -> force ? awaiting.size() : 0);
         Thread t = reporter.start(task -> new Thread(task, "reporter-under-test"));
         reporter.ended(ended(1));
         Thread.sleep(300); // taken, waiting for the kernel; the loop is parked
