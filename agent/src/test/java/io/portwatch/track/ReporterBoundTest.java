@@ -33,9 +33,7 @@ class ReporterBoundTest {
         });
         int total = 20 * CAPACITY;
         for (int i = 0; i < total; i++) {
-            ConnectionRecord r = new ConnectionRecord(i, ConnectionRecord.Direction.OUTGOING, "socket", null, "t", null, i);
-            r.end(ConnectionEnd.CLOSED, i + 1);
-            reporter.ended(r);
+            reporter.ended(TestRecords.closed(i));
             if (i % 512 == 0) reporter.deliver(false);
         }
         reporter.deliver(false);
@@ -53,22 +51,13 @@ class ReporterBoundTest {
         Reporter reporter = new Reporter(CAPACITY);
         int[] lookUp = {0};
         reporter.kernelCheck((awaiting, now, force) -> force ? awaiting.size() : Math.min(lookUp[0], awaiting.size()));
-        List<String> sent = new ArrayList<>();
-        reporter.sink(new ConnectionSink() {
-            @Override
-            public void ended(ConnectionRecord record) {
-                sent.add("socket " + record.id);
-            }
-
-            @Override
-            public void jdbcEnded(JdbcRecord record) {
-                sent.add("jdbc " + record.id);
-            }
-        });
+        SinkCalls sink = new SinkCalls();
+        reporter.sink(sink);
+        List<String> sent = sink.calls;
         JdbcRecord jdbc = new JdbcRecord(9, 0, "t");
         jdbc.sockets = 1;
-        ConnectionRecord first = closed(1);
-        ConnectionRecord second = closed(2);
+        ConnectionRecord first = TestRecords.closed(1);
+        ConnectionRecord second = TestRecords.closed(2);
         second.jdbc = jdbc;
         reporter.ended(first);
         reporter.ended(second);
@@ -78,14 +67,8 @@ class ReporterBoundTest {
         assertEquals(List.of(), sent, "nothing looked up yet");
         lookUp[0] = 1;
         reporter.deliver(false);
-        assertEquals(List.of("socket 1"), sent, "the one looked up");
+        assertEquals(List.of("ended 1"), sent, "the one looked up");
         reporter.deliver(false);
-        assertEquals(List.of("socket 1", "socket 2", "jdbc 9"), sent, "then its socket, then the JDBC connection");
-    }
-
-    private static ConnectionRecord closed(long id) {
-        ConnectionRecord r = new ConnectionRecord(id, ConnectionRecord.Direction.OUTGOING, "socket", null, "t", null, id);
-        r.end(ConnectionEnd.CLOSED, id + 1);
-        return r;
+        assertEquals(List.of("ended 1", "ended 2", "jdbc 9"), sent, "then its socket, then the JDBC connection");
     }
 }

@@ -33,10 +33,10 @@ class ReporterThreadTest {
         });
         Thread t = reporter.start(task -> new Thread(task, "reporter-under-test"));
         try {
-            for (int i = 0; i < 500; i++) reporter.ended(ended(i)); // a burst
+            for (int i = 0; i < 500; i++) reporter.ended(TestRecords.closed(i)); // a burst
             awaitSize(sent, 500);
             Thread.sleep(300); // long enough for the loop to back off to its longest park
-            reporter.ended(ended(500));
+            reporter.ended(TestRecords.closed(500));
             awaitSize(sent, 501);
             for (int i = 0; i < sent.size(); i++) assertEquals(i, sent.get(i).longValue(), "in order");
             assertTrue(threads.stream().allMatch("reporter-under-test"::equals), () -> "on its own thread: " + threads);
@@ -60,7 +60,7 @@ class ReporterThreadTest {
         // The kernel is never due but at exit: the ended connections wait for the stop.
         reporter.kernelCheck((awaiting, now, force) -> force ? awaiting.size() : 0);
         Thread t = reporter.start(task -> new Thread(task, "reporter-under-test"));
-        reporter.ended(ended(1));
+        reporter.ended(TestRecords.closed(1));
         Thread.sleep(300); // taken, waiting for the kernel; the loop is parked
         assertTrue(sent.isEmpty(), "held for the kernel's word: " + sent);
         long stopped = System.nanoTime();
@@ -71,12 +71,6 @@ class ReporterThreadTest {
         assertEquals(List.of(1L), sent, "delivered at the stop");
         // a park lasts 50 ms at most, and the stop unparks it; the bound is for a loaded machine
         assertTrue(tookMillis < 1_000, "stop took " + tookMillis + " ms");
-    }
-
-    private static ConnectionRecord ended(long id) {
-        ConnectionRecord r = new ConnectionRecord(id, ConnectionRecord.Direction.OUTGOING, "socket", null, "t", null, id);
-        r.end(ConnectionEnd.CLOSED, id + 1);
-        return r;
     }
 
     private static void awaitSize(List<?> list, int size) throws InterruptedException {

@@ -45,6 +45,13 @@ public final class TestRecords {
         return r;
     }
 
+    /** An outgoing connection numbered {@code id}, without endpoints, closed and not yet confirmed. */
+    public static ConnectionRecord closed(long id) {
+        ConnectionRecord r = new ConnectionRecord(id, ConnectionRecord.Direction.OUTGOING, "socket", null, "t", null, id);
+        r.end(ConnectionEnd.CLOSED, id + 1);
+        return r;
+    }
+
     /**
      * An outgoing connection {@code local:localPort -> peer:peerPort}, closed, not yet confirmed by
      * the kernel; the JVM saw the peer's FIN first when {@code peerFinFirst}, else its own.

@@ -816,18 +816,9 @@ class TrackerTest {
     @Test
     void aConnectionOpenedAndEndedWithinOneDrainIsOneReport() {
         Tracker t = new Tracker(2048, 1000, new CallSites(true, 0, List.of()));
-        List<String> calls = new ArrayList<>();
-        t.sink(new ConnectionSink() {
-            @Override
-            public void opened(ConnectionRecord r) {
-                calls.add("opened " + r.id);
-            }
-
-            @Override
-            public void ended(ConnectionRecord r) {
-                calls.add("ended " + r.id);
-            }
-        });
+        SinkCalls sink = new SinkCalls();
+        t.sink(sink);
+        List<String> calls = sink.calls;
         // A reporter thread that never runs: the reports stay in its queue, to be counted.
         t.reporter().start(task -> new Thread(task) {
             @Override
