@@ -1,6 +1,9 @@
 package io.portwatch.track;
 
-/** Receives every connection record once it has ended. Called on the tracker thread only. */
+/**
+ * Receives every connection record once it has ended. Called from one thread only: the
+ * reporter's, or the tracker's for its observer.
+ */
 public interface ConnectionSink {
 
     /** A connection was opened (or accepted); its record is not final yet. */
