@@ -46,27 +46,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 class ConnectionSpansTest {
 
-    /** Keeps every exported span. */
-    static final class Collector implements SpanExporter {
-        final List<SpanData> spans = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public CompletableResultCode export(Collection<SpanData> batch) {
-            spans.addAll(batch);
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode flush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
-    }
-
     /** Reads the meter on demand. */
     static final class Reader implements MetricReader {
         private volatile CollectionRegistration registration = CollectionRegistration.noop();
@@ -96,7 +75,12 @@ class ConnectionSpansTest {
         }
     }
 
-    private final Collector exporter = new Collector();
+    /** Every exported span. */
+    private final List<SpanData> exported = Collections.synchronizedList(new ArrayList<>());
+    private final SpanExporter exporter = TestExporters.exporting(batch -> {
+        exported.addAll(batch);
+        return CompletableResultCode.ofSuccess();
+    });
     private final Reader reader = new Reader();
     private SdkTracerProvider tracerProvider;
     private SdkMeterProvider meterProvider;
@@ -126,8 +110,8 @@ class ConnectionSpansTest {
     }
 
     private SpanData onlySpan() {
-        assertEquals(1, exporter.spans.size(), "spans: " + exporter.spans);
-        return exporter.spans.get(0);
+        assertEquals(1, exported.size(), "spans: " + exported);
+        return exported.get(0);
     }
 
     private static SpanData span(List<SpanData> spans, SpanKind kind) {
@@ -274,10 +258,10 @@ class ConnectionSpansTest {
             events.closed(accepted);
         }
         tracker.drain();
-        assertEquals(2 * clients.size(), exporter.spans.size(), "spans: " + exporter.spans);
+        assertEquals(2 * clients.size(), exported.size(), "spans: " + exported);
         int client = 0;
         int acceptedSpans = 0;
-        for (SpanData s : exporter.spans) {
+        for (SpanData s : exported) {
             if (s.getKind() == SpanKind.CLIENT) {
                 Socket c = clients.get(client++);
                 assertEquals((long) c.getLocalPort(), attr(s, "network.local.port", longKey("network.local.port")));
@@ -310,7 +294,7 @@ class ConnectionSpansTest {
         events.closed(b);
         events.connected(new Object(), target, System.nanoTime(), new ConnectException("Connection refused"));
         tracker.drain();
-        assertEquals(3, exporter.spans.size());
+        assertEquals(3, exported.size());
 
         Collection<MetricData> metrics = reader.collect();
         assertEquals(2L, sum(metrics, "portwatch.connections.opened",
