@@ -5,6 +5,7 @@
 # collector that refuses, hangs or is slow costs, against no agent.
 # Results: benchmarks/target/*.json and the tables printed here; docs/performance.md explains them.
 # Arguments: [rounds] [connections per loopback run] [writes per JDBC run] [open connections per heap run].
+# CollectorFaultBench keeps its own defaults (15 rounds after 60 of warm-up, 1.5 s slices): about 16 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp package -DskipTests
@@ -19,4 +20,4 @@ java -cp benchmarks/target/classes:agent/target/classes io.portwatch.bench.TcpTa
 echo
 java -cp benchmarks/target/classes io.portwatch.bench.HeapPerConnectionBench "$agent" "${1:-5}" "${4:-5000}"
 echo
-java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.CollectorFaultBench "$agent" "$sample" "${1:-5}" "$((5 * ${2:-20000}))" "${3:-10000}"
+java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.CollectorFaultBench "$agent" "$sample"
