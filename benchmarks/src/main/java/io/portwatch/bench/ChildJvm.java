@@ -8,14 +8,16 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Starts one measured JVM in a given {@link Variant}: the same java as the harness, a clean
  * environment (no inherited OTEL_ or PORTWATCH_ variables), the variant's agent and exporter. Its
- * standard output goes to a file, so that a child that hangs is killed at the time limit instead of
- * blocking a read; its standard error is the harness's.
+ * standard error is the harness's. Run to its end, its standard output goes to a file, so that a
+ * child that hangs is killed at the time limit instead of blocking a read; started piped, the
+ * harness bounds its own reads.
  */
 final class ChildJvm {
 
@@ -35,33 +37,41 @@ final class ChildJvm {
 
     /** Runs {@code java [variant's agent] [jvmArgs] command...} and returns its standard output. */
     String run(Variant variant, List<String> jvmArgs, String... command) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBin);
-        cmd.addAll(variant.jvmArgs(jars));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(Arrays.asList(command));
         Path out = Files.createTempFile("portwatch-bench-", ".out");
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd)
-                    .redirectOutput(out.toFile())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("PORTWATCH_"));
-            if (endpoint != null) {
-                variant.exportTo(pb.environment(), endpoint, serviceName);
-            }
+            ProcessBuilder pb = processBuilder(variant, jvmArgs, command).redirectOutput(out.toFile());
             Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IOException("child did not finish in " + timeoutSeconds + " s: " + cmd);
+                throw new IOException("child did not finish in " + timeoutSeconds + " s: " + pb.command());
             }
             String text = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new IOException("child exited with " + p.exitValue() + ": " + cmd + "\n" + text);
+                throw new IOException("child exited with " + p.exitValue() + ": " + pb.command() + "\n" + text);
             }
             return text;
         } finally {
             Files.deleteIfExists(out);
         }
+    }
+
+    /** Starts {@code java [variant's agent] command...} with its stdin and stdout piped to the harness, which drives it. */
+    Process startPiped(Variant variant, String... command) throws IOException {
+        return processBuilder(variant, Collections.emptyList(), command).start();
+    }
+
+    private ProcessBuilder processBuilder(Variant variant, List<String> jvmArgs, String... command) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin);
+        cmd.addAll(variant.jvmArgs(jars));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(Arrays.asList(command));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("PORTWATCH_"));
+        if (endpoint != null) {
+            variant.exportTo(pb.environment(), endpoint, serviceName);
+        }
+        return pb;
     }
 
     /** The class path this harness was started from, for children that run its own classes. */

@@ -167,15 +167,8 @@ public final class CollectorFaultBench {
 
         Sliced(Setup setup, Variant.Jars jars, String endpoint, String... command) throws Exception {
             this.setup = setup;
-            Variant variant = setup == Setup.NONE ? Variant.NONE : Variant.PORTWATCH;
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(variant.jvmArgs(jars));
-            cmd.addAll(List.of(command));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("PORTWATCH_"));
-            if (endpoint != null) variant.exportTo(pb.environment(), endpoint, "collector-fault-bench");
-            this.process = pb.start();
+            this.process = new ChildJvm(jars, endpoint, "collector-fault-bench", REPLY_TIMEOUT_MILLIS / 1000)
+                    .startPiped(setup == Setup.NONE ? Variant.NONE : Variant.PORTWATCH, command);
             this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             String ready = reply();
