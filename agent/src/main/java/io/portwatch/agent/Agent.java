@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -154,7 +155,7 @@ final class Agent {
                 }
                 HostSampler sampler = config.kernel() ? hostSampler(config, t, recording) : null;
                 if (sampler != null) {
-                    sampler.readOn(java.util.concurrent.Executors.newSingleThreadExecutor(AgentThreads.factory("kernel")));
+                    sampler.readOn(Executors.newSingleThreadExecutor(AgentThreads.factory("kernel")));
                     tracker.reporter().kernelCheck(sampler);
                     sinks.add(sampler);
                 }

@@ -1,6 +1,7 @@
 package io.portwatch.track;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -214,7 +215,7 @@ public final class Reporter {
                 deliverOne(r);
             }
             done.clear();
-            for (java.util.Iterator<WaitingJdbc> it = awaitingJdbc.iterator(); it.hasNext(); ) {
+            for (Iterator<WaitingJdbc> it = awaitingJdbc.iterator(); it.hasNext(); ) {
                 WaitingJdbc w = it.next();
                 w.behind -= looked;
                 if (w.behind <= 0) {
@@ -224,7 +225,7 @@ public final class Reporter {
             }
         }
         long now = System.nanoTime();
-        for (java.util.Iterator<JdbcRecord> it = awaitingSockets.iterator(); it.hasNext(); ) {
+        for (Iterator<JdbcRecord> it = awaitingSockets.iterator(); it.hasNext(); ) {
             JdbcRecord j = it.next();
             if (j.socketsEnded >= j.sockets || atExit || now - j.endNanos > SOCKET_WAIT_NANOS) {
                 it.remove();
@@ -256,7 +257,7 @@ public final class Reporter {
     private void deliverOne(Object o) {
         try {
             if (o instanceof Opened) {
-                sendOpened(((Opened) o).record);
+                sink.opened(((Opened) o).record);
             } else if (o instanceof ConnectionRecord) {
                 ConnectionRecord r = (ConnectionRecord) o;
                 if (r.jdbc != null) {
