@@ -108,20 +108,20 @@ public final class Reporter {
     }
 
     void opened(ConnectionRecord r) {
-        offer(new Opened(r));
+        offer(new Opened(r), 1);
     }
 
     void ended(ConnectionRecord r) {
-        offer(r);
+        offer(r, r.carriesOpened ? 2 : 1); // a short connection's one report stands for two
     }
 
     void jdbcEnded(JdbcRecord j) {
-        offer(j);
+        offer(j, 1);
     }
 
-    private void offer(Object o) {
+    private void offer(Object o, int reports) {
         if (!queue.offer(o)) {
-            dropped.incrementAndGet();
+            dropped.addAndGet(reports);
         }
     }
 

@@ -16,6 +16,23 @@ class ReporterBoundTest {
 
     private static final int CAPACITY = 1024;
 
+    /** A full queue drops and counts every report, two for a short connection's merged one. */
+    @Test
+    void aFullQueueCountsEachReportItDrops() {
+        Reporter reporter = new Reporter(2);
+        reporter.ended(TestRecords.closed(1));
+        reporter.opened(TestRecords.closed(2));
+        assertEquals(0, reporter.dropped(), "room for two");
+        ConnectionRecord merged = TestRecords.closed(3);
+        merged.carriesOpened = true;
+        reporter.ended(merged);
+        assertEquals(2, reporter.dropped(), "an ended report that carries the opened one: two reports");
+        reporter.ended(TestRecords.closed(4));
+        reporter.opened(TestRecords.closed(5));
+        reporter.jdbcEnded(new JdbcRecord(6, 0, "t"));
+        assertEquals(5, reporter.dropped());
+    }
+
     @Test
     void endedConnectionsWaitingForTheKernelAreBounded() {
         Reporter reporter = new Reporter(CAPACITY);

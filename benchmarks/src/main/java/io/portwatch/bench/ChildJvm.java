@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts one measured JVM in a given {@link Variant}: the same java as the harness, a clean
+ * Starts one measured JVM in a given {@link Variant}: the same java as the harness (or another JDK), a clean
  * environment (no inherited OTEL_ or PORTWATCH_ variables), the variant's agent and exporter. Its
  * standard error is the harness's. Run to its end, its standard output goes to a file, so that a
  * child that hangs is killed at the time limit instead of blocking a read; started piped, the
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildJvm {
 
-    private final String javaBin = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    private final String javaBin;
     private final Variant.Jars jars;
     private final String endpoint;
     private final String serviceName;
@@ -29,6 +29,12 @@ final class ChildJvm {
 
     /** {@code endpoint} null: the child's agent gets no exporter configuration at all. */
     ChildJvm(Variant.Jars jars, String endpoint, String serviceName, long timeoutSeconds) {
+        this(System.getProperty("java.home"), jars, endpoint, serviceName, timeoutSeconds);
+    }
+
+    /** A child on the JDK at {@code javaHome}. */
+    ChildJvm(String javaHome, Variant.Jars jars, String endpoint, String serviceName, long timeoutSeconds) {
+        this.javaBin = Paths.get(javaHome, "bin", "java").toString();
         this.jars = jars;
         this.endpoint = endpoint;
         this.serviceName = serviceName;

@@ -80,74 +80,125 @@ public final class CollectorFaultBench {
         System.out.printf(Locale.ROOT, "JDK %s, %d cores; slices of %d ms, %d rounds counted after %d of warm-up (%.0f s per child)%n%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), sliceMillis, rounds,
                 warmUpRounds, warmUpRounds * sliceMillis / 1000.0);
-        try (OtlpSink slow = new OtlpSink(SLOW_MILLIS); HangingCollector hanging = new HangingCollector()) {
-            Map<Setup, String> endpoints = new EnumMap<>(Setup.class);
-            endpoints.put(Setup.REFUSED, refusedEndpoint());
-            endpoints.put(Setup.HANGING, hanging.endpoint());
-            endpoints.put(Setup.SLOW, slow.endpoint());
-            Rounds loopback = new Rounds(jars, endpoints, rounds, warmUpRounds, sliceMillis);
-            System.out.println(loopback.run("-cp", classPath, SlicedChurn.class.getName(), "loopback")
-                    .table("loopback connect + close/s, 1 thread"));
-            try (EmbeddedDatabase db = EmbeddedDatabase.start()) {
-                Rounds jdbc = new Rounds(jars, endpoints, rounds, warmUpRounds, sliceMillis);
+        String jdk = System.getProperty("java.home");
+        try (FaultyCollectors collectors = new FaultyCollectors()) {
+            try (Rounds loopback = new Rounds(jdk, jars, collectors.endpoints, sliceMillis)
+                    .start("-cp", classPath, SlicedChurn.class.getName(), "loopback")) {
+                System.out.println(loopback.play(warmUpRounds, false).play(rounds, true)
+                        .table("loopback connect + close/s, 1 thread"));
+            }
+            try (EmbeddedDatabase db = EmbeddedDatabase.start();
+                 Rounds jdbc = new Rounds(jdk, jars, collectors.endpoints, sliceMillis)
+                         .start("-cp", classPath, SlicedChurn.class.getName(), "jdbc",
+                                 db.target().url() + "?sslMode=DISABLED", EmbeddedDatabase.USER, db.target().password(),
+                                 String.valueOf(JDBC_THREADS))) {
                 System.out.println();
-                System.out.println(jdbc.run("-cp", classPath, SlicedChurn.class.getName(), "jdbc",
-                                db.target().url() + "?sslMode=DISABLED", EmbeddedDatabase.USER, db.target().password(),
-                                String.valueOf(JDBC_THREADS))
+                System.out.println(jdbc.play(warmUpRounds, false).play(rounds, true)
                         .table("JDBC churn writes/s, " + JDBC_THREADS + " threads"));
             }
         }
     }
 
-    /** The interleaved rounds of the four setups over one workload, and their counted rates. */
-    static final class Rounds {
-        private final Variant.Jars jars;
-        private final Map<Setup, String> endpoints;
-        private final int rounds;
-        private final int warmUpRounds;
-        private final long sliceMillis;
-        private final Map<Setup, List<Double>> rates = new EnumMap<>(Setup.class);
+    /** A collector of each fault, listening on loopback until closed, and the endpoints to give the children. */
+    static final class FaultyCollectors implements AutoCloseable {
+        final Map<Setup, String> endpoints = new EnumMap<>(Setup.class);
+        private final OtlpSink slow;
+        private final HangingCollector hanging;
 
-        Rounds(Variant.Jars jars, Map<Setup, String> endpoints, int rounds, int warmUpRounds, long sliceMillis) {
-            this.jars = jars;
-            this.endpoints = endpoints;
-            this.rounds = rounds;
-            this.warmUpRounds = warmUpRounds;
-            this.sliceMillis = sliceMillis;
+        FaultyCollectors() throws IOException {
+            slow = new OtlpSink(SLOW_MILLIS);
+            try {
+                hanging = new HangingCollector();
+            } catch (IOException e) {
+                slow.close();
+                throw e;
+            }
+            endpoints.put(Setup.REFUSED, refusedEndpoint());
+            endpoints.put(Setup.HANGING, hanging.endpoint());
+            endpoints.put(Setup.SLOW, slow.endpoint());
         }
 
-        Rounds run(String... command) throws Exception {
-            Map<Setup, Sliced> children = new EnumMap<>(Setup.class);
+        @Override
+        public void close() throws IOException {
             try {
-                for (Setup s : Setup.values()) {
-                    children.put(s, new Sliced(s, jars, endpoints.get(s), command));
-                    rates.put(s, new ArrayList<>());
-                }
-                for (int round = 0; round < warmUpRounds + rounds; round++) {
-                    List<Setup> order = new ArrayList<>(List.of(Setup.values()));
-                    Collections.rotate(order, round);
-                    for (Setup s : order) {
-                        double rate = children.get(s).churn(sliceMillis);
-                        if (round >= warmUpRounds) rates.get(s).add(rate);
-                    }
-                }
+                hanging.close();
             } finally {
-                for (Sliced c : children.values()) c.close();
+                slow.close();
+            }
+        }
+    }
+
+    /**
+     * The four setups' children over one workload, taking their turns round after round, and the
+     * rates of the counted rounds. The order rotates by one every round, counted or not.
+     */
+    static final class Rounds implements AutoCloseable {
+        private final String javaHome;
+        private final Variant.Jars jars;
+        private final Map<Setup, String> endpoints;
+        private final long sliceMillis;
+        private final Map<Setup, Sliced> children = new EnumMap<>(Setup.class);
+        private final Map<Setup, List<Double>> rates = new EnumMap<>(Setup.class);
+        private int played;
+
+        /** Children on the JDK at {@code javaHome}; {@code endpoints}: each faulty setup's collector. */
+        Rounds(String javaHome, Variant.Jars jars, Map<Setup, String> endpoints, long sliceMillis) {
+            this.javaHome = javaHome;
+            this.jars = jars;
+            this.endpoints = endpoints;
+            this.sliceMillis = sliceMillis;
+            for (Setup s : Setup.values()) rates.put(s, new ArrayList<>());
+        }
+
+        /**
+         * Starts a child per setup running {@code command} (java's arguments after the agent's), all
+         * stopped; if one cannot start, ends those that did.
+         */
+        Rounds start(String... command) throws Exception {
+            try {
+                for (Setup s : Setup.values()) children.put(s, new Sliced(s, javaHome, jars, endpoints.get(s), command));
+            } catch (Exception e) {
+                close();
+                throw e;
             }
             return this;
         }
 
-        String table(String what) {
+        /** Plays {@code n} rounds, a slice for each child; {@code counted}: their rates are kept. */
+        Rounds play(int n, boolean counted) throws Exception {
+            for (int i = 0; i < n; i++, played++) {
+                List<Setup> order = new ArrayList<>(List.of(Setup.values()));
+                Collections.rotate(order, played);
+                for (Setup s : order) {
+                    double rate = children.get(s).churn(sliceMillis);
+                    if (counted) rates.get(s).add(rate);
+                }
+            }
+            return this;
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (Sliced c : children.values()) c.close();
+        }
+
+        /** Each counted round's rate of {@code setup} over that of no agent. */
+        List<Double> ratios(Setup setup) {
+            List<Double> mine = rates.get(setup);
             List<Double> none = rates.get(Setup.NONE);
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < mine.size(); i++) ratios.add(mine.get(i) / none.get(i));
+            return ratios;
+        }
+
+        String table(String what) {
             StringBuilder sb = new StringBuilder("| " + what + " | median | vs no agent: median of the rounds' ratios (min..max) |\n|---|---|---|");
             for (Setup s : Setup.values()) {
-                List<Double> mine = rates.get(s);
-                List<Double> ratios = new ArrayList<>();
-                for (int i = 0; i < mine.size(); i++) ratios.add(mine.get(i) / none.get(i));
-                sb.append(String.format(Locale.ROOT, "%n| %s | %.0f | %.3f (%.3f..%.3f) |", s.label, Comparison.median(mine),
+                List<Double> ratios = ratios(s);
+                sb.append(String.format(Locale.ROOT, "%n| %s | %.0f | %.3f (%.3f..%.3f) |", s.label, Comparison.median(rates.get(s)),
                         Comparison.median(ratios), Collections.min(ratios), Collections.max(ratios)));
             }
-            sb.append("\n\nper slice, no agent: ").append(rounded(none));
+            sb.append("\n\nper slice, no agent: ").append(rounded(rates.get(Setup.NONE)));
             return sb.toString();
         }
 
@@ -165,9 +216,9 @@ public final class CollectorFaultBench {
         private final BufferedReader replies;
         private final Writer commands;
 
-        Sliced(Setup setup, Variant.Jars jars, String endpoint, String... command) throws Exception {
+        Sliced(Setup setup, String javaHome, Variant.Jars jars, String endpoint, String... command) throws Exception {
             this.setup = setup;
-            this.process = new ChildJvm(jars, endpoint, "collector-fault-bench", REPLY_TIMEOUT_MILLIS / 1000)
+            this.process = new ChildJvm(javaHome, jars, endpoint, "collector-fault-bench", REPLY_TIMEOUT_MILLIS / 1000)
                     .startPiped(setup == Setup.NONE ? Variant.NONE : Variant.PORTWATCH, command);
             this.replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
