@@ -42,8 +42,8 @@ class CollectorFaultThroughputIT {
     /** 45 s per child: the agent's JIT work ends 15 to 30 s into a loopback churn (performance.md). */
     private static final int WARM_UP_ROUNDS = 30;
     private static final int ROUNDS = 12;
-    /** At most this many sets of {@link #ROUNDS}: about 7 minutes per JDK in all. */
-    private static final int LOOKS = 3;
+    /** At most this many sets of {@link #ROUNDS}: about 8 minutes per JDK in all. */
+    private static final int LOOKS = 4;
     private static final long SLICE_MILLIS = 1_500;
 
     static Stream<String> javaHomes() {
