@@ -25,19 +25,7 @@ public final class ChurnTimer {
         int warmup = Integer.parseInt(args[1]);
         int measured = Integer.parseInt(args[2]);
         InetAddress lo = InetAddress.getLoopbackAddress();
-        try (ServerSocket server = new ServerSocket(0, 1024, lo)) {
-            Thread acceptor = new Thread(() -> {
-                while (true) {
-                    try {
-                        Socket s = server.accept();
-                        s.close(); // the server closes first
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (ServerSocket server = ClosingServer.start()) {
             run(lo, server.getLocalPort(), threads, warmup);
             long[] alloc = new long[2];
             com.sun.management.OperatingSystemMXBean os =

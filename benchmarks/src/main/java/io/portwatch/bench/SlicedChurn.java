@@ -56,18 +56,7 @@ public final class SlicedChurn {
 
     private static Churn loopback() throws Exception {
         InetAddress host = InetAddress.getLoopbackAddress();
-        ServerSocket server = new ServerSocket(0, 1024, host);
-        Thread acceptor = new Thread(() -> {
-            while (true) {
-                try {
-                    server.accept().close(); // the server closes first
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        }, "churn-server");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        ServerSocket server = ClosingServer.start();
         byte[] buf = new byte[16];
         return deadline -> {
             long n = 0;
