@@ -37,17 +37,26 @@ import java.util.function.Consumer;
  * tables read on a thread of their own ({@link #readOn}):
  * <ul>
  *   <li>confirms, for connections that just ended, whether this host holds their TIME_WAIT and
- *       who closed first ({@link ClosedConnections}); spans wait for it at most about a second;</li>
+ *       who closed first ({@link ClosedConnections}); spans wait for it about a second, longer
+ *       on a host whose tables take long to read (the gap below);</li>
  *   <li>every sample interval, counts the ports each destination holds, and for the destinations
  *       this JVM connects to computes the budget and the forecast ({@link Forecast}), and raises
  *       or clears a warning ({@link ExhaustionAlarm}, with hysteresis) with specific advice.</li>
  * </ul>
- * One read of {@code /proc/net/tcp} and {@code tcp6} serves both. The reads are kept to a few
- * percent of one core: never more often than twenty times their own duration.
+ * One read of {@code /proc/net/tcp} and {@code tcp6} serves both. The reads are kept to 2% of one
+ * core: never more often than {@link #READ_SPACING} times their own duration.
  */
 public final class HostSampler implements KernelCheck, ConnectionSink {
 
     private static final long CONFIRM_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A read's gap over its duration. The kernel formats every row, about 1.5 us each: on a host at
+     * its TIME_WAIT limit (131,072) a read takes 0.2 s of a core, and the hosts that need the
+     * agent most are those. At 20 (5% of a core) the reads were the largest part of the agent's
+     * cost on a machine with no core to spare (performance.md); at 50, such a table is still read
+     * every 10 s, against TIME_WAITs that last 60.
+     */
+    static final int READ_SPACING = 50;
     private static final long SYSCTL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** At exit, how long to wait for a read under way: a cold read of a big table took 3.9 s. */
     private static final long EXIT_READ_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -225,7 +234,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         // One scan per gap, whatever it is for. A scan for the ended connections took no sample,
         // so a sample fell due a moment later and read the tables again: on a table of 100,000
         // TIME_WAITs, twice the cost, and the reporter stalled twice as long (its queue overflowed).
-        long minGap = Math.max(CONFIRM_NANOS, 20 * Math.min(lastScanDuration, previousScanDuration));
+        long minGap = Math.max(CONFIRM_NANOS, READ_SPACING * Math.min(lastScanDuration, previousScanDuration));
         long sampleGap = Math.max(sampleNanos, minGap);
         boolean due = now - lastScan >= minGap && (!awaiting.isEmpty() || now - lastSample >= sampleGap);
         if (!force && !due) {

@@ -191,7 +191,7 @@ public final class ConnectionSpans implements ConnectionSink {
         if (j.port() > 0) span.setAttribute(SERVER_PORT, (long) j.port());
         put(span, JDBC_URL, j.redactedUrl());
         put(span, JDBC_DRIVER, j.driverClass());
-        span.setAttribute(POOLED, j.pool() != null);
+        if (j.poolKnown()) span.setAttribute(POOLED, j.pool() != null);
         put(span, POOL, j.pool());
         put(span, POOL_NAME, j.poolName());
         put(span, THREAD_NAME, j.threadName);

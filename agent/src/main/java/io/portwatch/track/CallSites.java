@@ -91,11 +91,13 @@ public final class CallSites {
      * connect. A pool's frames lie between the driver's and the application's (the application
      * asks the pool, the pool asks the driver), so the walk ends at the first application frame,
      * like {@link #capture()}; only a thread with no application frame at all (a pool's own) is
-     * walked to its end. Not rate limited: physical database connects take milliseconds each.
+     * walked to its end. Null when off or over the limit: a connect is not cheap enough to walk
+     * every time (the founding incident's churn opens thousands a second, and at ~30 frames of
+     * driver code a walk costs 5-8 us on its thread), and then the pool is not known.
      */
     Origin captureOrigin() {
-        if (!enabled) {
-            return new Origin(null, null);
+        if (!enabled || !withinLimit()) {
+            return null;
         }
         return walker.walk(frames -> {
             String pool = null;

@@ -30,7 +30,10 @@ final class Event {
     java.util.List<String> secrets;
     String driverClass;
     String pool;
-    /** LINGER: SO_LINGER is 0; JDBC_CLOSED: it was an abort. */
+    /**
+     * LINGER: SO_LINGER is 0; JDBC_CLOSED: it was an abort; JDBC_CONNECTED: the stack was walked,
+     * so {@link #pool} says whether a pool opened it.
+     */
     boolean flag;
 
     /** Drops every reference so a slot never keeps a socket or an exception alive. */

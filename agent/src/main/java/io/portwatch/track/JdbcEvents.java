@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The application-thread half of JDBC tracking. A driver's {@code connect} opens a scope on its
  * thread, so the sockets opened inside it can be tied to it; its end captures the call site, the
- * pool if any, and the secrets to keep out of every output. JDBC connects take milliseconds, so
- * the allocation here (a scope, a stack walk) costs nothing that matters; still, the call site
- * and pool are taken from the walk of the connect's first socket when it found them
- * ({@link CallSites#captureWithOrigin}), rather than walked for a second time.
+ * pool if any, and the secrets to keep out of every output. A connect takes a millisecond or
+ * more, yet a churning application makes thousands a second, so the stack walk is the one that
+ * {@code callsite.limit} bounds, and it is taken from the walk of the connect's first socket when
+ * that found it ({@link CallSites#captureWithOrigin}), rather than walked for a second time.
  */
 public final class JdbcEvents implements JdbcListener {
 
@@ -98,6 +98,7 @@ public final class JdbcEvents implements JdbcListener {
         e.driverClass = driver.getClass().getName();
         e.callSite = origin == null ? null : origin.frame;
         e.pool = origin == null ? null : origin.pool;
+        e.flag = origin != null;
         e.threadName = threadName;
         e.startNanos = scope.startNanos;
         e.nanos = now;

@@ -21,6 +21,8 @@ public final class JdbcRecord {
     String driverClass;
     /** Pool kind ("hikari", "dbcp", ...) when a pool opened it; null otherwise. */
     String pool;
+    /** Whether the connect's stack was walked: if not ({@code callsite} off or over its limit), no pool is known. */
+    boolean poolKnown;
     /** The pool's name when it can be told (HikariCP's connection-adder threads carry it). */
     String poolName;
     CallSite callSite;
@@ -53,6 +55,7 @@ public final class JdbcRecord {
     public int port() { return port; }
     public String driverClass() { return driverClass; }
     public String pool() { return pool; }
+    public boolean poolKnown() { return poolKnown; }
     public String poolName() { return poolName; }
     public CallSite callSite() { return callSite; }
     public long connectedNanos() { return connectedNanos; }

@@ -503,6 +503,7 @@ public final class Tracker {
         j.port = url.port;
         j.driverClass = e.driverClass;
         j.pool = e.pool;
+        j.poolKnown = e.flag;
         j.poolName = poolName(e.threadName);
         j.callSite = callSites.resolve(e.callSite);
         j.secrets = e.secrets == null ? j.secrets : e.secrets;

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * When the host sampler reads the kernel's tables: at most once per gap (a second, or 20 times the
+ * When the host sampler reads the kernel's tables: at most once per gap (a second, or 50 times the
  * shorter of the last two reads' durations), for ended connections waiting for the kernel's word
  * or for a sample, and never twice in a row for the two. Times are given, not waited for.
  */
@@ -35,7 +35,7 @@ class ScanScheduleTest {
 
     private final List<HostSnapshot> samples = new ArrayList<>();
 
-    /** Samples every 2 s, over tables that read in far less than 50 ms: the gap is one second. */
+    /** Samples every 2 s, over tables that read in far less than 20 ms: the gap is one second. */
     private HostSampler sampler() throws IOException {
         Files.createDirectories(root.resolve("proc/self/fd"));
         Files.createDirectories(root.resolve("proc/net"));
@@ -76,8 +76,9 @@ class ScanScheduleTest {
         assertEquals(1, s.check(oneEnded(), t0 + 3 * SECOND / 2, false), "the gap is still a second");
         s.scanTook(3 * SECOND);
         s.scanTook(3 * SECOND);
-        assertEquals(0, s.check(oneEnded(), t0 + 30 * SECOND, false), "a table that takes 3 s every time: 60 s apart");
-        assertEquals(1, s.check(oneEnded(), t0 + 62 * SECOND, false));
+        long gap = HostSampler.READ_SPACING * 3 * SECOND; // a table that takes 3 s every time: 150 s apart
+        assertEquals(0, s.check(oneEnded(), t0 + 3 * SECOND / 2 + gap - SECOND, false), "within the gap");
+        assertEquals(1, s.check(oneEnded(), t0 + 3 * SECOND / 2 + gap, false), "the gap is over");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -91,6 +92,29 @@ class JdbcTrackingIT {
                     () -> "the pool's name, from its connection-adder thread: " + jdbc);
             assertEquals(jdbc.size(), receiver.spans(s -> s.name.equals("tcp.connection")
                     && Long.valueOf(db.port()).equals(s.num("network.peer.port"))).size(), "one socket each");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void withoutAStackWalkWhetherAPoolOpenedItIsNotKnown(String jdk) throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver).jvmArg("-Dportwatch.callsite=false")
+                    .classPathOf(com.mysql.cj.jdbc.Driver.class)
+                    .classPathOf(com.zaxxer.hikari.HikariDataSource.class)
+                    .classPathOf(org.slf4j.LoggerFactory.class)
+                    .main(JdbcWorkload.class, "pooled", db.target().url() + "?sslMode=DISABLED", EmbeddedDatabase.USER,
+                            db.target().password(), "40", "4").run();
+            assertEquals(0, r.exitCode, r::toString);
+            List<ReceivedSpan> jdbc = receiver.awaitSpans(s -> s.name.equals("jdbc.connection"), 1, WAIT);
+            assertFalse(jdbc.isEmpty(), () -> "spans: " + receiver.spans());
+            for (ReceivedSpan j : jdbc) {
+                // pooled, but the walk that tells is off: neither "true" nor a wrong "false"
+                assertNull(j.attributes.get("portwatch.pooled"), j::toString);
+                assertNull(j.attributes.get("portwatch.call_site"), j::toString);
+            }
+            assertTrue(jdbc.stream().anyMatch(j -> "it-pool".equals(j.str("db.client.connection.pool.name"))),
+                    () -> "the pool's name still comes from its thread: " + jdbc);
         }
     }
 

@@ -119,6 +119,7 @@ class CallSitesTest {
     void disabledNeverWalks() {
         CallSites cs = new CallSites(false, 0, List.of());
         assertNull(AppCode.call(cs::capture));
+        assertNull(AppCode.call(cs::captureOrigin), "no walk, so no pool known either");
     }
 
     @Test
@@ -148,15 +149,16 @@ class CallSitesTest {
             CallSites cs = new CallSites(true, 3, List.of());
             awaitNextWindow();
             long before = window();
-            List<StackWalker.StackFrame> frames = AppCode.call(() -> {
-                List<StackWalker.StackFrame> out = new ArrayList<>();
-                for (int i = 0; i < 5; i++) out.add(cs.capture());
+            List<Object> walks = AppCode.call(() -> {
+                List<Object> out = new ArrayList<>();
+                for (int i = 0; i < 5; i++) out.add(i % 2 == 0 ? cs.capture() : cs.captureOrigin());
                 return out;
             });
             if (window() != before) continue; // crossed into the next window: not conclusive, again
-            for (int i = 0; i < 3; i++) assertNotNull(frames.get(i), "capture " + i + " within the limit");
-            assertNull(frames.get(3), "past the limit");
-            assertNull(frames.get(4), "past the limit");
+            // a driver connect's walk counts against the same limit as a socket's
+            for (int i = 0; i < 3; i++) assertNotNull(walks.get(i), "walk " + i + " within the limit");
+            assertNull(walks.get(3), "a connect's origin past the limit");
+            assertNull(walks.get(4), "a socket's call site past the limit");
 
             awaitNextWindow();
             assertNotNull(AppCode.call(cs::capture), "a new window allows walks again");
