@@ -52,9 +52,9 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     /**
      * A read's gap over its duration. The kernel formats every row, about 1.5 us each: on a host at
      * its TIME_WAIT limit (131,072) a read takes 0.2 s of a core, and the hosts that need the
-     * agent most are those. At 20 (5% of a core) the reads were the largest part of the agent's
-     * cost on a machine with no core to spare (performance.md); at 50, such a table is still read
-     * every 10 s, against TIME_WAITs that last 60.
+     * agent most are those. At 20 (5% of a core) the reads were half of the CPU of the agent's
+     * threads on such a host (performance.md), which a machine with no core to spare takes from
+     * the application; at 50, such a table is still read every 10 s, against TIME_WAITs that last 60.
      */
     static final int READ_SPACING = 50;
     private static final long SYSCTL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
