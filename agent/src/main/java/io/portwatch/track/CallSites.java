@@ -14,10 +14,12 @@ import java.util.stream.Stream;
  * Finds the first application frame on the stack of a thread that opens a connection: not the
  * JDK, not the agent, not a JDBC driver, pool or network client library.
  *
- * <p>Walking the stack is the one costly thing the agent does on an application thread (a few
- * microseconds), so it is rate limited: at most {@code limitPerSecond} walks a second for the
- * whole JVM; past that, connections are recorded without a call site. Frames are turned into
- * {@link CallSite}s later, on the tracker thread, and cached there.
+ * <p>Walking the stack is the one costly thing the agent does on an application thread (5–10 µs
+ * and 2–6 KB of garbage), so it is bounded twice. Per thread and destination ({@link RecentWalks}),
+ * the first connections are walked one by one, then a few a second, and the connections in
+ * between take the last walk's answer. And JVM-wide, at most {@code limitPerSecond} walks a
+ * second; past that, a connection with no earlier walk to take from is recorded without a call
+ * site. Frames are turned into {@link CallSite}s later, on the tracker thread, and cached there.
  */
 public final class CallSites {
 
@@ -51,6 +53,7 @@ public final class CallSites {
     /** Rate-limit window: the high 32 bits are the window number, the low 32 the walks in it. */
     private final AtomicLong window = new AtomicLong();
     private final Map<StackTraceElement, CallSite> cache = new HashMap<>();
+    private final ThreadLocal<RecentWalks> recentWalks = ThreadLocal.withInitial(RecentWalks::new);
 
     /**
      * @param enabled        false: never walk the stack
@@ -65,6 +68,55 @@ public final class CallSites {
         this.skip = all.toArray(new String[0]);
         Predicate<StackWalker.StackFrame> isApplication = f -> isApplication(f.getClassName());
         this.firstApplicationFrame = frames -> frames.filter(isApplication).findFirst().orElse(null);
+    }
+
+    /**
+     * The call site of a connection toward {@code destination} opened on this thread: walked, or
+     * the answer of this thread's last walk for the same destination ({@link RecentWalks}).
+     */
+    StackWalker.StackFrame capture(Object destination, long nowNanos) {
+        if (!enabled) {
+            return null;
+        }
+        RecentWalks.Entry recent = recentWalks.get().entry(destination, nowNanos);
+        if (recent.mayWalk(nowNanos) && withinLimit()) {
+            recent.walked(walker.walk(firstApplicationFrame));
+        }
+        return (StackWalker.StackFrame) recent.answer;
+    }
+
+    /**
+     * {@link #captureWithOrigin(JdbcScope)} for a socket toward {@code destination}, bounded like
+     * {@link #capture(Object, long)}; when this thread's last walk is taken instead, the origin is
+     * left to the connect's end ({@link #origin}).
+     */
+    StackWalker.StackFrame captureWithOrigin(JdbcScope scope, Object destination, long nowNanos) {
+        if (!enabled) {
+            return null;
+        }
+        RecentWalks.Entry recent = recentWalks.get().entry(destination, nowNanos);
+        if (recent.mayWalk(nowNanos) && withinLimit()) {
+            recent.walked(captureWalking(scope));
+        }
+        return (StackWalker.StackFrame) recent.answer;
+    }
+
+    /**
+     * Where the driver connect of {@code scope} came from: found by its first socket's walk, or
+     * walked now, or this thread's last answer for the same URL, bounded like
+     * {@link #capture(Object, long)}. Null when off or when no walk was allowed yet.
+     */
+    Origin origin(JdbcScope scope, long nowNanos) {
+        if (!enabled) {
+            return null;
+        }
+        RecentWalks.Entry recent = recentWalks.get().entry(scope.url, nowNanos);
+        if (scope.origin != null) {
+            recent.walked(scope.origin);
+        } else if (recent.mayWalk(nowNanos) && withinLimit()) {
+            recent.walked(walkOrigin());
+        }
+        return (Origin) recent.answer;
     }
 
     /** The caller's first application frame, or null when off, over the limit or none found. */
@@ -99,6 +151,10 @@ public final class CallSites {
         if (!enabled || !withinLimit()) {
             return null;
         }
+        return walkOrigin();
+    }
+
+    private Origin walkOrigin() {
         return walker.walk(frames -> {
             String pool = null;
             for (java.util.Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
@@ -125,6 +181,10 @@ public final class CallSites {
         if (!enabled || !withinLimit()) {
             return null;
         }
+        return captureWalking(scope);
+    }
+
+    private StackWalker.StackFrame captureWalking(JdbcScope scope) {
         scope.originWalked = true;
         return walker.walk(frames -> {
             StackWalker.StackFrame first = null;

@@ -12,8 +12,9 @@ import java.nio.channels.SocketChannel;
 /**
  * The application-thread half of the tracker: turns what the advice reports into events on the
  * ring. It reads the few fields an event needs while they still exist (a closed channel no longer
- * has addresses), walks the stack if the call-site budget allows, and returns. No locks, no I/O;
- * the only allocation is the JDK's own when a socket must be asked for its local address.
+ * has addresses), walks the stack if the call-site budget allows ({@link CallSites}), and
+ * returns. No locks, no I/O; besides the walks, the only allocation is the JDK's own when a
+ * channel must be asked for its addresses.
  */
 public final class ConnectionEvents implements SocketListener {
 
@@ -175,7 +176,8 @@ public final class ConnectionEvents implements SocketListener {
         JdbcScope scope = outgoing ? jdbc.currentScope() : null;
         // Inside a driver connect, the first socket's walk also finds the connect's origin: one walk, not two.
         StackWalker.StackFrame site = !outgoing ? null
-                : scope != null && !scope.originWalked ? callSites.captureWithOrigin(scope) : callSites.capture();
+                : scope != null && !scope.originWalked ? callSites.captureWithOrigin(scope, target, now)
+                : callSites.capture(target, now);
         String threadName = Thread.currentThread().getName();
 
         long seq = ring.claim();

@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The application-thread half of JDBC tracking. A driver's {@code connect} opens a scope on its
  * thread, so the sockets opened inside it can be tied to it; its end captures the call site, the
  * pool if any, and the secrets to keep out of every output. A connect takes a millisecond or
- * more, yet a churning application makes thousands a second, so the stack walk is the one that
- * {@code callsite.limit} bounds, and it is taken from the walk of the connect's first socket when
- * that found it ({@link CallSites#captureWithOrigin}), rather than walked for a second time.
+ * more, yet a churning application makes thousands a second, so the stack walk is bounded like a
+ * socket's ({@link CallSites#origin}), and it is taken from the walk of the connect's first socket
+ * when that found it ({@link CallSites#captureWithOrigin}), rather than walked for a second time.
  */
 public final class JdbcEvents implements JdbcListener {
 
@@ -79,10 +79,8 @@ public final class JdbcEvents implements JdbcListener {
         if (connection != null) {
             physicalClasses.add(connection.getClass());
         }
-        CallSites.Origin origin = connection == null && error == null ? null
-                : scope.origin != null ? scope.origin // found by its first socket's walk
-                : callSites.captureOrigin();
         long now = System.nanoTime();
+        CallSites.Origin origin = connection == null && error == null ? null : callSites.origin(scope, now);
         String threadName = Thread.currentThread().getName();
         long seq = ring.claim();
         if (seq < 0) {
