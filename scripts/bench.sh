@@ -16,6 +16,9 @@ java -cp benchmarks/target/classes io.portwatch.bench.AgentCostBench "$agent" "$
 echo
 java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.JdbcChurnBench "$agent" "$otel" "$sample" "${1:-5}" "${3:-10000}"
 echo
+echo "The cost targets, against the figures above:"
+java -cp benchmarks/target/classes io.portwatch.bench.Targets benchmarks/target
+echo
 java -cp benchmarks/target/classes:agent/target/classes io.portwatch.bench.TcpTableBench --live
 echo
 java -cp benchmarks/target/classes io.portwatch.bench.HeapPerConnectionBench "$agent" "${1:-5}" "${4:-5000}"

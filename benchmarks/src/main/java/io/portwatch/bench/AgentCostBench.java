@@ -16,7 +16,8 @@ import java.util.Locale;
  * <ul>
  *   <li>loopback connect + close throughput ({@link ChurnTimer}), 1 and 8 threads;</li>
  *   <li>bytes allocated by the client threads per connect + close;</li>
- *   <li>start-up time of a hello-world main ({@link HelloWorld}), and resident memory after start-up.</li>
+ *   <li>process CPU per connect + close, the agent's threads included;</li>
+ *   <li>start-up time of a hello-world main ({@link HelloWorld}), and its peak resident memory.</li>
  * </ul>
  * Prints a table and writes {@code benchmarks/target/agent-cost.json}. Usage:
  * {@code AgentCostBench PORTWATCH_JAR OTEL_JAVAAGENT_JAR [rounds] [connections]}.
@@ -57,6 +58,7 @@ public final class AgentCostBench {
             String nThreads = threads == 1 ? "1 thread" : threads + " threads";
             Comparison rate = new Comparison("churn_" + threads + "t", "loopback connect+close/s, " + nThreads);
             Comparison alloc = new Comparison("alloc_" + threads + "t", "bytes allocated per connect+close on the client threads, " + nThreads);
+            Comparison cpu = new Comparison("cpu_" + threads + "t", "process CPU per connect+close, µs (agent threads included), " + nThreads);
             for (int r = 0; r < rounds; r++) {
                 for (Variant v : Variant.orderOfRound(r)) {
                     String line = child.run(v, Collections.emptyList(), "-cp", classPath,
@@ -64,12 +66,15 @@ public final class AgentCostBench {
                             String.valueOf(Math.max(2000, connections / 4)), String.valueOf(connections));
                     rate.add(v, field(line, "perSecond"));
                     alloc.add(v, field(line, "clientAllocBytesPerConnection"));
+                    cpu.add(v, field(line, "processCpuMicrosPerConnection"));
                 }
             }
             rows.add(rate.row(false));
             rows.add(alloc.row(true));
+            rows.add(cpu.row(true));
             all.add(rate);
             all.add(alloc);
+            all.add(cpu);
         }
         // Start-up is short and noisy: twice as many rounds, at least ten.
         Comparison startup = new Comparison("startup_ms", "hello-world start to exit, ms");
@@ -80,19 +85,7 @@ public final class AgentCostBench {
                 startup.add(v, (System.nanoTime() - t0) / 1e6);
             }
         }
-        // The same with portwatch's startup=background (a system property: the variant's agent
-        // arguments stay as they are); the other variants run again as they are, for the ratio.
-        Comparison background = new Comparison("startup_background_ms",
-                "hello-world start to exit, ms, portwatch with startup=background");
-        for (int r = 0; r < Math.max(rounds, 5) * 2; r++) {
-            for (Variant v : Variant.orderOfRound(r)) {
-                long t0 = System.nanoTime();
-                child.run(v, v == Variant.PORTWATCH ? List.of("-Dportwatch.startup=background") : List.of(),
-                        "-cp", classPath, "io.portwatch.bench.HelloWorld");
-                background.add(v, (System.nanoTime() - t0) / 1e6);
-            }
-        }
-        Comparison rss = new Comparison("rss_kb", "resident memory 2 s after start-up, kB");
+        Comparison rss = new Comparison("peak_rss_kb", "peak resident memory of a hello-world, 2 s after start-up, kB");
         for (int r = 0; r < 3; r++) {
             for (Variant v : Variant.orderOfRound(r)) {
                 String out = child.run(v, Collections.emptyList(), "-cp", classPath, "io.portwatch.bench.HelloWorld", "2000");
@@ -100,10 +93,8 @@ public final class AgentCostBench {
             }
         }
         rows.add(startup.row(true));
-        rows.add(background.row(true));
         rows.add(rss.row(true));
         all.add(startup);
-        all.add(background);
         all.add(rss);
 
         System.out.println(Comparison.header());

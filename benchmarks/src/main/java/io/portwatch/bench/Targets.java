@@ -1,0 +1,94 @@
+package io.portwatch.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The cost targets, each against the figure the benchmarks of this run measured side by side
+ * ({@code agent-cost.json} from {@link AgentCostBench}, {@code jdbc-churn.json} from
+ * {@link JdbcChurnBench}): one table, a line per target, saying whether it is met. Usage:
+ * {@code Targets [DIR]} (default {@code benchmarks/target}).
+ */
+public final class Targets {
+
+    private final String agentCost;
+    private final String jdbcChurn;
+
+    private Targets(String agentCost, String jdbcChurn) {
+        this.agentCost = agentCost;
+        this.jdbcChurn = jdbcChurn;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Paths.get(args.length > 0 ? args[0] : "benchmarks/target");
+        Targets t = new Targets(read(dir.resolve("agent-cost.json")), read(dir.resolve("jdbc-churn.json")));
+        System.out.println("| target | portwatch | OpenTelemetry Java agent | met |");
+        System.out.println("|---|---|---|---|");
+        t.atMost("hello-world start-up added, exporter configured", t.agentCost, "startup_ms", "added", 150, " ms", 1);
+        t.atMost("peak RSS added at start-up, exporter configured", t.agentCost, "peak_rss_kb", "added", 20 * 1024, " MB", 1024);
+        t.atLeast("loopback connect + close, exporting, 1 thread, vs none", t.agentCost, "churn_1t", 0.95);
+        t.atLeast("loopback connect + close, exporting, 8 threads, vs none", t.agentCost, "churn_8t", 0.95);
+        t.jdbc();
+        t.atMost("bytes allocated per connect + close on the application thread, 1 thread", t.agentCost, "alloc_1t", "added", 64, " B", 1);
+        t.atMost("bytes allocated per connect + close on the application thread, 8 threads", t.agentCost, "alloc_8t", "added", 64, " B", 1);
+        t.shown("process CPU added per connect + close, 1 thread", t.agentCost, "cpu_1t", " µs");
+        t.shown("process CPU added per connect + close, 8 threads", t.agentCost, "cpu_8t", " µs");
+    }
+
+    private static String read(Path file) throws java.io.IOException {
+        return Files.exists(file) ? new String(Files.readAllBytes(file), StandardCharsets.UTF_8) : "";
+    }
+
+    /** A figure of one variant of one comparison in a JSON file: {@code "name": {... "variant": {... "field": N}}}. */
+    static double value(String json, String name, String variant, String field) {
+        int at = json.indexOf("\"" + name + "\": {");
+        if (at < 0) return Double.NaN;
+        int v = json.indexOf("\"" + variant + "\": {", at);
+        int end = json.indexOf('}', v);
+        if (v < 0 || end < 0) return Double.NaN;
+        Matcher m = Pattern.compile("\"" + field + "\": (-?[0-9.]+)").matcher(json.substring(v, end));
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private void atMost(String what, String json, String name, String field, double limit, String unit, double scale) {
+        double pw = value(json, name, "portwatch", field);
+        double otel = value(json, name, "otel-javaagent", field);
+        row(what + " (≤ " + String.format(Locale.ROOT, "%.0f", limit / scale) + unit + ")", format(pw / scale) + unit, format(otel / scale) + unit,
+                Double.isNaN(pw) ? "not measured" : pw <= limit ? "yes" : "no");
+    }
+
+    private void atLeast(String what, String json, String name, double limit) {
+        double pw = value(json, name, "portwatch", "ratio");
+        double otel = value(json, name, "otel-javaagent", "ratio");
+        row(what + " (≥ " + limit + ")", ratio(pw), ratio(otel), Double.isNaN(pw) ? "not measured" : pw >= limit ? "yes" : "no");
+    }
+
+    private void jdbc() {
+        double pw = value(jdbcChurn, "jdbc_churn", "portwatch", "ratio");
+        double otel = value(jdbcChurn, "jdbc_churn", "otel-javaagent", "ratio");
+        row("JDBC churn, new connection per write, 8 threads, vs none (≥ 0.97 and ahead of the OpenTelemetry agent)",
+                ratio(pw), ratio(otel), Double.isNaN(pw) ? "not measured" : pw >= 0.97 && pw > otel ? "yes" : "no");
+    }
+
+    private void shown(String what, String json, String name, String unit) {
+        row(what, format(value(json, name, "portwatch", "added")) + unit,
+                format(value(json, name, "otel-javaagent", "added")) + unit, "(shown)");
+    }
+
+    private static void row(String what, String pw, String otel, String met) {
+        System.out.println("| " + what + " | " + pw + " | " + otel + " | " + met + " |");
+    }
+
+    private static String ratio(double r) {
+        return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.3f", r);
+    }
+
+    private static String format(double d) {
+        return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, "%+.1f", d);
+    }
+}
