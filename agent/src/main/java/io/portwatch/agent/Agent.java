@@ -10,6 +10,7 @@ import io.portwatch.kernel.KernelAccess;
 import io.portwatch.kernel.OwnConnections;
 import io.portwatch.kernel.ProcFs;
 import io.portwatch.otel.BudgetTelemetry;
+import io.portwatch.otel.SpanPolicy;
 import io.portwatch.otel.Telemetry;
 import io.portwatch.report.Recording;
 import io.portwatch.report.Report;
@@ -74,7 +75,7 @@ final class Agent {
      * The host sampler, or null when the kernel's tables cannot be read (one line says why); logs
      * the host settings that fail or deserve a warning, once.
      */
-    private static HostSampler hostSampler(AgentConfig config, Telemetry t, Recording recording) {
+    private static HostSampler hostSampler(AgentConfig config, Telemetry t, Recording recording, SpanPolicy spans) {
         KernelAccess access = KernelAccess.check();
         if (!access.available()) {
             Log.info("kernel tables unavailable: " + access.reason()); // the reason says what goes on
@@ -83,7 +84,8 @@ final class Agent {
         HostSampler sampler = new HostSampler(ProcFs.system(), config.kernelIntervalMillis(),
                 config.warnHorizonSeconds(), config.warnShare(),
                 new BudgetListeners(e -> Log.error("budget listener failed: " + e),
-                        new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn, Log::info), recording),
+                        new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn, Log::info), recording,
+                        spans),
                 Log::error);
         List<RuleResult> verdicts = sampler.hostVerdicts();
         for (RuleResult r : verdicts) {
@@ -149,11 +151,14 @@ final class Agent {
                 telemetry[0] = t;
                 List<ConnectionSink> sinks = new ArrayList<>();
                 sinks.add(recording);
+                // Told of the warnings too, so that it keeps the spans of a destination under one.
+                SpanPolicy spans = new SpanPolicy(SpanPolicy.Mode.of(config.spans()));
                 if (t.exporting()) {
+                    sinks.add(t.connectionCounters());
                     // Spans cost CPU to build; with nothing exported, nobody would see them.
-                    sinks.add(t.connectionSpans());
+                    if (spans.mode() != SpanPolicy.Mode.OFF) sinks.add(t.connectionSpans(spans));
                 }
-                HostSampler sampler = config.kernel() ? hostSampler(config, t, recording) : null;
+                HostSampler sampler = config.kernel() ? hostSampler(config, t, recording, spans) : null;
                 if (sampler != null) {
                     sampler.readOn(Executors.newSingleThreadExecutor(AgentThreads.factory("kernel")));
                     tracker.reporter().kernelCheck(sampler);

@@ -146,6 +146,10 @@ public final class AgentConfig {
             new Option("summary", "auto", oneOf("auto", "on", "off", "short", "full"),
                     "the churn summary on stderr at exit: short, full or off; auto: short when no OpenTelemetry"
                             + " exporter is configured, else off; on: short"),
+            new Option("spans", "sampled", oneOf("sampled", "all", "off"),
+                    "which connections become spans: sampled (failures, resets, unknown closers, destinations under a"
+                            + " warning, the first 20 of each destination and call site, then one every 10 s of each,"
+                            + " saying how many it stands for), all, or off; the metrics count every connection"),
             new Option("report", "", text -> text.trim(),
                     "write the churn report as a self-contained HTML page to this file at exit (owner-only); empty: none"),
             new Option("budget.connects", "", BUDGETS,
@@ -277,6 +281,8 @@ public final class AgentConfig {
     /** The HTML report's file, or "" for none. */
     public String report() { return (String) values.get("report"); }
     public boolean debug() { return (Boolean) values.get("debug"); }
+    /** The span policy: {@code sampled}, {@code all} or {@code off}. */
+    public String spans() { return (String) values.get("spans"); }
 
     /**
      * The {@code otel.*} entries of the agent arguments: OpenTelemetry SDK settings that win over

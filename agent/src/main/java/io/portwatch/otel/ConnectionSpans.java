@@ -3,8 +3,6 @@ package io.portwatch.otel;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -12,7 +10,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.portwatch.track.CallSite;
 import io.portwatch.track.Closer;
-import io.portwatch.track.ConnectionEnd;
 import io.portwatch.track.ConnectionRecord;
 import io.portwatch.track.ConnectionSink;
 import io.portwatch.track.JdbcRecord;
@@ -32,17 +29,18 @@ import static io.opentelemetry.api.common.AttributeKey.longKey;
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
 /**
- * One {@code tcp.connection} span per ended connection, built after the fact with the recorded
- * start and end times, so no span object is held while a connection is open; and the connection
- * counters. Attribute names follow the OpenTelemetry semantic conventions where one exists.
+ * The {@code tcp.connection} span of an ended connection, and the {@code jdbc.connection} span of
+ * an ended JDBC connection, for the connections the {@link SpanPolicy} keeps; built after the fact
+ * with the recorded start and end times, so no span object is held while a connection is open.
+ * Attribute names follow the OpenTelemetry semantic conventions where one exists. The connections
+ * are counted apart, all of them ({@link ConnectionCounters}).
  *
  * <p>Called on the reporter thread only, once per connection: at high connection rates span
  * building is the agent's largest cost. What is the same for many spans is built once and kept in
  * small bounded caches (plain maps: one thread): address texts, the attributes of a destination
- * (or of a listening side), of a call site, and the counter's attributes of a failure. And a span
- * is built only when the SDK's span queue has room for it ({@link SpanLosses#room()}): one it
- * would drop (a collector down, hanging or slow) is not worth building. The counters count every
- * connection all the same.
+ * (or of a listening side) and of a call site. And a span is built only when the SDK's span queue
+ * has room for it ({@link SpanLosses#room()}): one it would drop (a collector down, hanging or
+ * slow) is not worth building.
  */
 public final class ConnectionSpans implements ConnectionSink {
 
@@ -77,16 +75,8 @@ public final class ConnectionSpans implements ConnectionSink {
     static final AttributeKey<Boolean> POOLED = booleanKey("portwatch.pooled");
     static final AttributeKey<String> POOL = stringKey("portwatch.pool");
     static final AttributeKey<Long> SOCKETS = longKey("portwatch.sockets");
-    /** The closed-connections counter's attributes for every (closer, end): built once, not per connection. */
-    private static final Attributes[][] END_ATTRIBUTES = new Attributes[Closer.values().length][ConnectionEnd.values().length];
-
-    static {
-        for (Closer c : Closer.values()) {
-            for (ConnectionEnd e : ConnectionEnd.values()) {
-                END_ATTRIBUTES[c.ordinal()][e.ordinal()] = Attributes.of(CLOSED_BY, c.value(), END, e.value());
-            }
-        }
-    }
+    /** How many connections a span stands for: 1, or an exemplar's count ({@link SpanPolicy#represents}). */
+    static final AttributeKey<Long> REPRESENTS = longKey("portwatch.sample.represents");
 
     static final AttributeKey<Boolean> OPENED_BEFORE_ATTACH = booleanKey("portwatch.opened_before_attach");
     static final AttributeKey<Boolean> BOUND_BEFORE_CONNECT = booleanKey("portwatch.bound_before_connect");
@@ -95,11 +85,10 @@ public final class ConnectionSpans implements ConnectionSink {
     private static final int CACHE_LIMIT = 256;
 
     private final Tracer tracer;
+    private final SpanPolicy policy;
     /** Whether the SDK's span queue has room for one more span; a span built without room would be dropped. */
     private final BooleanSupplier room;
     private final NanoClock clock = new NanoClock();
-    private final LongCounter opened;
-    private final LongCounter ended;
     private final AddressTexts addressTexts = new AddressTexts();
     /** An outgoing connection's peer and server attributes, by (server name, peer address, peer port). */
     private final EndpointAttributes destinations = new EndpointAttributes(false);
@@ -107,36 +96,23 @@ public final class ConnectionSpans implements ConnectionSink {
     private final EndpointAttributes listeners = new EndpointAttributes(true);
     /** The {@code code.*} and call-site attributes, by call site (they are cached, one object per site). */
     private final Map<CallSite, Attributes> codeAttributes = new HashMap<>();
-    /** The closed-connections counter's attributes of a failed connect, by error type, per closer. */
-    @SuppressWarnings("unchecked")
-    private final Map<String, Attributes>[] failureAttributes = new Map[Closer.values().length];
 
-    /** {@code room}: whether the SDK's span queue has room for one more span ({@link SpanLosses#room()}). */
-    ConnectionSpans(Tracer tracer, Meter meter, BooleanSupplier room) {
+    /**
+     * {@code policy}: which connections become spans; {@code room}: whether the SDK's span queue
+     * has room for one more span ({@link SpanLosses#room()}).
+     */
+    ConnectionSpans(Tracer tracer, SpanPolicy policy, BooleanSupplier room) {
         this.tracer = tracer;
+        this.policy = policy;
         this.room = room;
-        this.opened = meter.counterBuilder("portwatch.connections.opened")
-                .setDescription("Physical TCP connections opened or accepted by this JVM")
-                .setUnit("{connection}").build();
-        this.ended = meter.counterBuilder("portwatch.connections.closed")
-                .setDescription("Physical TCP connections ended, by which side closed first (failed connects: closed_by=unknown, error.type set)")
-                .setUnit("{connection}").build();
-    }
-
-    private static final Attributes OUTGOING = Attributes.of(DIRECTION, "outgoing");
-    private static final Attributes ACCEPTED = Attributes.of(DIRECTION, "accepted");
-
-    @Override
-    public void opened(ConnectionRecord r) {
-        opened.add(1, r.direction == ConnectionRecord.Direction.OUTGOING ? OUTGOING : ACCEPTED);
     }
 
     @Override
     public void ended(ConnectionRecord r) {
+        // The policy first: it counts every connection of a key, the ones the queue has no room for too.
+        long represents = policy.represents(r, r.endNanos());
+        if (represents == 0 || !room.getAsBoolean()) return;
         Closer closer = r.closer();
-        ended.add(1, r.failed() ? failureAttributes(closer, r.errorType())
-                : END_ATTRIBUTES[closer.ordinal()][r.end().ordinal()]);
-        if (!room.getAsBoolean()) return;
         SpanBuilder b = tracer.spanBuilder(SPAN_NAME)
                 .setNoParent()
                 .setSpanKind(r.direction == ConnectionRecord.Direction.OUTGOING ? SpanKind.CLIENT : SpanKind.SERVER)
@@ -145,7 +121,8 @@ public final class ConnectionSpans implements ConnectionSink {
                 .setAttribute(DIRECTION, direction(r))
                 .setAttribute(API, r.api)
                 .setAttribute(CLOSED_BY, closer.value())
-                .setAttribute(END, endName(r));
+                .setAttribute(END, endName(r))
+                .setAttribute(REPRESENTS, represents);
         if (r.direction == ConnectionRecord.Direction.OUTGOING) {
             address(b, NETWORK_LOCAL_ADDRESS, NETWORK_LOCAL_PORT, r.localAddress(), r.localPort());
             b.setAllAttributes(destinations.of(r.serverName, r.peerAddress(), r.peerPort()));
@@ -163,7 +140,7 @@ public final class ConnectionSpans implements ConnectionSink {
         if (r.threadName != null) b.setAttribute(THREAD_NAME, r.threadName);
         b.setAllAttributes(codeAttributes(r.callSite));
         if (r.jdbc() != null) {
-            b.setParent(Context.root().with(jdbcSpan(r.jdbc())));
+            b.setParent(Context.root().with(jdbcSpan(r.jdbc(), represents)));
         }
         Span span = b.startSpan();
         if (r.failed()) {
@@ -175,14 +152,24 @@ public final class ConnectionSpans implements ConnectionSink {
 
     /**
      * The {@code jdbc.connection} span of a physical database connection: started (with the
-     * connect's start time) by whichever comes first, its first socket's end or its own, so that
-     * socket spans can name it as their parent; ended with all its attributes.
+     * connect's start time) by whichever comes first, the first of its sockets' spans or its own
+     * end, so that socket spans can name it as their parent; ended with all its attributes. Kept
+     * whenever one of its sockets' spans was, standing for as many connections as that span; else
+     * as the policy says.
      */
     @Override
     public void jdbcEnded(JdbcRecord j) {
-        // Started already when one of its sockets' spans was built, which names it as parent.
-        if (j.attachment() == null && !room.getAsBoolean()) return;
-        Span span = jdbcSpan(j);
+        long represents = 1; // set when the span was started, by the socket span that started it
+        if (j.attachment() == null) {
+            represents = policy.jdbcRepresents(j, j.endNanos());
+            if (represents == 0 || !room.getAsBoolean()) {
+                // A socket of it that ends later (an abort closes it on another thread) is then a
+                // root span, rather than the child of a parent that never ends.
+                j.attach(Span.getInvalid());
+                return;
+            }
+        }
+        Span span = jdbcSpan(j, represents);
         // A socket that ends later (an abort closes it on another thread) still finds its parent.
         j.attach(Span.wrap(span.getSpanContext()));
         put(span, DB_SYSTEM, j.system());
@@ -207,13 +194,15 @@ public final class ConnectionSpans implements ConnectionSink {
         span.end(clock.epochNanos(j.endNanos()), TimeUnit.NANOSECONDS);
     }
 
-    private Span jdbcSpan(JdbcRecord j) {
+    /** The JDBC connection's span, started now if it was not yet, standing for {@code represents} connections. */
+    private Span jdbcSpan(JdbcRecord j, long represents) {
         Span span = (Span) j.attachment();
         if (span == null) {
             span = tracer.spanBuilder(JDBC_SPAN_NAME)
                     .setNoParent()
                     .setSpanKind(SpanKind.CLIENT)
                     .setStartTimestamp(clock.epochNanos(j.startNanos), TimeUnit.NANOSECONDS)
+                    .setAttribute(REPRESENTS, represents)
                     .startSpan();
             j.attach(span);
         }
@@ -243,22 +232,6 @@ public final class ConnectionSpans implements ConnectionSink {
         if (site.file != null) a.put(CODE_FILE, site.file);
         if (site.line >= 0) a.put(CODE_LINE, (long) site.line);
         return a.build();
-    }
-
-    /** {@code portwatch.closed_by} and {@code error.type}: few error types, so few combinations. */
-    private Attributes failureAttributes(Closer closer, String errorType) {
-        Map<String, Attributes> byType = failureAttributes[closer.ordinal()];
-        if (byType == null) {
-            byType = new HashMap<>();
-            failureAttributes[closer.ordinal()] = byType;
-        }
-        Attributes a = byType.get(errorType);
-        if (a == null) {
-            a = Attributes.of(CLOSED_BY, closer.value(), ERROR_TYPE, errorType);
-            if (byType.size() >= CACHE_LIMIT) byType.clear();
-            byType.put(errorType, a);
-        }
-        return a;
     }
 
     private static String endName(ConnectionRecord r) {

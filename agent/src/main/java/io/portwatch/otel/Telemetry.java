@@ -99,12 +99,18 @@ public final class Telemetry {
         return exporting;
     }
 
+    /** The connection counters: every connection, whatever the span policy. */
+    public ConnectionCounters connectionCounters() {
+        return new ConnectionCounters(meter());
+    }
+
     /**
-     * The connection counters, and the {@code tcp.connection} and {@code jdbc.connection} spans:
-     * built while the SDK's span queue has room, and not at all when spans are not exported.
+     * The {@code tcp.connection} and {@code jdbc.connection} spans of the connections
+     * {@code policy} keeps: built while the SDK's span queue has room, and not at all when spans
+     * are not exported.
      */
-    public ConnectionSpans connectionSpans() {
-        return new ConnectionSpans(tracer(), meter(), tracesExported ? losses::room : () -> false);
+    public ConnectionSpans connectionSpans(SpanPolicy policy) {
+        return new ConnectionSpans(tracer(), policy, tracesExported ? losses::room : () -> false);
     }
 
     /** Whether spans leave the process: an exporter is configured, and it is not {@code otel.traces.exporter=none}. */

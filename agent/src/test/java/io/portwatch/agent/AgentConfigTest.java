@@ -233,6 +233,28 @@ class AgentConfigTest {
     }
 
     @Test
+    void spansAreSampledByDefaultAndSetLikeEveryKey() {
+        assertEquals("sampled", load(null).spans());
+        assertEquals("all", load("spans=ALL").spans(), "canonical lower-case value");
+        props.setProperty("portwatch.spans", "off");
+        assertEquals("off", load(null).spans());
+        props.clear();
+        env.put("PORTWATCH_SPANS", "all");
+        assertEquals("all", load(null).spans());
+        assertEquals(List.of(), problems);
+        for (String mode : new String[] {"sampled", "all", "off"}) {
+            assertEquals(mode, io.portwatch.otel.SpanPolicy.Mode.of(load("spans=" + mode).spans()).name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    @Test
+    void unknownSpansValueIsAMistake() {
+        AgentConfig c = load("spans=some");
+        assertOneProblemMentioning("spans=some", "sampled, all, off");
+        assertEquals("sampled", c.spans());
+    }
+
+    @Test
     void badValueFromEnvironmentIsOneProblem() {
         env.put("PORTWATCH_BUFFER_SIZE", "100");
         AgentConfig c = load(null);

@@ -48,7 +48,7 @@ class AttachIT {
             assertNotEquals(0, early.exitCode, early::toString);
             assertTrue(early.stderr.contains("attach it first"), early::toString);
 
-            CommandResult first = attach(jdk, target.pid(), "otel.exporter.otlp.endpoint=" + receiver.endpoint(),
+            CommandResult first = attach(jdk, target.pid(), "spans=all", "otel.exporter.otlp.endpoint=" + receiver.endpoint(),
                     "otel.bsp.schedule.delay=200", "otel.service.name=attached-it");
             assertEquals(0, first.exitCode, first::toString);
             assertTrue(first.stdout.contains("tracking every TCP connection opened from now on"), first::toString);

@@ -88,7 +88,13 @@ public final class ChildJvm {
         return this;
     }
 
+    /**
+     * Exports to {@code receiver}, quickly, with a span for every connection ({@code spans=all}):
+     * the tests count them. A test of the span policy gives {@code spans=} as an agent argument,
+     * which wins over this environment variable.
+     */
     public ChildJvm exportTo(OtlpReceiver receiver) {
+        env.put("PORTWATCH_SPANS", "all");
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint());
         env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         env.put("OTEL_BSP_SCHEDULE_DELAY", "200");

@@ -166,7 +166,8 @@ class CollectorFaultsIT {
 
     /** A child churning with the agent exporting to {@code endpoint}; null: without the agent. */
     private static Run run(String jdk, String endpoint, String... idleMillis) throws Exception {
-        ChildJvm child = new ChildJvm(jdk).jvmArg("-Xmx64m");
+        // A span for every connection: the flood that a faulty collector must not turn into harm.
+        ChildJvm child = new ChildJvm(jdk).jvmArg("-Xmx64m").env("PORTWATCH_SPANS", "all");
         if (endpoint == null) {
             child.withoutAgent();
         } else {

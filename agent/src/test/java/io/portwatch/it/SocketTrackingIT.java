@@ -1,8 +1,11 @@
 package io.portwatch.it;
 
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
 import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.otel.SpanPolicy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -14,6 +17,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -202,6 +206,65 @@ class SocketTrackingIT {
             assertEquals(2, open.size(), () -> "spans: " + receiver.spans());
             assertAll(open, "portwatch.closed_by", "unknown");
         }
+    }
+
+    /**
+     * The default span policy against a real receiver: 150 connections from one line of code, a
+     * pause longer than the policy's interval, then 50 more. The first 20 are spans; then one
+     * exemplar, the first connection after the pause, stands for itself and the 130 before it that
+     * have no span; the 49 after it are in no span (the next exemplar of their key would have
+     * stood for them) and in the counters, which count all 200.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theDefaultSpanPolicyKeepsTheFirstOnesThenExemplarsThatSayHowManyTheyStandFor(String jdk) throws Exception {
+        int n = 200;
+        int first = 150;
+        long pauseMillis = TimeUnit.NANOSECONDS.toMillis(SpanPolicy.INTERVAL_NANOS) + 1_000;
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            // An agent argument wins over exportTo's PORTWATCH_SPANS=all.
+            ChildJvm.Result result = new ChildJvm(jdk).exportTo(receiver).agentArgs("spans=sampled")
+                    .main(SocketWorkload.class, "two-bursts", "127.0.0.1", String.valueOf(n), String.valueOf(pauseMillis),
+                            String.valueOf(first)).run();
+            assertEquals(0, result.exitCode, result::toString);
+            assertFalse(result.stderr.contains("ERROR"), result::toString);
+            Long port = Long.valueOf(result.stdout.replaceAll("(?s).*server port (\\d+).*", "$1"));
+            // The exit hook flushed before the child ended: everything sent is here.
+            List<ReceivedSpan> clients = receiver.spans(s -> s.name.equals("tcp.connection")
+                    && s.kind == SpanKind.SPAN_KIND_CLIENT && port.equals(s.num("network.peer.port")));
+            clients.sort(java.util.Comparator.comparingLong(s -> s.startNanos));
+            assertEquals(SpanPolicy.FIRST + 1, clients.size(), () -> "the first ones and one exemplar: " + clients);
+            for (ReceivedSpan s : clients.subList(0, SpanPolicy.FIRST)) {
+                assertEquals(1L, s.num("portwatch.sample.represents"), s::toString);
+            }
+            ReceivedSpan exemplar = clients.get(SpanPolicy.FIRST);
+            assertEquals((long) first - SpanPolicy.FIRST + 1, exemplar.num("portwatch.sample.represents"), exemplar::toString);
+            assertEquals((long) first + 1, clients.stream().mapToLong(s -> s.num("portwatch.sample.represents")).sum(),
+                    "every connection up to the last span, once");
+            assertAll(clients, "portwatch.closed_by", "local");
+            assertEquals(1, distinct(clients, "portwatch.call_site").size());
+            List<ReceivedSpan> servers = receiver.spans(s -> s.name.equals("tcp.connection")
+                    && s.kind == SpanKind.SPAN_KIND_SERVER && port.equals(s.num("network.local.port")));
+            assertEquals(SpanPolicy.FIRST + 1, servers.size(), "the accepting side: a key of its own, alike");
+
+            assertEquals(n, counted(receiver, "portwatch.connections.opened", "portwatch.direction", "outgoing"));
+            assertEquals(n, counted(receiver, "portwatch.connections.opened", "portwatch.direction", "accepted"));
+            assertNoExporterSpans(receiver);
+        }
+    }
+
+    /** The last value a counter had at the receiver for the points with attribute {@code key=value}. */
+    private static long counted(OtlpReceiver receiver, String metric, String key, String value) {
+        long most = -1;
+        for (Metric m : receiver.metrics()) {
+            if (!m.getName().equals(metric)) continue;
+            for (NumberDataPoint p : m.getSum().getDataPointsList()) {
+                boolean matches = p.getAttributesList().stream()
+                        .anyMatch(a -> a.getKey().equals(key) && a.getValue().getStringValue().equals(value));
+                if (matches) most = Math.max(most, p.getAsInt()); // cumulative: the last is the most
+            }
+        }
+        return most;
     }
 
     private static ChildJvm.Result run(String jdk, OtlpReceiver receiver, String... args) throws Exception {

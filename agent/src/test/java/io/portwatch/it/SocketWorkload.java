@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Small loopback workloads that a child JVM runs with the agent attached. Each has a server and a
  * client inside this JVM, bounded in count, and prints "done" at the end. Usage:
- * {@code SocketWorkload MODE HOST N}.
+ * {@code SocketWorkload MODE HOST N [what else the mode takes]}.
  */
 public final class SocketWorkload {
 
@@ -42,6 +42,7 @@ public final class SocketWorkload {
             case "nonblocking": nonBlocking(host, n); break;
             case "adaptor": adaptors(host, n); break;
             case "http": http(host, n); break;
+            case "two-bursts": twoBursts(host, n, Long.parseLong(args[3]), Integer.parseInt(args[4])); break;
             case "refused": refused(host); break;
             case "leave-open": leaveOpen(host); break;
             case "hello": break;
@@ -73,6 +74,32 @@ public final class SocketWorkload {
             if (!done.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("clients did not finish");
             clients.shutdown();
             serverThread.join(60_000);
+        }
+    }
+
+    /**
+     * {@code first} connections one after another, a pause of {@code pauseMillis}, then the rest of
+     * {@code n}: all from one line of code to one server, each closed by the client first.
+     */
+    static void twoBursts(InetAddress host, int n, long pauseMillis, int first) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, host)) {
+            Thread serverThread = serve(server, n, s -> {
+                InputStream in = s.getInputStream();
+                while (in.read() >= 0) { /* until the client's FIN */ }
+            });
+            burst(host, server.getLocalPort(), first);
+            Thread.sleep(pauseMillis);
+            burst(host, server.getLocalPort(), n - first);
+            serverThread.join(60_000);
+            System.out.println("server port " + server.getLocalPort());
+        }
+    }
+
+    private static void burst(InetAddress host, int port, int n) throws IOException {
+        for (int i = 0; i < n; i++) {
+            try (Socket s = new Socket(host, port)) { // the one call site of both bursts
+                s.getOutputStream().write(1);
+            }
         }
     }
 

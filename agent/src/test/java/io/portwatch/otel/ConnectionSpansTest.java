@@ -17,6 +17,11 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import io.portwatch.track.CallSites;
+import io.portwatch.track.Closer;
+import io.portwatch.track.ConnectionRecord;
+import io.portwatch.track.ConnectionSinks;
+import io.portwatch.track.JdbcRecord;
+import io.portwatch.track.TestRecords;
 import io.portwatch.track.ConnectionEvents;
 import io.portwatch.track.Tracker;
 import org.junit.jupiter.api.AfterEach;
@@ -95,10 +100,17 @@ class ConnectionSpansTest {
         tracerProvider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
         meterProvider = SdkMeterProvider.builder().registerMetricReader(reader).build();
         tracker = new Tracker(1024, 100, new CallSites(true, 0, List.of()));
-        tracker.sink(new ConnectionSpans(tracerProvider.get("test"), meterProvider.get("test"), () -> true));
+        policy(SpanPolicy.Mode.ALL);
         events = tracker.events();
         server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         target = new InetSocketAddress("127.0.0.1", server.getLocalPort());
+    }
+
+    /** The counters and the spans, under {@code mode}. */
+    private ConnectionSpans policy(SpanPolicy.Mode mode) {
+        ConnectionSpans spans = new ConnectionSpans(tracerProvider.get("test"), new SpanPolicy(mode), () -> true);
+        tracker.sink(new ConnectionSinks(e -> fail(e), new ConnectionCounters(meterProvider.get("test")), spans));
+        return spans;
     }
 
     @AfterEach
@@ -305,6 +317,118 @@ class ConnectionSpansTest {
                 Attributes.of(stringKey("portwatch.closed_by"), "peer", stringKey("portwatch.end"), "closed")));
         assertEquals(1L, sum(metrics, "portwatch.connections.closed",
                 Attributes.of(stringKey("portwatch.closed_by"), "unknown", stringKey("error.type"), "ECONNREFUSED")));
+    }
+
+    @Test
+    void everySpanSaysHowManyConnectionsItStandsFor() throws Exception {
+        events.connected(new Object(), target, System.nanoTime(), new ConnectException("Connection refused"));
+        tracker.drain();
+        assertEquals(1L, attr(onlySpan(), "portwatch.sample.represents", longKey("portwatch.sample.represents")));
+    }
+
+    @Test
+    void sampledLeavesOutOrdinaryConnectionsPastTheFirstOnesAndTheCountersCountThemAll() {
+        policy(SpanPolicy.Mode.SAMPLED);
+        int n = SpanPolicy.FIRST + 15;
+        for (int i = 0; i < n; i++) {
+            Object c = new Object();
+            events.connected(c, target, System.nanoTime(), null);
+            events.closed(c);
+        }
+        events.connected(new Object(), target, System.nanoTime(), new ConnectException("Connection refused"));
+        tracker.drain();
+        assertEquals(SpanPolicy.FIRST + 1, exported.size(), "the first ones and the failure: " + exported);
+        assertEquals(n, sum(reader.collect(), "portwatch.connections.closed",
+                Attributes.of(stringKey("portwatch.closed_by"), "local", stringKey("portwatch.end"), "closed")));
+        assertEquals((long) n, sum(reader.collect(), "portwatch.connections.opened", // a failed connect opened none
+                Attributes.of(stringKey("portwatch.direction"), "outgoing")));
+    }
+
+    @Test
+    void offBuildsNoSpanAndTheCountersCountEveryConnection() {
+        policy(SpanPolicy.Mode.OFF);
+        Object c = new Object();
+        events.connected(c, target, System.nanoTime(), null);
+        events.closed(c);
+        events.connected(new Object(), target, System.nanoTime(), new ConnectException("Connection refused"));
+        tracker.drain();
+        assertEquals(List.of(), exported);
+        assertEquals(1L, sum(reader.collect(), "portwatch.connections.closed",
+                Attributes.of(stringKey("portwatch.closed_by"), "local", stringKey("portwatch.end"), "closed")));
+        assertEquals(1L, sum(reader.collect(), "portwatch.connections.closed",
+                Attributes.of(stringKey("portwatch.closed_by"), "unknown", stringKey("error.type"), "ECONNREFUSED")));
+    }
+
+    @Test
+    void aKeptSocketKeepsItsJdbcParentWhichStandsForAsManyConnections() {
+        ConnectionSpans spans = policy(SpanPolicy.Mode.SAMPLED);
+        long t = System.nanoTime();
+        // Past the first ones of the key, an exemplar: its JDBC parent stands for as many.
+        for (int i = 0; i < SpanPolicy.FIRST + 4; i++) {
+            JdbcRecord j = TestRecords.jdbc("jdbc:mysql://db/app", "com.example.Work.write", 1, false, t);
+            spans.ended(TestRecords.socketOf(j, TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, t)));
+            spans.jdbcEnded(j);
+            t += 1_000;
+        }
+        t += SpanPolicy.INTERVAL_NANOS;
+        JdbcRecord j = TestRecords.jdbc("jdbc:mysql://db/app", "com.example.Work.write", 1, false, t);
+        spans.ended(TestRecords.socketOf(j, TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, t)));
+        spans.jdbcEnded(j);
+
+        List<SpanData> jdbc = named("jdbc.connection");
+        List<SpanData> tcp = named("tcp.connection");
+        assertEquals(SpanPolicy.FIRST + 1, jdbc.size(), "spans: " + exported);
+        assertEquals(SpanPolicy.FIRST + 1, tcp.size());
+        SpanData exemplar = tcp.get(tcp.size() - 1);
+        assertEquals(5L, exemplar.getAttributes().get(longKey("portwatch.sample.represents")));
+        SpanData parent = jdbc.get(jdbc.size() - 1);
+        assertEquals(parent.getSpanId(), exemplar.getParentSpanId());
+        assertEquals(5L, parent.getAttributes().get(longKey("portwatch.sample.represents")));
+        assertEquals("jdbc:mysql://db/app", parent.getAttributes().get(stringKey("portwatch.jdbc.url")));
+    }
+
+    @Test
+    void aSocketKeptAfterItsJdbcConnectionWasLeftOutIsARootSpan() {
+        ConnectionSpans spans = policy(SpanPolicy.Mode.SAMPLED);
+        long t = System.nanoTime();
+        for (int i = 0; i < SpanPolicy.FIRST; i++) {
+            spans.ended(TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, t));
+        }
+        exported.clear();
+        // Aborted: the JDBC connection ends first, its socket is closed later, and reset.
+        JdbcRecord j = TestRecords.jdbc("jdbc:mysql://db/app", "com.example.Work.write", 1, false, t);
+        spans.jdbcEnded(j);
+        assertEquals(List.of(), exported, "its socket's span was not kept: neither is it");
+        ConnectionRecord reset = TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.RESET, null, t + 1_000);
+        spans.ended(TestRecords.socketOf(j, reset));
+        SpanData s = onlySpan();
+        assertEquals("reset", s.getAttributes().get(stringKey("portwatch.closed_by")));
+        assertFalse(s.getParentSpanContext().isValid(), "a root span, not the child of a parent never sent");
+    }
+
+    @Test
+    void aJdbcConnectionThatFailedIsKeptWithoutItsSocket() {
+        ConnectionSpans spans = policy(SpanPolicy.Mode.SAMPLED);
+        long t = System.nanoTime();
+        for (int i = 0; i < SpanPolicy.FIRST; i++) {
+            spans.ended(TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, t));
+        }
+        exported.clear();
+        JdbcRecord j = TestRecords.jdbc("jdbc:mysql://db/app", "com.example.Work.write", 1, true, t);
+        spans.ended(TestRecords.socketOf(j, TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.PEER, null, t)));
+        spans.jdbcEnded(j);
+        SpanData s = onlySpan();
+        assertEquals("jdbc.connection", s.getName());
+        assertEquals(StatusCode.ERROR, s.getStatus().getStatusCode());
+        assertEquals(1L, s.getAttributes().get(longKey("portwatch.sample.represents")));
+    }
+
+    private List<SpanData> named(String name) {
+        List<SpanData> out = new ArrayList<>();
+        for (SpanData s : exported) {
+            if (s.getName().equals(name)) out.add(s);
+        }
+        return out;
     }
 
     private static long sum(Collection<MetricData> metrics, String name, Attributes attributes) {

@@ -34,6 +34,32 @@ public final class TestRecords {
         return r;
     }
 
+    /**
+     * A physical JDBC connection to {@code url} from {@code site} (null: none recorded) that
+     * opened {@code sockets} sockets, ended at {@code endNanos}: closed, or failed when
+     * {@code failed}. Its sockets are made with {@link #socketOf}.
+     */
+    public static JdbcRecord jdbc(String url, String siteFunction, int sockets, boolean failed, long endNanos) {
+        JdbcRecord j = new JdbcRecord(++ids, endNanos - 2_000_000, "worker");
+        j.redactedUrl = url;
+        j.system = "mysql";
+        j.callSite = siteFunction == null ? null : new CallSite(siteFunction, "Work.java", 7);
+        j.sockets = sockets;
+        j.end = failed ? ConnectionEnd.FAILED : ConnectionEnd.CLOSED;
+        j.endNanos = endNanos;
+        if (failed) {
+            j.errorType = "java.sql.SQLException";
+            j.errorMessage = "Access denied";
+        }
+        return j;
+    }
+
+    /** {@code socket}, an outgoing connection of {@link #outgoing}, made one of {@code j}'s sockets. */
+    public static ConnectionRecord socketOf(JdbcRecord j, ConnectionRecord socket) {
+        socket.jdbc = j;
+        return socket;
+    }
+
     /** An accepted connection, closed first by the peer. */
     public static ConnectionRecord accepted(long endNanos) {
         ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.ACCEPTED, "socket", null,

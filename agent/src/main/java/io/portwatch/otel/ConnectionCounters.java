@@ -1,0 +1,84 @@
+package io.portwatch.otel;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.portwatch.track.Closer;
+import io.portwatch.track.ConnectionEnd;
+import io.portwatch.track.ConnectionRecord;
+import io.portwatch.track.ConnectionSink;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.portwatch.otel.ConnectionSpans.CLOSED_BY;
+import static io.portwatch.otel.ConnectionSpans.DIRECTION;
+import static io.portwatch.otel.ConnectionSpans.END;
+import static io.portwatch.otel.ConnectionSpans.ERROR_TYPE;
+
+/**
+ * The connection counters, {@code portwatch.connections.opened} and
+ * {@code portwatch.connections.closed}: every connection, whichever of them become spans
+ * ({@link SpanPolicy}). Called on the reporter thread only, once per connection; their attributes
+ * are built once, not per connection.
+ */
+public final class ConnectionCounters implements ConnectionSink {
+
+    /** Most error types remembered per closer; past it the cache is emptied and fills again. */
+    private static final int CACHE_LIMIT = 256;
+    /** The closed-connections counter's attributes for every (closer, end). */
+    private static final Attributes[][] END_ATTRIBUTES = new Attributes[Closer.values().length][ConnectionEnd.values().length];
+    private static final Attributes OUTGOING = Attributes.of(DIRECTION, "outgoing");
+    private static final Attributes ACCEPTED = Attributes.of(DIRECTION, "accepted");
+
+    static {
+        for (Closer c : Closer.values()) {
+            for (ConnectionEnd e : ConnectionEnd.values()) {
+                END_ATTRIBUTES[c.ordinal()][e.ordinal()] = Attributes.of(CLOSED_BY, c.value(), END, e.value());
+            }
+        }
+    }
+
+    private final LongCounter opened;
+    private final LongCounter ended;
+    /** The closed-connections counter's attributes of a failed connect, by error type, per closer. */
+    @SuppressWarnings("unchecked")
+    private final Map<String, Attributes>[] failureAttributes = new Map[Closer.values().length];
+
+    ConnectionCounters(Meter meter) {
+        this.opened = meter.counterBuilder("portwatch.connections.opened")
+                .setDescription("Physical TCP connections opened or accepted by this JVM")
+                .setUnit("{connection}").build();
+        this.ended = meter.counterBuilder("portwatch.connections.closed")
+                .setDescription("Physical TCP connections ended, by which side closed first (failed connects: closed_by=unknown, error.type set)")
+                .setUnit("{connection}").build();
+    }
+
+    @Override
+    public void opened(ConnectionRecord r) {
+        opened.add(1, r.direction == ConnectionRecord.Direction.OUTGOING ? OUTGOING : ACCEPTED);
+    }
+
+    @Override
+    public void ended(ConnectionRecord r) {
+        Closer closer = r.closer();
+        ended.add(1, r.failed() ? failureAttributes(closer, r.errorType())
+                : END_ATTRIBUTES[closer.ordinal()][r.end().ordinal()]);
+    }
+
+    /** {@code portwatch.closed_by} and {@code error.type}: few error types, so few combinations. */
+    private Attributes failureAttributes(Closer closer, String errorType) {
+        Map<String, Attributes> byType = failureAttributes[closer.ordinal()];
+        if (byType == null) {
+            byType = new HashMap<>();
+            failureAttributes[closer.ordinal()] = byType;
+        }
+        Attributes a = byType.get(errorType);
+        if (a == null) {
+            a = Attributes.of(CLOSED_BY, closer.value(), ERROR_TYPE, errorType);
+            if (byType.size() >= CACHE_LIMIT) byType.clear();
+            byType.put(errorType, a);
+        }
+        return a;
+    }
+}
