@@ -24,15 +24,16 @@ import java.util.concurrent.TimeUnit;
  * each span stands for ({@code portwatch.sample.represents}). Every connection is counted by the
  * metrics, the report and the budgets whatever this says; only the span is optional.
  *
- * <p>{@code sampled} keeps a span for every connection that says something on its own: a failed
- * connect, a reset, an unknown closer (never closed, collected, abandoned, events lost), and every
- * connection to a destination while a port-exhaustion warning is raised for it. The others are
- * grouped by key, (destination, call site): the first {@link #FIRST} of a key are all kept, so a
- * test or a small job sees every connection; past them, at most one per {@link #INTERVAL_NANOS}
- * per key, an exemplar that stands for itself and for the connections of its key that ended
- * since the key's previous exemplar (or its first ones) without a span of their own. A span kept
- * for what it is stands for itself only, and leaves its key's count and clock alone. The
- * connections after a key's last exemplar are counted by the metrics and in no span.
+ * <p>{@code sampled} keeps a span for every connection to a destination while a
+ * port-exhaustion warning is raised for it. The others are grouped by key, (destination, call
+ * site, and whether the connection ended in a surprise: a failed connect, a reset, an unknown
+ * closer): the first {@link #FIRST} of a key are all kept, so a test or a small job sees every
+ * connection; past them, at most one per {@link #INTERVAL_NANOS} per key
+ * ({@link #SURPRISE_INTERVAL_NANOS} for surprises), an exemplar that stands for itself and for
+ * the connections of its key that ended since the key's previous exemplar (or its first ones)
+ * without a span of their own. A span kept during a warning stands for itself only, and leaves
+ * its key's count and clock alone. The connections after a key's last exemplar are counted by
+ * the metrics and in no span.
  *
  * <p>The reporter thread only (the sink's thread), and the warnings come from the host sampler,
  * which the reporter runs too; the warned destinations are published as a whole new array all the
@@ -70,6 +71,14 @@ public final class SpanPolicy implements BudgetListener {
      */
     public static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**
+     * Least time between two exemplars of one key's surprises (failed connects, resets, unknown
+     * closers), which have first ones and exemplars of their own. They are kept ten times as
+     * often as ordinary ends, not every one: a host out of ports fails thousands of connects a
+     * second, and MySQL Connector/J with TLS ends every connection with a reset, so keeping each
+     * would build a span per connection exactly where sampling is needed most.
+     */
+    public static final long SURPRISE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
      * Most keys kept apart; past them new keys share one overflow tally. A JVM talks to few
      * destinations from few lines of code (the host sampler keeps 1,000 destinations at most); an
      * entry is under 100 bytes.
@@ -100,6 +109,9 @@ public final class SpanPolicy implements BudgetListener {
         static final int OUTGOING = 0;
         static final int ACCEPTED = 1;
         static final int JDBC = 2;
+        /** A failed connect, a reset or an unknown closer: sampled apart, and more often. */
+        static final int OUTGOING_SURPRISE = 3;
+        static final int ACCEPTED_SURPRISE = 4;
 
         int kind;
         Object endpoint;
@@ -167,13 +179,15 @@ public final class SpanPolicy implements BudgetListener {
      */
     public long represents(ConnectionRecord r, long nowNanos) {
         if (mode != Mode.SAMPLED) return mode == Mode.ALL ? 1 : 0;
-        Closer closer = r.closer();
-        if (r.failed() || closer == Closer.RESET || closer == Closer.UNKNOWN) return 1;
         boolean outgoing = r.direction == ConnectionRecord.Direction.OUTGOING;
         if (outgoing && warned(r.peerAddress(), r.peerPort())) return 1;
-        Key key = outgoing ? probe.set(Key.OUTGOING, r.peerAddress(), r.peerPort(), r.callSite)
-                : probe.set(Key.ACCEPTED, r.localAddress(), r.localPort(), r.callSite);
-        return count(key, nowNanos);
+        Closer closer = r.closer();
+        boolean surprise = r.failed() || closer == Closer.RESET || closer == Closer.UNKNOWN;
+        int kind = outgoing ? (surprise ? Key.OUTGOING_SURPRISE : Key.OUTGOING)
+                : (surprise ? Key.ACCEPTED_SURPRISE : Key.ACCEPTED);
+        Key key = outgoing ? probe.set(kind, r.peerAddress(), r.peerPort(), r.callSite)
+                : probe.set(kind, r.localAddress(), r.localPort(), r.callSite);
+        return count(key, nowNanos, surprise ? SURPRISE_INTERVAL_NANOS : INTERVAL_NANOS);
     }
 
     /**
@@ -187,11 +201,11 @@ public final class SpanPolicy implements BudgetListener {
         if (mode != Mode.SAMPLED) return mode == Mode.ALL ? 1 : 0;
         if (j.failed() || j.end() != ConnectionEnd.CLOSED) return 1;
         if (j.sockets() > 0) return 0;
-        return count(probe.set(Key.JDBC, j.redactedUrl(), -1, j.callSite()), nowNanos);
+        return count(probe.set(Key.JDBC, j.redactedUrl(), -1, j.callSite()), nowNanos, INTERVAL_NANOS);
     }
 
     /** Counts one connection of {@code key}: the first ones, then one exemplar an interval. */
-    private long count(Key key, long nowNanos) {
+    private long count(Key key, long nowNanos, long intervalNanos) {
         Tally t = tally(key, nowNanos);
         t.lastSeenNanos = nowNanos;
         if (t.first < FIRST) {
@@ -200,7 +214,7 @@ public final class SpanPolicy implements BudgetListener {
             return 1;
         }
         t.pending++;
-        if (nowNanos - t.lastSpanNanos < INTERVAL_NANOS) return 0;
+        if (nowNanos - t.lastSpanNanos < intervalNanos) return 0;
         long n = t.pending;
         t.pending = 0;
         t.lastSpanNanos = nowNanos;

@@ -72,22 +72,35 @@ class SpanPolicyTest {
     }
 
     @Test
-    void failuresResetsAndUnknownClosersAreAlwaysKeptAndLeaveTheKeyAlone() {
+    void surprisesAreSampledApartAndMoreOftenAndLeaveTheOrdinaryKeyAlone() {
         long t = 0;
         for (int i = 0; i < FIRST; i++) sampled.represents(closed(PORT, t), t);
         t += MS;
         assertEquals(0, sampled.represents(closed(PORT, t), t), "past the first ones");
-        for (int i = 0; i < 3; i++) {
+        long kept = 0;
+        long represented = 0;
+        for (int i = 0; i < FIRST + 30; i++) {
             t += MS;
-            assertEquals(1, sampled.represents(TestRecords.outgoing("com.example.Work.write", 42, PORT, null, null, t), t),
-                    "a failed connect");
-            assertEquals(1, sampled.represents(TestRecords.outgoing("com.example.Work.write", 42, PORT, Closer.RESET, null, t), t),
-                    "a reset");
-            assertEquals(1, sampled.represents(TestRecords.outgoing("com.example.Work.write", 42, PORT, Closer.UNKNOWN, null, t), t),
-                    "an unknown closer");
+            long n = sampled.represents(TestRecords.outgoing("com.example.Work.write", 42, PORT, Closer.RESET, null, t), t);
+            if (i < FIRST) assertEquals(1, n, "the first resets of a key are all kept: " + i);
+            if (n > 0) kept++;
+            represented += n;
         }
+        assertEquals(FIRST, kept, "then none within a second");
+        t += SpanPolicy.SURPRISE_INTERVAL_NANOS;
+        assertEquals(31, sampled.represents(TestRecords.outgoing("com.example.Work.write", 42, PORT, Closer.RESET, null, t), t),
+                "a second later, one reset stands for the 30 left out and itself");
+        assertEquals(0, sampled.represents(TestRecords.outgoing("com.example.Work.write", 42, PORT, null, null, t), t),
+                "a failed connect is a surprise of the same key, within its second");
+        assertEquals(0, sampled.represents(TestRecords.outgoing("com.example.Work.write", 42, PORT, Closer.UNKNOWN, null, t), t),
+                "and so is an unknown closer");
+        t += SpanPolicy.SURPRISE_INTERVAL_NANOS;
+        assertEquals(3, sampled.represents(TestRecords.outgoing("com.example.Work.write", 42, PORT, null, null, t), t),
+                "the next surprise exemplar stands for both and itself");
+        assertEquals(1, sampled.represents(TestRecords.outgoing("com.example.Other.write", 7, PORT, null, null, t), t),
+                "another call site's surprises have first ones of their own");
         t += INTERVAL_NANOS;
-        assertEquals(2, sampled.represents(closed(PORT, t), t), "the exemplar stands for the ordinary ones only");
+        assertEquals(2, sampled.represents(closed(PORT, t), t), "the ordinary exemplar stands for the ordinary ones only");
     }
 
     @Test
