@@ -5,12 +5,14 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.portwatch.track.AgentThreads;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -22,7 +24,8 @@ import java.util.logging.Logger;
  * three changes of default:
  * <ul>
  *   <li>the OTLP protocol is {@code http/protobuf}, as the specification says, where the SDK's
- *       own autoconfiguration would pick {@code grpc};</li>
+ *       own autoconfiguration would pick {@code grpc}; {@code grpc} is refused in one line, the
+ *       exporter having no gRPC sender ({@link OtlpSupport});</li>
  *   <li>with no exporter endpoint and no exporter named, nothing is exported: an agent dropped
  *       into a JVM without a collector must not retry a connection to localhost:4318 forever;</li>
  *   <li>the SDK's own log output is silenced and export failures are reported by the agent, a
@@ -88,7 +91,8 @@ public final class Telemetry {
                     .build()
                     .getOpenTelemetrySdk();
             return new Telemetry(sdk, exporting[0], exporting[0] && tracesExported[0], losses);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
+            // An Error too: this runs on the tracker's thread, which must go on tracking.
             problems.accept("OpenTelemetry configuration rejected, exporting nothing: " + e.getMessage());
             return new Telemetry(OpenTelemetrySdk.builder().build(), false, false, losses);
         }
@@ -140,13 +144,17 @@ public final class Telemetry {
      * down a moment ago most likely still is, and the application's exit need not wait out the
      * exporter's retries. The SDK's shutdown blocks its caller on timeouts of its own (its metric
      * reader waits up to 10 s for a collector that is down or hangs), so it runs on an agent
-     * thread, a daemon that is left behind when the time is up and ends with the JVM.
+     * thread, a daemon that is left behind when the time is up and ends with the JVM. Once it is
+     * done, the exporter's idle HttpClient threads are ended, which would otherwise hold up the
+     * JVM's exit ({@link HttpClientSelectors}).
      */
     public void shutdown(long timeoutMillis, Consumer<String> problems) throws InterruptedException {
         long wait = losses.lastExportFailed() ? Math.min(timeoutMillis, FAILING_COLLECTOR_MILLIS) : timeoutMillis;
         boolean[] done = {false};
-        Thread stopping = AgentThreads.newThread("otel-shutdown",
-                () -> done[0] = sdk.shutdown().join(wait, TimeUnit.MILLISECONDS).isDone());
+        Thread stopping = AgentThreads.newThread("otel-shutdown", () -> {
+            done[0] = sdk.shutdown().join(wait, TimeUnit.MILLISECONDS).isDone();
+            if (done[0]) HttpClientSelectors.end();
+        });
         stopping.start();
         stopping.join(Math.max(1, wait));
         if (tracesExported) {
@@ -199,6 +207,8 @@ public final class Telemetry {
             // The specification's default (and the OpenTelemetry Java agent's); the SDK alone would pick grpc.
             overrides.put("otel.exporter.otlp.protocol", "http/protobuf");
         }
+        String unsupported = OtlpSupport.unsupported(config, overrides);
+        if (unsupported != null) throw new ConfigurationException(unsupported); // start() says it in one line
         if (config.getString("otel.service.name") == null
                 && !config.getMap("otel.resource.attributes").containsKey("service.name")) {
             overrides.put("otel.service.name", ServiceName.guess());

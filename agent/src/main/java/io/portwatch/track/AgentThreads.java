@@ -5,10 +5,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The agent's own threads, all in one thread group. Threads inherit their creator's group, so the
- * OpenTelemetry exporter's threads (its batch worker, the HTTP client's dispatcher and connection
- * threads) land here too when the SDK is built on one of ours. The tracker ignores every socket
- * event raised from this group: that is how the agent's own exporter connections stay untracked,
- * whatever class loader or JDK class they go through.
+ * OpenTelemetry exporter's threads (its batch and metric workers, its sender's executor, the JDK
+ * HttpClient's selector manager and workers) land here too when the SDK is built on one of ours.
+ * The tracker ignores every socket event raised from this group: that is how the agent's own
+ * exporter connections stay untracked, whatever class loader or JDK class they go through.
  */
 public final class AgentThreads {
 

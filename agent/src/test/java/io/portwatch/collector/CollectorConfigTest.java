@@ -223,13 +223,13 @@ class CollectorConfigTest {
         assertEquals("http", uri.getScheme(), "the collector's receivers have no TLS: " + endpoint);
         assertEquals(serviceByImage("otel/opentelemetry-collector"), uri.getHost(),
                 "OTEL_EXPORTER_OTLP_ENDPOINT must name the collector service");
-        // portwatch defaults the OTLP protocol to http/protobuf (Telemetry), as the specification does.
+        // portwatch sends http/protobuf only (its default, Telemetry; OtlpSupport refuses grpc).
         Object protocol = env.getOrDefault("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
-        String receiver = String.valueOf(protocol).equals("grpc") ? "grpc" : "http";
-        HostPort listen = HostPort.parse(str(path(collector, "receivers", "otlp", "protocols", receiver, "endpoint"),
-                "otlp " + receiver + " endpoint"));
-        assertEquals(listen.port, uri.getPort(), "protocol " + protocol + " needs the collector's " + receiver
-                + " receiver port " + listen.port + ", the endpoint names " + uri.getPort());
+        assertEquals("http/protobuf", String.valueOf(protocol), "the agent sends OTLP over HTTP only");
+        HostPort listen = HostPort.parse(str(path(collector, "receivers", "otlp", "protocols", "http", "endpoint"),
+                "otlp http endpoint"));
+        assertEquals(listen.port, uri.getPort(), "http/protobuf needs the collector's http receiver port "
+                + listen.port + ", the endpoint names " + uri.getPort());
         assertTrue(uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"),
                 "OTEL_EXPORTER_OTLP_ENDPOINT is a base URL; the SDK adds /v1/traces etc.: " + endpoint);
         assertNotNull(env.get("OTEL_SERVICE_NAME"), "OTEL_SERVICE_NAME not set");

@@ -1,8 +1,13 @@
 package io.portwatch.it;
 
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,5 +31,63 @@ class AgentThreadsIT {
         assertTrue(cpu.find(), r::toString);
         assertTrue(Long.parseLong(cpu.group(1)) < 300, "an idle agent must not spin: " + r);
         assertFalse(r.stderr.contains("died"), r::toString);
+    }
+
+    /**
+     * The exporter's threads (the SDK's batch and metric workers, its JDK HttpClient sender's
+     * executor, the HttpClient's selector manager and workers) inherit the agent's thread group,
+     * so its connections to the collector are never tracked: the connection counter exported
+     * while the exporter was sending says N, not N + its own; and none of them keeps the JVM alive.
+     */
+    @ParameterizedTest
+    @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
+    void theExportersThreadsAreTheAgentsAndItsConnectionsAreNotTracked(String jdk) throws Exception {
+        int n = 5;
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            // 3 s: several span batches (200 ms) and metric exports (1 s) while the tracker runs.
+            ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver).agentArgs("summary=on")
+                    .main(ExporterThreadsWorkload.class, String.valueOf(n), "3000").run();
+            assertEquals(0, r.exitCode, r::toString);
+            assertFalse(r.stderr.contains("ERROR"), r::toString);
+            assertEquals(n, SocketTrackingIT.clientSpans(receiver, n).size(), () -> "spans: " + receiver.spans());
+
+            List<String> exporterThreads = new ArrayList<>();
+            Matcher t = Pattern.compile("(?m)^thread (.+) group=(\\S+) daemon=(\\w+)$").matcher(r.stdout);
+            while (t.find()) {
+                String name = t.group(1);
+                boolean exporter = name.startsWith("HttpClient-") || name.startsWith("jdkhttp")
+                        || name.startsWith("BatchSpanProcessor") || name.startsWith("PeriodicMetricReader")
+                        || name.startsWith("BatchLogRecordProcessor");
+                if (exporter) {
+                    exporterThreads.add(name);
+                    assertEquals("portwatch", t.group(2), () -> name + " outside the agent's thread group: " + r.stdout);
+                }
+                if (!name.startsWith("main ")) {
+                    assertEquals("true", t.group(3), () -> name + " would keep the JVM alive: " + r.stdout);
+                }
+            }
+            assertTrue(exporterThreads.stream().anyMatch(name -> name.contains("SelectorManager")),
+                    () -> "the JDK HttpClient sends: " + exporterThreads);
+
+            assertEquals(n, lastOutgoingOpened(receiver.metrics()), () -> "connections counted: " + receiver.metrics());
+            assertTrue(r.stderr.contains("[portwatch] summary: " + n + " outgoing and " + n + " accepted"), r::toString);
+            SocketTrackingIT.assertNoExporterSpans(receiver);
+        }
+    }
+
+    /** The highest (cumulative) value exported for {@code portwatch.connections.opened}, outgoing. */
+    private static long lastOutgoingOpened(List<Metric> metrics) {
+        long max = -1;
+        for (Metric m : metrics) {
+            if (!m.getName().equals("portwatch.connections.opened")) continue;
+            for (NumberDataPoint p : m.getSum().getDataPointsList()) {
+                for (KeyValue kv : p.getAttributesList()) {
+                    if (kv.getKey().equals("portwatch.direction") && kv.getValue().getStringValue().equals("outgoing")) {
+                        max = Math.max(max, p.getAsInt());
+                    }
+                }
+            }
+        }
+        return max;
     }
 }

@@ -131,6 +131,62 @@ class BadInputIT {
         }
     }
 
+    /**
+     * OTLP over gRPC: the agent's exporter sends through the JDK's HttpClient, which has no gRPC
+     * sender. One line says so and what to set instead; nothing is exported, and tracking and the
+     * summary at exit go on, as for any other setting the SDK cannot follow.
+     */
+    @ParameterizedTest
+    @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
+    void grpcExportsNothingAndSaysWhatToSetInstead(String jdk) throws Exception {
+        ChildJvm.Result without = WITHOUT_AGENT.computeIfAbsent(jdk, BadInputIT::withoutAgent);
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            ChildJvm.Result with = app(new ChildJvm(jdk).exportTo(receiver).env("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"));
+            assertEquals(without.exitCode, with.exitCode, with::toString);
+            assertEquals(without.stdout, with.stdout, "the application's own output");
+            List<String> lines = AgentRobustnessIT.lines(with.stderr);
+            assertEquals(lines, AgentRobustnessIT.portwatchLines(with.stderr), "no stack trace: " + with);
+            List<String> errors = new ArrayList<>();
+            for (String l : lines) if (l.startsWith("[portwatch] ERROR")) errors.add(l);
+            assertEquals(List.of("[portwatch] ERROR OpenTelemetry configuration rejected, exporting nothing:"
+                    + " OTLP over gRPC is not supported: OTEL_EXPORTER_OTLP_PROTOCOL (otel.exporter.otlp.protocol) is grpc;"
+                    + " set http/protobuf instead, and the endpoint to the collector's OTLP/HTTP port, usually 4318"),
+                    errors, with::toString);
+            assertTrue(with.stderr.contains("[portwatch] summary: " + CONNECTIONS + " outgoing and " + CONNECTIONS
+                    + " accepted TCP connections ended"), () -> "tracking went on: " + with);
+            Thread.sleep(1000); // the export interval of ChildJvm.exportTo: anything sent would be here
+            assertEquals("", receiver.everythingReceived(), "nothing exported");
+        }
+    }
+
+    /**
+     * A JVM without the module java.net.http (a jlink image, {@code --limit-modules}, a modular
+     * application that does not require it), which the exporter sends through: one line says what
+     * to add; nothing is exported, and tracking and the summary at exit go on.
+     */
+    @ParameterizedTest
+    @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
+    void withoutJavaNetHttpExportsNothingAndSaysWhatToAdd(String jdk) throws Exception {
+        ChildJvm.Result without = WITHOUT_AGENT.computeIfAbsent(jdk, BadInputIT::withoutAgent);
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            ChildJvm.Result with = app(new ChildJvm(jdk).exportTo(receiver)
+                    .jvmArg("--limit-modules=java.base,java.instrument,java.logging,java.management,jdk.unsupported"));
+            assertEquals(without.exitCode, with.exitCode, with::toString);
+            assertEquals(without.stdout, with.stdout, "the application's own output");
+            List<String> lines = AgentRobustnessIT.lines(with.stderr);
+            assertEquals(lines, AgentRobustnessIT.portwatchLines(with.stderr), "no stack trace: " + with);
+            List<String> errors = new ArrayList<>();
+            for (String l : lines) if (l.startsWith("[portwatch] ERROR")) errors.add(l);
+            assertEquals(1, errors.size(), with::toString);
+            assertTrue(errors.get(0).startsWith("[portwatch] ERROR OpenTelemetry configuration rejected, exporting nothing:"
+                    + " the OTLP exporter sends through the JDK module java.net.http, which this JVM does not have"), with::toString);
+            assertTrue(with.stderr.contains("[portwatch] summary: " + CONNECTIONS + " outgoing and " + CONNECTIONS
+                    + " accepted TCP connections ended"), () -> "tracking went on: " + with);
+            Thread.sleep(1000);
+            assertEquals("", receiver.everythingReceived(), "nothing exported");
+        }
+    }
+
     /** The application's behaviour without the agent, once per JDK. */
     private static final Map<String, ChildJvm.Result> WITHOUT_AGENT = new ConcurrentHashMap<>();
 

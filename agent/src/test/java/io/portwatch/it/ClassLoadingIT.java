@@ -7,11 +7,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -39,6 +43,34 @@ class ClassLoadingIT {
             return s.filter(p -> p.getFileName().toString().endsWith(".jar"))
                     .filter(p -> !p.getFileName().toString().startsWith("opentelemetry-javaagent"))
                     .sorted().collect(Collectors.toList());
+        }
+    }
+
+    /**
+     * The exporter sends through the JDK's own HttpClient (opentelemetry-exporter-sender-jdk), not
+     * OkHttp: no OkHttp, Okio or Kotlin class in the jar (3.2 MB of it, and start-up time and
+     * memory), and the SDK's sender lookup finds the JDK sender under its relocated name.
+     */
+    @Test
+    void theJarSendsThroughTheJdkHttpClientAndCarriesNoOkHttp() throws Exception {
+        try (JarFile jar = new JarFile(ChildJvm.agentJar().toFile())) {
+            List<String> foreign = jar.stream().map(JarEntry::getName)
+                    .filter(n -> n.matches("(io/portwatch/shaded/)?(okhttp3|okio|kotlin|kotlinx|jetbrains|intellij|org/jetbrains|org/intellij)/.*")
+                            || n.contains("/sender/okhttp/"))
+                    .collect(Collectors.toList());
+            assertEquals(List.of(), foreign, "OkHttp and what it needs");
+            String services = "META-INF/services/io.portwatch.shaded.otel.sdk.common.export.";
+            assertEquals("io.portwatch.shaded.otel.exporter.sender.jdk.internal.JdkHttpSenderProvider",
+                    text(jar, services + "HttpSenderProvider").trim());
+            assertEquals(null, jar.getEntry(services + "GrpcSenderProvider"), "no gRPC sender");
+        }
+    }
+
+    private static String text(JarFile jar, String name) throws IOException {
+        JarEntry e = jar.getJarEntry(name);
+        if (e == null) throw new AssertionError(name + " missing from the agent jar");
+        try (InputStream in = jar.getInputStream(e)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

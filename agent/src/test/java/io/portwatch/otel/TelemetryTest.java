@@ -31,11 +31,55 @@ class TelemetryTest {
         assertFalse(t.tracesExported());
     }
 
+    /**
+     * The agent's exporter has no gRPC sender (the JDK's HttpClient speaks HTTP/1.1 and h2c, not
+     * gRPC): one line that says what to set instead, and nothing exported.
+     */
+    @Test
+    void grpcIsRefusedInOneLine() {
+        List<String> problems = new ArrayList<>();
+        Telemetry t = start(Map.of("otel.exporter.otlp.endpoint", NOWHERE, "otel.exporter.otlp.protocol", "grpc"), problems);
+        assertFalse(t.exporting());
+        assertFalse(t.tracesExported());
+        assertEquals(1, problems.size(), problems::toString);
+        assertEquals("OpenTelemetry configuration rejected, exporting nothing: OTLP over gRPC is not supported:"
+                + " OTEL_EXPORTER_OTLP_PROTOCOL (otel.exporter.otlp.protocol) is grpc; set http/protobuf instead,"
+                + " and the endpoint to the collector's OTLP/HTTP port, usually 4318", problems.get(0));
+    }
+
+    /** A signal's own protocol wins over the general one, as in the SDK. */
+    @Test
+    void grpcForOneSignalIsNamed() {
+        List<String> problems = new ArrayList<>();
+        Telemetry t = start(Map.of("otel.exporter.otlp.endpoint", NOWHERE, "otel.exporter.otlp.protocol", "grpc",
+                "otel.exporter.otlp.traces.protocol", "http/protobuf", "otel.exporter.otlp.logs.protocol", "grpc"), problems);
+        assertFalse(t.exporting());
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.get(0).contains(": OTEL_EXPORTER_OTLP_PROTOCOL (otel.exporter.otlp.protocol),"
+                + " OTEL_EXPORTER_OTLP_LOGS_PROTOCOL (otel.exporter.otlp.logs.protocol) are grpc;"), problems::toString);
+    }
+
+    /** gRPC only where nothing uses it: a signal not exported over OTLP, or no exporter at all. */
+    @Test
+    void grpcWhereNothingUsesItIsNoProblem() {
+        Telemetry t = start(Map.of("otel.exporter.otlp.endpoint", NOWHERE, "otel.exporter.otlp.metrics.protocol", "grpc",
+                "otel.metrics.exporter", "none"));
+        assertTrue(t.exporting());
+        assertTrue(t.tracesExported());
+        Telemetry off = start(Map.of("otel.exporter.otlp.protocol", "grpc"));
+        assertFalse(off.exporting());
+    }
+
     private static Telemetry start(Map<String, String> arguments) {
         List<String> problems = new ArrayList<>();
+        Telemetry t = start(arguments, problems);
+        assertEquals(List.of(), problems);
+        return t;
+    }
+
+    private static Telemetry start(Map<String, String> arguments, List<String> problems) {
         Telemetry t = Telemetry.start(arguments, problems::add);
         t.sdk().shutdown().join(5, TimeUnit.SECONDS);
-        assertEquals(List.of(), problems);
         return t;
     }
 }
