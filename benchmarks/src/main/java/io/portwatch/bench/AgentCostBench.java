@@ -80,18 +80,6 @@ public final class AgentCostBench {
                 startup.add(v, (System.nanoTime() - t0) / 1e6);
             }
         }
-        // The same with portwatch's startup=background (a system property: the variant's agent
-        // arguments stay as they are); the other variants run again as they are, for the ratio.
-        Comparison background = new Comparison("startup_background_ms",
-                "hello-world start to exit, ms, portwatch with startup=background");
-        for (int r = 0; r < Math.max(rounds, 5) * 2; r++) {
-            for (Variant v : Variant.orderOfRound(r)) {
-                long t0 = System.nanoTime();
-                child.run(v, v == Variant.PORTWATCH ? List.of("-Dportwatch.startup=background") : List.of(),
-                        "-cp", classPath, "io.portwatch.bench.HelloWorld");
-                background.add(v, (System.nanoTime() - t0) / 1e6);
-            }
-        }
         Comparison rss = new Comparison("rss_kb", "resident memory 2 s after start-up, kB");
         for (int r = 0; r < 3; r++) {
             for (Variant v : Variant.orderOfRound(r)) {
@@ -100,10 +88,8 @@ public final class AgentCostBench {
             }
         }
         rows.add(startup.row(true));
-        rows.add(background.row(true));
         rows.add(rss.row(true));
         all.add(startup);
-        all.add(background);
         all.add(rss);
 
         System.out.println(Comparison.header());
