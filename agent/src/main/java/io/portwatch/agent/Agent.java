@@ -5,7 +5,9 @@ import io.portwatch.bootstrap.Recordings;
 import io.portwatch.budget.RuleResult;
 import io.portwatch.host.BudgetListeners;
 import io.portwatch.host.HostSampler;
-import io.portwatch.instrument.Installer;
+import io.portwatch.instrument.LibraryTrigger;
+import io.portwatch.instrument.jdk.JdkTransformer;
+import io.portwatch.instrument.jdk.JdkWeaving;
 import io.portwatch.kernel.KernelAccess;
 import io.portwatch.kernel.OwnConnections;
 import io.portwatch.kernel.ProcFs;
@@ -42,17 +44,18 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the listener onto the bridge;</li>
  *   <li>the OpenTelemetry SDK and the tracker loop on the agent's own thread, so start-up does
  *       not wait for them and their sockets are never tracked;</li>
- *   <li>meanwhile, on this thread, the instrumentation.</li>
+ *   <li>meanwhile, on this thread, the JDK's socket classes woven with plain ASM (tens of
+ *       milliseconds);</li>
+ *   <li>the library instrumentation (Byte Buddy, for JDBC) armed to install itself on an agent
+ *       thread once the JVM is known to use JDBC.</li>
  * </ol>
  */
 final class Agent {
 
     /** How the agent came to start. */
     enum Start {
-        /** {@code -javaagent}: instrumented before {@code main} runs. */
+        /** {@code -javaagent}: the JDK woven before {@code main} runs. */
         PREMAIN(""),
-        /** {@code -javaagent} with {@code startup=background}: {@code main} already runs. */
-        BACKGROUND(" (started in the background)"),
         /** Loaded into a running JVM by the attach command. */
         ATTACH(" (attached)");
 
@@ -115,9 +118,6 @@ final class Agent {
      * @return what was done, a line each, for the attach command to print
      */
     static List<String> start(AgentConfig config, Instrumentation inst, Start how) throws Exception {
-        // Attached or started in the background, the agent meets a running application: it lists
-        // the connections already open and looks at every class already loaded (JDBC drivers).
-        boolean attached = how != Start.PREMAIN;
         List<String> done = new ArrayList<>();
         CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
         Tracker tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
@@ -132,7 +132,7 @@ final class Agent {
         tracker.warmUp();
         startRecordings(config, tracker, inst);
         if (how == Start.ATTACH && config.kernel()) {
-            done.addAll(openedBeforeAttach(tracker, how));
+            done.addAll(openedBeforeAttach(tracker));
         }
         Bridge.sockets = tracker.events();
         Bridge.jdbc = tracker.jdbcEvents();
@@ -171,22 +171,19 @@ final class Agent {
             }
             tracker.run();
         });
-        // The SDK starts on the tracker thread while this one installs the instrumentation: on
-        // two cores, start-up costs the longer of the two rather than their sum.
+        // The SDK starts on the tracker thread while this one weaves the JDK: on two cores,
+        // start-up costs the longer of the two rather than their sum.
         loop.start();
 
-        long installStart = System.nanoTime();
-        Installer installer = new Installer();
-        installer.install(inst, Log::error, attached);
-        Log.debug("instrumented " + installer.instrumented() + " in "
-                + (System.nanoTime() - installStart) / 1_000_000 + " ms" + (how == Start.BACKGROUND ? " (in the background)" : ""));
-        if (how == Start.BACKGROUND && config.kernel()) {
-            // Read after the install, not before as for an attach: the application is starting up
-            // meanwhile, and a connection it opened during the install would be missed by both.
-            openedBeforeAttach(tracker, how);
-        }
-        done.add(0, "instrumented " + installer.instrumented().size() + " types: "
-                + String.join(", ", new java.util.TreeSet<>(installer.instrumented())));
+        long weaveStart = System.nanoTime();
+        JdkTransformer jdk = JdkWeaving.install(inst, Log::error);
+        Log.debug("woven " + jdk.woven().size() + " JDK types in " + (System.nanoTime() - weaveStart) / 1_000_000
+                + " ms: " + jdk.woven());
+        LibraryTrigger libraries = LibraryTrigger.arm(inst, Log::error, Log::debug);
+        done.add(0, "instrumented " + jdk.woven().size() + " types: " + String.join(", ", jdk.woven().keySet()));
+        done.add(1, libraries.startedBy() != null
+                ? "instrumenting the JDBC drivers and connections already loaded, on an agent thread"
+                : "JDBC drivers and connections: instrumented on an agent thread once JDBC is in use");
 
         Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, () -> {
             try {
@@ -204,7 +201,7 @@ final class Agent {
                     telemetry[0].shutdown(deadline.millisLeft(), Log::warn);
                 }
                 ExitSummary.print(config, telemetry[0] != null && telemetry[0].exporting(), report);
-                Log.debug("instrumented " + installer.instrumented());
+                Log.debug("instrumented " + jdk.woven().keySet() + " and " + libraries.instrumented());
                 if (Bridge.adviceFailures() > 0) {
                     Log.warn(Bridge.adviceFailures() + " errors inside advice were suppressed; last: "
                             + Bridge.lastAdviceFailure());
@@ -220,13 +217,12 @@ final class Agent {
 
     /**
      * The connections this JVM already holds, from the kernel's tables, handed to the tracker so
-     * that their ends are recorded too. For an attach, read before the instrumentation is
-     * installed: a connection opened after this read is seen by the advice instead (one opened
-     * during the install itself may be missed by both). For a start in the background, read after
-     * it: one the advice has seen already keeps its own record.
+     * that their ends are recorded too. Read before the JDK is woven: a connection opened after
+     * this read is seen by the woven code instead (one opened during the weaving itself may be
+     * missed by both).
      */
-    private static List<String> openedBeforeAttach(Tracker tracker, Start how) {
-        String before = how == Start.ATTACH ? "before attach" : "before the instrumentation was in place";
+    private static List<String> openedBeforeAttach(Tracker tracker) {
+        String before = "before attach";
         List<String> lines = new ArrayList<>();
         KernelAccess access = KernelAccess.check();
         if (!access.available()) {

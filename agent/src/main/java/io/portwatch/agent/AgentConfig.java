@@ -162,19 +162,25 @@ public final class AgentConfig {
                 return v;
             },
                     "exit status when a whole-run budget is not kept (0: print the verdict only)"),
-            new Option("startup", "wait", oneOf("wait", "background"),
-                    "wait: instrument before main() runs (about 1 s of start-up); background: main() starts at once"
-                            + " and the instrumentation follows on an agent thread; the connections then open are read"
-                            + " from the kernel's tables as after an attach, and any that ended before are missed"),
             new Option("debug", "false", BOOLEAN,
                     "print what the agent instruments and does")));
 
+    /**
+     * Keys that no longer do anything, with the line that says so. They are accepted, so that a
+     * configuration written for an earlier agent still starts it.
+     */
+    private static final Map<String, String> RETIRED = Collections.singletonMap("startup",
+            "startup is no longer needed and is ignored: the JDK is instrumented before main() in tens of"
+                    + " milliseconds, and JDBC on an agent thread");
+
     private final Map<String, Object> values;
     private final Map<String, String> otelArguments;
+    private final List<String> notes;
 
-    private AgentConfig(Map<String, Object> values, Map<String, String> otelArguments) {
+    private AgentConfig(Map<String, Object> values, Map<String, String> otelArguments, List<String> notes) {
         this.values = values;
         this.otelArguments = Collections.unmodifiableMap(otelArguments);
+        this.notes = Collections.unmodifiableList(notes);
     }
 
     /**
@@ -189,9 +195,13 @@ public final class AgentConfig {
 
         Map<String, String> raw = new LinkedHashMap<>();
         Map<String, String> otel = new LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith("PORTWATCH_")) {
-                String key = fromEnvName(e.getKey(), known);
+                String key = fromEnvName(e.getKey(), known.keySet());
+                if (retired(fromEnvName(e.getKey(), RETIRED.keySet()), notes)) {
+                    continue;
+                }
                 if (key == null) {
                     problems.accept("unknown environment variable " + e.getKey() + " (known keys: " + keys() + ")");
                 } else {
@@ -202,6 +212,9 @@ public final class AgentConfig {
         for (String name : props.stringPropertyNames()) {
             if (name.startsWith("portwatch.")) {
                 String key = name.substring("portwatch.".length());
+                if (retired(key, notes)) {
+                    continue;
+                }
                 if (!known.containsKey(key)) {
                     problems.accept("unknown system property " + name + " (known keys: " + keys() + ")");
                 } else {
@@ -227,6 +240,9 @@ public final class AgentConfig {
                     otel.put(key, entry.substring(eq + 1).trim());
                     continue;
                 }
+                if (retired(key, notes)) {
+                    continue;
+                }
                 if (!known.containsKey(key)) {
                     problems.accept("unknown agent argument '" + key + "' (known keys: " + keys() + ")");
                     continue;
@@ -247,12 +263,21 @@ public final class AgentConfig {
                 problems.accept(o.key + "=" + text + ": " + e.getMessage());
             }
         }
-        return new AgentConfig(values, otel);
+        return new AgentConfig(values, otel, notes);
     }
 
-    private static String fromEnvName(String envName, Map<String, Option> known) {
+    /** True for a retired key, whose line is then noted once. */
+    private static boolean retired(String key, List<String> notes) {
+        String note = key == null ? null : RETIRED.get(key);
+        if (note != null && !notes.contains(note)) {
+            notes.add(note);
+        }
+        return note != null;
+    }
+
+    private static String fromEnvName(String envName, java.util.Collection<String> known) {
         String suffix = envName.substring("PORTWATCH_".length());
-        for (String key : known.keySet()) {
+        for (String key : known) {
             if (key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_').equals(suffix)) return key;
         }
         return null;
@@ -276,13 +301,14 @@ public final class AgentConfig {
     public double warnHorizonSeconds() { return (Double) values.get("warn.horizon"); }
     public double warnShare() { return (Double) values.get("warn.share"); }
     public String summary() { return (String) values.get("summary"); }
-    /** Whether premain returns before the instrumentation is installed ({@code startup=background}). */
-    public boolean backgroundStartup() { return "background".equals(values.get("startup")); }
     /** The HTML report's file, or "" for none. */
     public String report() { return (String) values.get("report"); }
     public boolean debug() { return (Boolean) values.get("debug"); }
     /** The span policy: {@code sampled}, {@code all} or {@code off}. */
     public String spans() { return (String) values.get("spans"); }
+
+    /** Lines to say once at start-up, about settings that were accepted but do nothing. */
+    public List<String> notes() { return notes; }
 
     /**
      * The {@code otel.*} entries of the agent arguments: OpenTelemetry SDK settings that win over

@@ -19,7 +19,7 @@ import java.util.jar.JarFile;
 
 /**
  * Defines the classes of {@code io.portwatch.bootstrap} in the bootstrap class loader, so that
- * advice inlined into {@code java.base} can call them. Only those few classes go there: the rest of
+ * the code woven into {@code java.base} can call them. Only those few classes go there: the rest of
  * the agent (and its shaded Byte Buddy and OpenTelemetry) stays in the system class loader.
  *
  * <p>They are defined directly rather than by appending a jar to the bootstrap search path: an
@@ -100,6 +100,13 @@ final class BootstrapInjector {
             if (!pending.isEmpty()) {
                 throw new IOException("cannot define " + pending.keySet() + " in the bootstrap loader", last);
             }
+            // The code woven into java.base calls these classes, which are in the bootstrap
+            // loader's unnamed module: java.base must read it. The JVM adds that edge by itself
+            // once an agent transforms a class of java.base (Modules.transformedByAgent); asked
+            // for here, it does not rest on that.
+            Module bridge = Class.forName("io.portwatch.bootstrap.Bridge", false, null).getModule();
+            inst.redefineModule(javaBase, Collections.singleton(bridge), Collections.emptyMap(), Collections.emptyMap(),
+                    Collections.emptySet(), Collections.emptyMap());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IOException("cannot define the bootstrap bridge: " + e, e);
         }

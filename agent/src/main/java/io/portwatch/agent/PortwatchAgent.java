@@ -2,7 +2,6 @@ package io.portwatch.agent;
 
 import io.portwatch.report.ConsoleReport;
 import io.portwatch.report.Report;
-import io.portwatch.track.AgentThreads;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
@@ -53,12 +52,11 @@ public final class PortwatchAgent {
                 return;
             }
             Log.debug(config.debug());
+            for (String note : config.notes()) {
+                say(reply, note);
+            }
             if (BootstrapInjector.alreadyInjected()) {
                 say(reply, "already running in this JVM; nothing was instrumented twice, and the configuration is unchanged");
-                return;
-            }
-            if (!attached && config.backgroundStartup()) {
-                AgentThreads.newThread("startup", () -> startAgent(config, inst, Agent.Start.BACKGROUND, reply)).start();
                 return;
             }
             startAgent(config, inst, attached ? Agent.Start.ATTACH : Agent.Start.PREMAIN, reply);

@@ -1,18 +1,26 @@
 package io.portwatch.bootstrap;
 
 /**
- * The one class that advice inlined into JDK code calls. It lives on the bootstrap class path so
- * that {@code java.base} can see it, and it holds nothing but the listeners to hand events to.
+ * Where the code woven into the JDK ({@link JdkHooks}) and the library advice hand their events:
+ * it lives in the bootstrap class loader so that {@code java.base} can see it, and it holds
+ * nothing but the listeners, what the advice failed at, and whether the library advice is in.
  *
  * <p>The fields are volatile so an agent attached at run time publishes its listener safely to
  * threads already inside instrumented code; a read of it costs about as much as a plain read on
- * x86. There is no static state besides it and no logic: everything else is the agent's.
+ * x86. There is no logic here: everything else is the agent's.
  */
 public final class Bridge {
 
     public static volatile SocketListener sockets = SocketListener.NOOP;
 
     public static volatile JdbcListener jdbc = JdbcListener.NOOP;
+
+    /**
+     * True once the library advice (JDBC) is installed. It is installed on an agent thread when
+     * the application first loads a JDBC type; until then a JDBC connect is seen as its TCP
+     * connection only. Read by tests that need every {@code jdbc.connection} span.
+     */
+    public static volatile boolean libraryAdviceInstalled;
 
     /** Exceptions thrown inside advice and swallowed there, so the application never sees them. */
     private static final java.util.concurrent.atomic.AtomicLong ADVICE_FAILURES =
@@ -21,7 +29,7 @@ public final class Bridge {
 
     private Bridge() {}
 
-    /** Called by the exception handler of every advice instead of letting the error escape. */
+    /** Called by every {@link JdkHooks} hook and library advice instead of letting an error escape. */
     public static void adviceFailed(Throwable t) {
         ADVICE_FAILURES.incrementAndGet();
         lastAdviceFailure = t;

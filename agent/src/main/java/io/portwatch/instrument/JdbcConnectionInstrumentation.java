@@ -24,13 +24,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 final class JdbcConnectionInstrumentation implements TypeInstrumentation {
 
     @Override
-    public String typeName() {
-        return null;
-    }
-
-    @Override
     public ElementMatcher<TypeDescription> type() {
-        return not(isInterface()).and(hasSuperType(named("java.sql.Connection")));
+        return not(isInterface()).and(hasSuperType(named(LibraryTrigger.JDBC_CONNECTION)));
     }
 
     @Override

@@ -24,13 +24,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 final class JdbcDriverInstrumentation implements TypeInstrumentation {
 
     @Override
-    public String typeName() {
-        return null;
-    }
-
-    @Override
     public ElementMatcher<TypeDescription> type() {
-        return not(isInterface()).and(hasSuperType(named("java.sql.Driver")));
+        return not(isInterface()).and(hasSuperType(named(LibraryTrigger.JDBC_DRIVER)));
     }
 
     @Override

@@ -51,6 +51,21 @@ class AgentConfigTest {
         assertEquals(List.of(), problems);
     }
 
+    /** {@code startup=background} from an earlier agent: not a mistake that switches the agent off. */
+    @Test
+    void theRetiredStartupKeyIsAcceptedIgnoredAndNotedOnce() {
+        env.put("PORTWATCH_STARTUP", "wait");
+        props.setProperty("portwatch.startup", "background");
+        AgentConfig c = load("startup=background,summary=on");
+        assertEquals(List.of(), problems);
+        assertEquals(1, c.notes().size(), c.notes()::toString);
+        assertTrue(c.notes().get(0).startsWith("startup is no longer needed and is ignored"), c.notes()::toString);
+        assertEquals("on", c.summary());
+        env.clear();
+        props.clear();
+        assertEquals(List.of(), load("summary=on").notes());
+    }
+
     @Test
     void summaryDetailAndReportFile() {
         AgentConfig c = load("summary=FULL,report=/tmp/run/report.html");

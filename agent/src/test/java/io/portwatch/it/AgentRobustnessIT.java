@@ -39,6 +39,26 @@ class AgentRobustnessIT {
         }
     }
 
+    /**
+     * {@code startup=background} is from an earlier agent, which could install its instrumentation
+     * after {@code main} began: the key is accepted and ignored, with one line that says so, and
+     * every connection is seen, the first ones of {@code main} too.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theRetiredStartupKeyLeavesTheAgentOn(String jdk) throws Exception {
+        ChildJvm.Result r = new ChildJvm(jdk).agentArgs("startup=background,summary=on")
+                .main(SocketWorkload.class, "client-close", "127.0.0.1", "3").run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertEquals("workload client-close done", r.stdout.trim());
+        List<String> notes = portwatchLines(r.stderr).stream().filter(l -> l.contains("startup"))
+                .collect(Collectors.toList());
+        assertEquals(Arrays.asList("[portwatch] startup is no longer needed and is ignored: the JDK is instrumented"
+                + " before main() in tens of milliseconds, and JDBC on an agent thread"), notes, r::toString);
+        assertTrue(r.stderr.contains("summary: 3 outgoing and 3 accepted"), r::toString);
+        assertFalse(r.stderr.contains("ERROR"), r::toString);
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void switchedOffByConfiguration(String jdk) throws Exception {

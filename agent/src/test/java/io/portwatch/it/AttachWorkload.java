@@ -15,12 +15,17 @@ import java.net.Socket;
  *   <li>{@code burst N}: N connections one after another, each to a second server port, the
  *       client writing a byte and closing first; prints {@code burst done};</li>
  *   <li>{@code close-held}: closes the held connection; prints {@code held closed};</li>
+ *   <li>{@code jdbc N}: N JDBC connections through {@link StubDriver} to the first server port,
+ *       each closed at once (with the agent attached, once its JDBC advice is in place); prints
+ *       {@code jdbc done};</li>
  *   <li>{@code exit}.</li>
  * </ul>
  * Prints {@code ready HELD_LOCAL_PORT SERVER_PORT BURST_PORT} first. Exits by itself after
  * {@code args[0]} seconds, so that a failed test leaves nothing behind.
  */
 public final class AttachWorkload {
+
+    private static final java.sql.Driver DRIVER = new StubDriver();
 
     public static void main(String[] args) throws Exception {
         long deadline = System.currentTimeMillis() + Long.parseLong(args[0]) * 1000;
@@ -53,6 +58,16 @@ public final class AttachWorkload {
                     }
                 }
                 out.println("burst done");
+            } else if (line.startsWith("jdbc ")) {
+                if (LibraryAdvice.agentPresent()) {
+                    LibraryAdvice.await(30);
+                }
+                int n = Integer.parseInt(line.substring(5).trim());
+                String url = StubDriver.PREFIX + "127.0.0.1:" + server.getLocalPort() + "/attach";
+                for (int i = 0; i < n; i++) {
+                    DRIVER.connect(url, new java.util.Properties()).close();
+                }
+                out.println("jdbc done");
             } else if (line.equals("close-held")) {
                 held.close();
                 out.println("held closed");

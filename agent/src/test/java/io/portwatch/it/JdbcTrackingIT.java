@@ -140,6 +140,26 @@ class JdbcTrackingIT {
         }
     }
 
+    /**
+     * A connection opened first thing in {@code main}, before the JDBC advice can be in place (it
+     * installs on an agent thread once the first JDBC type loads): its socket is tracked all the
+     * same; its jdbc.connection span is there only if the install won the race.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void aConnectionAtTheVeryStartIsStillTracked(String jdk) throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            ChildJvm.Result r = run(jdk, receiver, "first", db.target().url() + "?sslMode=DISABLED",
+                    db.target().password(), 1, 1);
+            List<ReceivedSpan> tcp = receiver.awaitSpans(s -> s.name.equals("tcp.connection")
+                    && Long.valueOf(db.port()).equals(s.num("network.peer.port")), 1, WAIT);
+            assertEquals(1, tcp.size(), () -> "spans: " + receiver.spans() + "\n" + r);
+            assertEquals("closed", tcp.get(0).str("portwatch.end"), tcp::toString);
+            assertTrue(tcp.get(0).str("portwatch.call_site").startsWith(JdbcWorkload.class.getName()), tcp::toString);
+            assertTrue(receiver.spans(s -> s.name.equals("jdbc.connection")).size() <= 1, receiver.spans()::toString);
+        }
+    }
+
     private static ChildJvm.Result run(String jdk, OtlpReceiver receiver, String mode, String url, String password,
                                        int writes, int threads) throws Exception {
         ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver)

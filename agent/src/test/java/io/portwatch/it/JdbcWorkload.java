@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * JDBC workloads for a child JVM with the agent: the founding incident's pattern (a new
- * connection per write, from several threads), the same through a HikariCP pool, and a
- * connect with a wrong password. Usage: {@code JdbcWorkload MODE URL USER PASSWORD WRITES THREADS}.
+ * connection per write, from several threads), the same through a HikariCP pool, a connect with
+ * a wrong password (each once the agent's JDBC advice is in place), and one connect first thing
+ * in {@code main} ({@code first}). Usage: {@code JdbcWorkload MODE URL USER PASSWORD WRITES THREADS}.
  */
 public final class JdbcWorkload {
 
@@ -29,7 +30,18 @@ public final class JdbcWorkload {
         info.setProperty("password", args[3]);
         int writes = Integer.parseInt(args[4]);
         int threads = Integer.parseInt(args[5]);
+        if (!mode.equals("first")) {
+            // portwatch installs its JDBC advice on an agent thread once the first JDBC type loads;
+            // connects made before it is in place have no jdbc.connection span. Wait for it.
+            DriverManager.getDrivers();
+            LibraryAdvice.await(60);
+        }
         switch (mode) {
+            case "first":
+                try (Connection c = DriverManager.getConnection(url, info)) {
+                    System.out.println("advice installed after the connect: " + LibraryAdvice.installed());
+                }
+                break;
             case "churn":
                 createTable(DriverManager.getConnection(url, info));
                 run(writes, threads, () -> {

@@ -42,6 +42,23 @@ class OddSocketsIT {
         }
     }
 
+    /**
+     * The JVM does not verify the bootstrap loader's classes unless asked: asked here, it
+     * verifies the woven JDK classes as they are retransformed, and a woven frame, stack or
+     * handler that did not hold would stop the weaving with an error line.
+     */
+    @ParameterizedTest
+    @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
+    void theWovenJdkClassesPassTheVerifier(String jdk) throws Exception {
+        ChildJvm.Result r = new ChildJvm(jdk).agentArgs("summary=on")
+                .jvmArg("-XX:+UnlockDiagnosticVMOptions").jvmArg("-XX:+BytecodeVerificationLocal")
+                .main(OddSocketWorkload.class).run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertTrue(r.stdout.contains("odd sockets done"), r::toString);
+        assertFalse(r.stderr.contains("[portwatch] ERROR"), r::toString);
+        assertTrue(r.stderr.contains("[portwatch] summary: 10 outgoing and 6 accepted"), r::toString);
+    }
+
     /** JDK 17 only: from JDK 24 a SecurityManager cannot be installed at all. */
     @ParameterizedTest
     @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")

@@ -3,49 +3,41 @@ package io.portwatch.instrument;
 import io.portwatch.bootstrap.Bridge;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
-import static net.bytebuddy.matcher.ElementMatchers.not;
 
 /**
- * Installs every {@link TypeInstrumentation} with one Byte Buddy agent builder.
+ * Installs every {@link TypeInstrumentation} (the library types: JDBC drivers and connections)
+ * with one Byte Buddy agent builder. Runs on an agent thread ({@link LibraryTrigger}), never on
+ * the start-up path: loading Byte Buddy's type machinery costs over half a second.
  *
- * <p>Two settings matter more than the rest. The default builder ignores classes of the
- * bootstrap loader, which would leave {@code java.net.Socket} untouched without a word: the ignore
- * matcher here lets through the JDK types named by their instrumentations and the application's
- * classes (for the JDBC instrumentations, which match by supertype), and nothing else. And classes already loaded are
- * retransformed without changing their shape, which the JVM allows for {@code java.base}.
+ * <p>The builder's transformer is registered first, then the library types already loaded are
+ * retransformed: a type that loads while the builder is being installed is either seen loading
+ * by its transformer or found loaded ({@link LoadedLibraryTypes}). Classes are retransformed
+ * without changing their shape, as the JVM requires of loaded classes.
  */
-public final class Installer {
+final class LibraryInstaller {
 
     static final List<TypeInstrumentation> INSTRUMENTATIONS = Arrays.asList(
-            new SocketInstrumentation(),
-            new SocketInputStreamInstrumentation(),
-            new SocketOutputStreamInstrumentation(),
-            new ServerSocketInstrumentation(),
-            new SocketChannelInstrumentation(),
-            new LocalAddressInstrumentation(),
             new JdbcDriverInstrumentation(),
             new JdbcConnectionInstrumentation());
 
@@ -56,8 +48,8 @@ public final class Installer {
     private static final String OTEL_JAVAAGENT = String.join(".", "io", "opentelemetry", "javaagent", "");
 
     /**
-     * Never matched against the application-type instrumentations: the JDK (its few instrumented
-     * types are let through by name) and the agent itself.
+     * Never matched against the instrumentations: the JDK (woven apart, with plain ASM, by
+     * {@code io.portwatch.instrument.jdk}) and the agent itself.
      */
     private static final ElementMatcher.Junction<TypeDescription> NOT_APPLICATION =
             nameStartsWith("java.").or(nameStartsWith("javax.")).or(nameStartsWith("jdk."))
@@ -74,27 +66,11 @@ public final class Installer {
 
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
 
-    /**
-     * Installs the advice; instrumentation errors go to {@code errors}, one line each.
-     *
-     * @param attached false at start-up ({@code premain}): of the classes already loaded, only
-     *                 the JDK types named here can need instrumenting, and looking at them alone
-     *                 saves most of the start-up cost; true when attached to a running JVM, whose
-     *                 loaded classes (JDBC drivers among them) must all be looked at
-     */
-    public void install(Instrumentation inst, Consumer<String> errors, boolean attached) throws NoSuchMethodException {
+    /** Installs the advice; instrumentation errors go to {@code errors}, one line each. */
+    void install(Instrumentation inst, Consumer<String> errors) throws NoSuchMethodException {
         // Advice swallows its own exceptions and hands them to the bridge, which counts them.
         Advice.ExceptionHandler countingHandler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
                 new MethodDescription.ForLoadedMethod(Bridge.class.getMethod("adviceFailed", Throwable.class))));
-        ElementMatcher.Junction<TypeDescription> jdkTypes = none();
-        List<Class<?>> loaded = new ArrayList<>();
-        for (TypeInstrumentation i : INSTRUMENTATIONS) {
-            if (i.typeName() != null) {
-                jdkTypes = jdkTypes.or(named(i.typeName()));
-                Class<?> type = preload(i.typeName());
-                if (type != null) loaded.add(type);
-            }
-        }
         // The nexus serves initializers of types Byte Buddy creates; we create none. Left enabled,
         // its set-up touches sun.misc.Unsafe, which JDK 24+ reports on stderr. The property name is
         // the relocated one, so it concerns only the agent's own copy of Byte Buddy.
@@ -104,35 +80,20 @@ public final class Installer {
                         .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(attached ? AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.SinglePass.INSTANCE
-                        : new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(loaded.toArray(new Class<?>[0])))
+                .with(new LoadedLibraryTypes())
                 .with(new ErrorListener(errors))
-                .ignore(NOT_APPLICATION.and(not(jdkTypes)));
+                .ignore(NOT_APPLICATION);
         for (TypeInstrumentation i : INSTRUMENTATIONS) {
             AgentBuilder.Transformer.ForAdvice base = new AgentBuilder.Transformer.ForAdvice()
-                    .include(Installer.class.getClassLoader())
+                    .include(LibraryInstaller.class.getClassLoader())
                     .withExceptionHandler(countingHandler);
             builder = builder.type(i.type()).transform(i.advice(base));
         }
         builder.installOn(inst);
     }
 
-    /**
-     * Loads a type before the transformer is installed, so that it is retransformed with the
-     * classes already loaded. Left to load later, the nested stream classes of
-     * {@code java.net.Socket} load while Byte Buddy is transforming {@code Socket} itself, on the
-     * same thread, where its re-entrancy guard skips them: they would stay uninstrumented.
-     */
-    private static Class<?> preload(String typeName) {
-        try {
-            return Class.forName(typeName, false, null);
-        } catch (ClassNotFoundException | LinkageError absent) {
-            return null; // not in this JDK: its instrumentation will simply never apply
-        }
-    }
-
     /** The names of the types instrumented so far. */
-    public Set<String> instrumented() {
+    Set<String> instrumented() {
         return instrumented;
     }
 
@@ -140,7 +101,7 @@ public final class Installer {
         /** Lines shown; past them, one more says the rest are not. A stderr shared with the application. */
         private static final int SHOWN = 3;
         private final Consumer<String> errors;
-        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger count = new AtomicInteger();
 
         ErrorListener(Consumer<String> errors) {
             this.errors = errors;
