@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       retransformed (loading them from inside a transformation is how agents hit
  *       ClassCircularityError);</li>
  *   <li>the listener onto the bridge;</li>
- *   <li>the OpenTelemetry SDK and the tracker loop on the agent's own thread, so start-up does
- *       not wait for them and their sockets are never tracked;</li>
+ *   <li>the tracker loop on an agent thread, draining the ring from the first connection on, and
+ *       the OpenTelemetry SDK built on the reporter's thread before it delivers, so start-up does
+ *       not wait for it and its sockets are never tracked;</li>
  *   <li>meanwhile, on this thread, the JDK's socket classes woven with plain ASM (tens of
  *       milliseconds);</li>
  *   <li>the library instrumentation (Byte Buddy, for JDBC) armed to install itself on an agent
@@ -144,8 +145,11 @@ final class Agent {
         Report.activate(report);
         CountDownLatch ready = new CountDownLatch(1);
         Telemetry[] telemetry = new Telemetry[1];
-        Thread[] reporterThread = new Thread[1];
-        Thread loop = AgentThreads.newThread("tracker", () -> {
+        // The tracker drains the ring from the first connection on; the reporter's thread builds
+        // the OpenTelemetry SDK (hundreds of milliseconds) before it delivers, and what ends
+        // meanwhile waits in its queue. Built on the tracker thread instead, the SDK kept the ring
+        // undrained, and a JVM that churns from the first line of main lost events.
+        Thread reporterThread = tracker.reporter().start(deliver -> AgentThreads.newThread("reporter", () -> {
             try {
                 Telemetry t = Telemetry.start(config.otelArguments(), Log::error);
                 telemetry[0] = t;
@@ -165,13 +169,13 @@ final class Agent {
                     sinks.add(sampler);
                 }
                 tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), sinks));
-                reporterThread[0] = tracker.reporter().start(task -> AgentThreads.newThread("reporter", task));
             } finally {
                 ready.countDown();
             }
-            tracker.run();
-        });
-        // The SDK starts on the tracker thread while this one weaves the JDK: on two cores,
+            deliver.run();
+        }));
+        Thread loop = AgentThreads.newThread("tracker", tracker::run);
+        // The SDK starts on the reporter thread while this one weaves the JDK: on two cores,
         // start-up costs the longer of the two rather than their sum.
         loop.start();
 
@@ -195,7 +199,7 @@ final class Agent {
                     tracker.stop();
                     loop.join(deadline.millisLeft());
                     tracker.reporter().stop();
-                    if (reporterThread[0] != null) reporterThread[0].join(deadline.millisLeft());
+                    reporterThread.join(deadline.millisLeft());
                 }
                 if (telemetry[0] != null) {
                     telemetry[0].shutdown(deadline.millisLeft(), Log::warn);

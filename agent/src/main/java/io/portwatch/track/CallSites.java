@@ -54,6 +54,10 @@ public final class CallSites {
     private final AtomicLong window = new AtomicLong();
     private final Map<StackTraceElement, CallSite> cache = new HashMap<>();
     private final ThreadLocal<RecentWalks> recentWalks = ThreadLocal.withInitial(RecentWalks::new);
+    /** Frames {@link #resolve} saw lately, by identity, and their call sites; tracker thread only. */
+    private static final int RESOLVED_SLOTS = 64;
+    private final StackWalker.StackFrame[] resolvedFrames = new StackWalker.StackFrame[RESOLVED_SLOTS];
+    private final CallSite[] resolvedSites = new CallSite[RESOLVED_SLOTS];
 
     /**
      * @param enabled        false: never walk the stack
@@ -262,6 +266,12 @@ public final class CallSites {
         if (frame == null) {
             return null;
         }
+        // Connections between two walks share their frame object ({@link RecentWalks}): looked up
+        // by identity first, which spares a StackTraceElement per connection.
+        int slot = System.identityHashCode(frame) & (RESOLVED_SLOTS - 1);
+        if (resolvedFrames[slot] == frame) {
+            return resolvedSites[slot];
+        }
         StackTraceElement e = frame.toStackTraceElement();
         CallSite site = cache.get(e);
         if (site == null) {
@@ -270,6 +280,8 @@ public final class CallSites {
                 cache.put(e, site);
             }
         }
+        resolvedFrames[slot] = frame;
+        resolvedSites[slot] = site;
         return site;
     }
 }
