@@ -147,9 +147,10 @@ public final class AgentConfig {
                     "the churn summary on stderr at exit: short, full or off; auto: short when no OpenTelemetry"
                             + " exporter is configured, else off; on: short"),
             new Option("spans", "sampled", oneOf("sampled", "all", "off"),
-                    "which connections become spans: sampled (failures, resets, unknown closers, destinations under a"
-                            + " warning, the first 20 of each destination and call site, then one every 10 s of each,"
-                            + " saying how many it stands for), all, or off; the metrics count every connection"),
+                    "which connections become spans: sampled (destinations under a warning, the first 20 of each"
+                            + " destination and call site, failures and resets apart, then one every 10 s of each, every"
+                            + " second for failures and resets, saying how many it stands for), all, or off; the metrics"
+                            + " count every connection"),
             new Option("report", "", text -> text.trim(),
                     "write the churn report as a self-contained HTML page to this file at exit (owner-only); empty: none"),
             new Option("budget.connects", "", BUDGETS,
