@@ -191,10 +191,11 @@ final class Agent {
 
         Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, () -> {
             try {
-                // A JVM that exits before the tracker started, with nothing recorded, need not wait
-                // for the OpenTelemetry SDK to finish starting: there is nothing to flush.
+                // A JVM that exits with nothing recorded need not wait for the OpenTelemetry SDK to
+                // finish starting: there is nothing to flush. One that recorded anything waits for
+                // it: what the tracker drained meanwhile waits in the reporter's queue.
                 ExitDeadline deadline = new ExitDeadline(FLUSH_MILLIS);
-                if (ready.getCount() == 0 || tracker.hasPendingEvents()) {
+                if (ready.getCount() == 0 || tracker.hasRecorded()) {
                     ready.await(deadline.millisLeft(), TimeUnit.MILLISECONDS);
                     tracker.stop();
                     loop.join(deadline.millisLeft());

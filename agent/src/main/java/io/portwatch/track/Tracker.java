@@ -300,9 +300,9 @@ public final class Tracker {
         }
     }
 
-    /** Whether events wait in the ring; from any thread, a hint. */
-    public boolean hasPendingEvents() {
-        return ring.backlog() > 0;
+    /** Whether any event was ever recorded, reported or not yet; from any thread. */
+    public boolean hasRecorded() {
+        return ring.claimedCount() > 0;
     }
 
     public long droppedEvents() {
