@@ -250,11 +250,21 @@ public final class SocketWorkload {
         }
     }
 
+    /**
+     * Held until the JVM exits: a connection the application still holds then is open at exit; one
+     * it dropped may be garbage collected before (a collection during the exit's wait for the
+     * OpenTelemetry SDK), and is then ended as collected.
+     */
+    private static final java.util.List<java.io.Closeable> LEFT_OPEN = new java.util.ArrayList<>();
+
     /** A connection left open when main returns. */
     static void leaveOpen(InetAddress host) throws IOException {
         ServerSocket server = new ServerSocket(0, 1, host);
         Socket client = new Socket(host, server.getLocalPort());
         Socket accepted = server.accept();
+        LEFT_OPEN.add(server);
+        LEFT_OPEN.add(client);
+        LEFT_OPEN.add(accepted);
         System.out.println("open " + client.getLocalPort() + " " + accepted.getPort());
     }
 
