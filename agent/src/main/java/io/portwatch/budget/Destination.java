@@ -5,7 +5,7 @@ import java.net.InetAddress;
 
 /**
  * What one ephemeral-port pool is shared by: (local address, remote address, remote port).
- * {@code connect()} needs only the 4-tuple to be unused ({@code __inet_hash_connect()}, FACTS.md),
+ * {@code connect()} needs only the 4-tuple to be unused ({@code __inet_hash_connect()} in {@code net/ipv4/inet_hashtables.c}),
  * so each such key has the whole ephemeral range to itself, and one exhausted destination does not
  * block another. Addresses are in the two-long form of {@link IpAddress}. Immutable.
  */

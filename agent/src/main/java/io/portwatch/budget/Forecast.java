@@ -4,7 +4,7 @@ package io.portwatch.budget;
  * Where one destination's port pool is heading at the current connection rate.
  *
  * <p>The model. A connection this host closes first leaves its port in TIME_WAIT for
- * {@code TCP_TIMEWAIT_LEN} = 60 s, and no sysctl shortens that (FACTS.md, "TIME_WAIT"). When
+ * {@code TCP_TIMEWAIT_LEN} = 60 s, and no sysctl shortens that ({@code include/net/tcp.h}). When
  * TIME_WAIT reuse is effective ({@link ReuseVerdict}), {@code connect()} can take the port again
  * after the reuse delay (1 s by default), so a TIME_WAIT port blocks new connections only for that
  * long. Call this the hold time {@code H}. Then, at a steady rate {@code r} of new connections:

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Checks a host's (network namespace's) TCP settings against what FACTS.md says about TIME_WAIT and
- * port reuse. Used by {@code doctor} and logged by the agent at start-up. Each rule is named after
+ * Checks a host's (network namespace's) TCP settings against what the kernel does with TIME_WAIT and
+ * port reuse ({@link ReuseVerdict}, {@link PortBudget}, {@link Forecast} say it and name their sources). Used by {@code doctor} and logged by the agent at start-up. Each rule is named after
  * its sysctl and gives PASS, WARN or FAIL with a reason quoting the fact it rests on, and a fix.
  */
 public final class HostRules {

@@ -5,8 +5,8 @@ import io.portwatch.kernel.Sysctls;
 
 /**
  * How many ephemeral ports one destination can hold at once: the size of
- * {@code ip_local_port_range} minus the {@code ip_local_reserved_ports} inside it (FACTS.md,
- * "How connect() picks a port"). The default range 32768-60999 gives 28,232.
+ * {@code ip_local_port_range} minus the {@code ip_local_reserved_ports} inside it (both per
+ * network namespace, {@code Documentation/networking/ip-sysctl.rst}). The default range 32768-60999 gives 28,232.
  *
  * <p>The pool is per destination (local address, remote address, remote port) because
  * {@code connect()} only needs an unused 4-tuple. Sockets bound before {@code connect()}

@@ -5,7 +5,7 @@ import io.portwatch.kernel.Sysctls;
 /**
  * Whether {@code connect()} can take over a TIME_WAIT port toward one destination, and why.
  *
- * <p>From FACTS.md ("Reuse of TIME_WAIT ports"): {@code tcp_twsk_unique()} reuses a TIME_WAIT
+ * <p>From the kernel ({@code net/ipv4/tcp_ipv4.c}, {@code Documentation/networking/ip-sysctl.rst}): {@code tcp_twsk_unique()} reuses a TIME_WAIT
  * 4-tuple only when {@code tcp_tw_reuse} covers the traffic (1 all, 2 loopback only, 0 none),
  * TCP timestamps were negotiated ({@code tcp_timestamps=0} disables reuse silently: the founding
  * incident), and {@code tcp_tw_reuse_delay} ms (default 1000; before kernel 6.14 "more than one

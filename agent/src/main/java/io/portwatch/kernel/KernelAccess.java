@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * Whether the kernel's tables can be read here, and if not, one line saying why. The agent prints
- * the reason once and carries on with JVM-side tracking only (DESIGN.md, rules of the house).
+ * the reason once and carries on with JVM-side tracking only (the agent never stops over a part that cannot work).
  */
 public final class KernelAccess {
 

@@ -7,7 +7,7 @@ import java.util.Map;
  * Counters of {@code /proc/net/netstat} (and the same format in {@code /proc/net/snmp}): pairs of
  * lines, a header {@code TcpExt: Name1 Name2 ...} then values {@code TcpExt: 1 2 ...}.
  *
- * <p>The ones portwatch reads (FACTS.md): {@code TcpExt TW} counts TIME_WAIT sockets created (its
+ * <p>The ones portwatch reads (Linux's {@code TcpExt} MIB counters): {@code TcpExt TW} counts TIME_WAIT sockets created (its
  * rate is the creation rate), {@code TWRecycled} reuses, {@code TCPTimeWaitOverflow} TIME_WAIT
  * sockets destroyed at once because {@code tcp_max_tw_buckets} was reached.
  */

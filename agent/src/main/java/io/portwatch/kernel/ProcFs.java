@@ -13,7 +13,7 @@ import java.util.Arrays;
 /**
  * Where the kernel's tables live, under a root directory: {@code /} on a live host, a fixture tree
  * in tests ({@code ROOT/proc/net/tcp}, {@code ROOT/proc/sys/net/ipv4/...}). Everything read here
- * is the view of the reading process's network namespace (FACTS.md).
+ * is the view of the reading process's network namespace: in a container, the container's.
  */
 public final class ProcFs {
 

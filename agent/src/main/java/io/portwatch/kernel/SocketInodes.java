@@ -9,7 +9,8 @@ import java.util.Arrays;
 /**
  * The socket inodes a process holds open: each {@code /proc/PID/fd/N} that links to
  * {@code socket:[INODE]}. A table row whose {@code inode} is in the set belongs to that process
- * (FACTS.md: this attributes ESTABLISHED and CLOSE_WAIT rows; TIME_WAIT rows have inode 0).
+ * (this attributes ESTABLISHED and CLOSE_WAIT rows; TIME_WAIT rows have inode 0,
+ * {@code Documentation/networking/proc_net_tcp.rst}).
  */
 public final class SocketInodes {
 

@@ -2,7 +2,7 @@ package io.portwatch.kernel;
 
 /**
  * The sysctls under {@code /proc/sys/net/ipv4} that decide a host's port budget, as one immutable
- * value. All are per network namespace (FACTS.md). A file that does not exist is {@link #ABSENT},
+ * value. All are per network namespace ({@code Documentation/networking/ip-sysctl.rst}). A file that does not exist is {@link #ABSENT},
  * which is not the same as 0: {@code tcp_tw_recycle} absent means a kernel of 4.12 or later
  * (removed, commit 4396e46187ca); {@code tcp_tw_reuse_delay} absent means a kernel before 6.14.
  *

@@ -15,7 +15,7 @@ import java.nio.channels.UnsupportedAddressTypeException;
  * Turns the exception of a failed connect into the {@code error.type} of its span, and tells the
  * failures that never reached the network apart from real connect attempts.
  *
- * <p>The JDK maps errno to a message, not to a type (FACTS.md: EADDRNOTAVAIL is a
+ * <p>The JDK maps errno to a message, not to a type (measured on JDK 17 and 25: EADDRNOTAVAIL is a
  * {@code BindException} "Cannot assign requested address" on JDK 13+, a
  * {@code NoRouteToHostException} with the same text on the legacy socket impl), so the message
  * decides first and the exception type second.
