@@ -79,8 +79,11 @@ public final class AttachWorkload {
         System.exit(0);
     }
 
-    /** Accepts on a daemon thread; each accepted connection is read to its end, then closed. */
-    private static ServerSocket serve(ServerSocket server) {
+    /**
+     * Accepts on a daemon thread; each accepted connection is read to its end, then closed. Shared
+     * with the other workloads of this package that need such a server.
+     */
+    static ServerSocket serve(ServerSocket server) {
         Thread t = new Thread(() -> {
             while (true) {
                 try {

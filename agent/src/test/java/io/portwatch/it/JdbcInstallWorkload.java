@@ -1,9 +1,7 @@
 package io.portwatch.it;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.sql.Connection;
@@ -28,7 +26,7 @@ public final class JdbcInstallWorkload {
 
     public static void main(String[] args) throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        ServerSocket server = serve(new ServerSocket(0, 200, loopback));
+        ServerSocket server = AttachWorkload.serve(new ServerSocket(0, 200, loopback));
         String url = StubDriver.PREFIX + "127.0.0.1:" + server.getLocalPort() + "/stub";
         System.out.println("port " + server.getLocalPort());
         switch (args[0]) {
@@ -66,30 +64,5 @@ public final class JdbcInstallWorkload {
                 throw new IllegalArgumentException("unknown mode " + args[0]);
         }
         System.out.println("jdbc install workload done");
-    }
-
-    /** Accepts on a daemon thread; each connection is read to its end, then closed. */
-    private static ServerSocket serve(ServerSocket server) {
-        Thread t = new Thread(() -> {
-            while (true) {
-                try {
-                    Socket s = server.accept();
-                    Thread reader = new Thread(() -> {
-                        try (Socket c = s) {
-                            while (c.getInputStream().read() >= 0) { }
-                        } catch (IOException ignored) {
-                            // the peer went away
-                        }
-                    });
-                    reader.setDaemon(true);
-                    reader.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
-        return server;
     }
 }
