@@ -138,7 +138,7 @@ public final class AgentConfig {
             new Option("kernel", "true", BOOLEAN,
                     "read the kernel's TCP tables (Linux): confirm TIME_WAITs and closers, compute port budgets, warn"),
             new Option("kernel.interval", "2000", intAtLeast(100),
-                    "milliseconds between port-budget samples (reads are also kept under 2% of one core)"),
+                    "milliseconds between port-budget samples (a read of the tables also starts no sooner than 50 times the last read's duration after it)"),
             new Option("warn.horizon", "60", numberBetween(1, 86400),
                     "warn when a destination would run out of ports within this many seconds"),
             new Option("warn.share", "0.8", numberBetween(0.1, 1.0),
