@@ -20,6 +20,9 @@ import java.util.List;
  *   <li>this side's 4-tuple in TIME_WAIT, FIN_WAIT1, FIN_WAIT2 or CLOSING: this host sent the
  *       first FIN and holds (or is about to hold) the TIME_WAIT: closed by {@code local};</li>
  *   <li>in CLOSE_WAIT or LAST_ACK: the peer's FIN came first: {@code peer}, no TIME_WAIT here;</li>
+ *   <li>open or opening (ESTABLISHED, SYN_SENT, ...): the 4-tuple was reused by a new connection
+ *       (loopback reuses a TIME_WAIT after a second); the tables no longer tell of this one, which
+ *       keeps the JVM's guess, unconfirmed. The same when the peer's row is a new connection's.</li>
  *   <li>gone: no TIME_WAIT here. If the peer is on this host its own row tells (its TIME_WAIT:
  *       {@code peer}; nothing on either side: {@code reset}). A remote peer cannot be seen: if the
  *       JVM thought it closed first, either the peer's FIN came first unread or the close was
@@ -136,11 +139,14 @@ final class ClosedConnections implements RowVisitor {
                     r.confirmByKernel(false, Closer.PEER);
                     continue;
                 default:
-                    break; // none, or ESTABLISHED: a reused 4-tuple, not ours any more
+                    if (TcpState.isOpenOrOpening(ourState[i])) continue; // a reused 4-tuple: the kernel cannot tell
+                    break; // gone: the peer's row, or its absence, tells
             }
             int theirs = peerState[i];
             if (theirs == TcpState.TIME_WAIT || theirs == TcpState.FIN_WAIT1 || theirs == TcpState.FIN_WAIT2) {
                 r.confirmByKernel(false, Closer.PEER);
+            } else if (TcpState.isOpenOrOpening(theirs)) {
+                continue; // the peer's side is a new connection's: nothing to tell
             } else if (thisHost[i] && r.jvmCloser() != Closer.PEER) {
                 r.confirmByKernel(false, overflowed ? null : Closer.RESET);
             } else if (r.jvmCloser() == Closer.LOCAL && !overflowed) {

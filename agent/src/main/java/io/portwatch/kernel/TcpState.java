@@ -32,6 +32,11 @@ public final class TcpState {
         return state >= ESTABLISHED && state <= NEW_SYN_RECV;
     }
 
+    /** True for a connection being opened or open: on a closed connection's 4-tuple, a new one. */
+    public static boolean isOpenOrOpening(int state) {
+        return state == ESTABLISHED || state == SYN_SENT || state == SYN_RECV || state == NEW_SYN_RECV;
+    }
+
     /** The kernel's name for a state code, or {@code UNKNOWN}. */
     public static String name(int state) {
         return isValid(state) ? NAMES[state] : NAMES[0];

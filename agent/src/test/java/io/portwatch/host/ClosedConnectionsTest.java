@@ -182,7 +182,29 @@ class ClosedConnectionsTest {
         assertConfirmed(establishedFirst, true, Closer.LOCAL, "kernel");
         assertConfirmed(timeWaitFirst, true, Closer.LOCAL, "kernel");
         // ESTABLISHED again: the 4-tuple was reused; the row is not this connection's
-        assertConfirmed(onlyEstablished, false, Closer.UNKNOWN, "kernel");
+        assertUnconfirmed(onlyEstablished, Closer.LOCAL);
+    }
+
+    @Test
+    void aTupleReusedOnLoopbackKeepsTheJvmsGuess() {
+        // loopback reuses a TIME_WAIT a second old: our row, or our peer's, is a new connection's
+        ConnectionRecord ourRowReused = TestRecords.closed(LOOPBACK, 40001, LOOPBACK, 8080, false);
+        ConnectionRecord peerRowReused = TestRecords.closed(LOOPBACK, 40002, LOOPBACK, 8080, false);
+        ConnectionRecord opening = TestRecords.closed(LOOPBACK, 40003, LOOPBACK, 8080, false);
+        scan(Arrays.asList(ourRowReused, peerRowReused, opening), false,
+                row(LOOPBACK, 40001, LOOPBACK, 8080, TcpState.ESTABLISHED),
+                row(LOOPBACK, 8080, LOOPBACK, 40001, TcpState.ESTABLISHED),
+                row(LOOPBACK, 8080, LOOPBACK, 40002, TcpState.ESTABLISHED),
+                row(LOOPBACK, 40003, LOOPBACK, 8080, TcpState.SYN_SENT));
+        assertUnconfirmed(ourRowReused, Closer.LOCAL);
+        assertUnconfirmed(peerRowReused, Closer.LOCAL);
+        assertUnconfirmed(opening, Closer.LOCAL);
+    }
+
+    private static void assertUnconfirmed(ConnectionRecord r, Closer jvmGuess) {
+        assertNull(r.timeWait(), r::toString);
+        assertEquals(jvmGuess, r.closer(), r::toString);
+        assertEquals("jvm", r.closerSource(), r::toString);
     }
 
     @Test
