@@ -203,7 +203,10 @@ final class Agent {
                     reporterThread.join(deadline.millisLeft());
                 }
                 if (telemetry[0] != null) {
-                    telemetry[0].shutdown(deadline.millisLeft(), Log::warn);
+                    // With nothing recorded there is nothing of ours to flush but the last gauges:
+                    // a collector that is down would otherwise hold the exit for the exporter's
+                    // retries, seconds, for a JVM that opened no connection.
+                    telemetry[0].shutdown(tracker.hasRecorded() ? deadline.millisLeft() : 0, Log::warn);
                 }
                 ExitSummary.print(config, telemetry[0] != null && telemetry[0].exporting(), report);
                 Log.debug("instrumented " + jdk.woven().keySet() + " and " + libraries.instrumented());

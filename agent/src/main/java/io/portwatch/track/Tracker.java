@@ -34,6 +34,8 @@ public final class Tracker {
     static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final EventRing ring;
+    /** Events {@link #warmUp} sent through the ring: not the application's. */
+    private volatile long warmUpEvents;
     private final int maxOpen;
     private final CallSites callSites;
     private final OpenConnections<ConnectionRecord> open;
@@ -269,6 +271,7 @@ public final class Tracker {
         events.connectPending(dummy, target, System.nanoTime());
         events.finishedConnect(dummy, new java.net.ConnectException("Connection refused"));
         drain();
+        warmUpEvents = ring.claimedCount();
     }
 
     /** Drains what is left and ends every open connection as still open at exit. */
@@ -300,9 +303,9 @@ public final class Tracker {
         }
     }
 
-    /** Whether any event was ever recorded, reported or not yet; from any thread. */
+    /** Whether any event was ever recorded, reported or not yet, but {@link #warmUp}'s own; from any thread. */
     public boolean hasRecorded() {
-        return ring.claimedCount() > 0;
+        return ring.claimedCount() > warmUpEvents;
     }
 
     public long droppedEvents() {

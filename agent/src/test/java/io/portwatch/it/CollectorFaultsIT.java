@@ -148,6 +148,23 @@ class CollectorFaultsIT {
         }
     }
 
+    /**
+     * A JVM that opened no connection has nothing of ours to flush: a collector that is down
+     * does not hold its exit for the exporter's retries (it held it 5 s).
+     */
+    @Test
+    void aJvmThatRecordedNothingDoesNotWaitForACollectorThatIsDown() throws Exception {
+        try (Collector refused = collector(Fault.REFUSED)) {
+            ChildJvm.Result result = new ChildJvm(ChildJvm.javaHomes().get(0))
+                    .env("OTEL_EXPORTER_OTLP_ENDPOINT", refused.endpoint)
+                    .main(TimedChurnWorkload.class, "0", "1").run();
+            Run r = new Run(result, System.currentTimeMillis());
+            System.out.println("no connection, refusing collector: " + r);
+            assertEquals(0, result.exitCode, result::toString);
+            assertTrue(r.exitMillis <= MAX_EXIT_KNOWN_DOWN_MILLIS, () -> "exit took " + r.exitMillis + " ms: " + result);
+        }
+    }
+
     static Stream<String> otherJdks() {
         return ChildJvm.javaHomes().stream().skip(1);
     }

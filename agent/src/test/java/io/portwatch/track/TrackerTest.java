@@ -707,6 +707,7 @@ class TrackerTest {
     void warmUpLeavesNothingBehind() {
         Tracker fresh = new Tracker(64, 100, new CallSites(true, 1000, List.of()));
         fresh.warmUp();
+        assertFalse(fresh.hasRecorded(), "the warm-up's own events are not the application's");
         Collecting s = new Collecting();
         fresh.sink(s);
         assertEquals(0, fresh.drain());
@@ -716,6 +717,8 @@ class TrackerTest {
         assertEquals(0, fresh.openConnections());
         assertEquals(0, fresh.droppedEvents());
         assertEquals(0, fresh.untrackedConnections());
+        fresh.events().closed(new Object());
+        assertTrue(fresh.hasRecorded());
     }
 
     @Test
