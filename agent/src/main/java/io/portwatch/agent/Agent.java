@@ -38,15 +38,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * Wires the agent together, in an order that matters:
  * <ol>
  *   <li>(done by {@link PortwatchAgent}) configuration, and the bridge into the bootstrap loader;</li>
- *   <li>the tracker, warmed up so its classes are loaded before {@code java.net.Socket} is
- *       retransformed (loading them from inside a transformation is how agents hit
- *       ClassCircularityError);</li>
+ *   <li>the transformer of the JDK's socket classes, registered before anything of the agent
+ *       loads one of them: each is woven with plain ASM as the JDK loads it;</li>
+ *   <li>the tracker, warmed up so that its classes are loaded before the application's first
+ *       connection (its warm-up loads {@code java.net.Socket}, which is woven then);</li>
  *   <li>the listener onto the bridge;</li>
  *   <li>the tracker loop on an agent thread, draining the ring from the first connection on, and
  *       the OpenTelemetry SDK built on the reporter's thread before it delivers, so start-up does
  *       not wait for it and its sockets are never tracked;</li>
- *   <li>meanwhile, on this thread, the JDK's socket classes woven with plain ASM (tens of
- *       milliseconds);</li>
+ *   <li>meanwhile, on this thread, those of the JDK's socket classes that were loaded before
+ *       the transformer retransformed (all of them, in a JVM attached to);</li>
  *   <li>the library instrumentation (Byte Buddy, for JDBC) armed to install itself on an agent
  *       thread once the JVM is known to use JDBC.</li>
  * </ol>
@@ -55,7 +56,7 @@ final class Agent {
 
     /** How the agent came to start. */
     enum Start {
-        /** {@code -javaagent}: the JDK woven before {@code main} runs. */
+        /** {@code -javaagent}: the JDK's socket classes woven as they load, none before the agent. */
         PREMAIN(""),
         /** Loaded into a running JVM by the attach command. */
         ATTACH(" (attached)");
@@ -120,6 +121,8 @@ final class Agent {
      */
     static List<String> start(AgentConfig config, Instrumentation inst, Start how) throws Exception {
         List<String> done = new ArrayList<>();
+        long weaveStart = System.nanoTime();
+        JdkTransformer jdk = JdkWeaving.register(inst, Log::error);
         CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
         Tracker tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
         AtomicLong trackerFailures = new AtomicLong();
@@ -179,12 +182,12 @@ final class Agent {
         // start-up costs the longer of the two rather than their sum.
         loop.start();
 
-        long weaveStart = System.nanoTime();
-        JdkTransformer jdk = JdkWeaving.install(inst, Log::error);
+        JdkWeaving.weaveLoaded(inst, jdk, Log::error);
         Log.debug("woven " + jdk.woven().size() + " JDK types in " + (System.nanoTime() - weaveStart) / 1_000_000
-                + " ms: " + jdk.woven());
+                + " ms of the agent's start (the others as the JDK loads them): " + jdk.woven());
         LibraryTrigger libraries = LibraryTrigger.arm(inst, Log::error, Log::debug);
-        done.add(0, "instrumented " + jdk.woven().size() + " types: " + String.join(", ", jdk.woven().keySet()));
+        done.add(0, "instrumented " + jdk.woven().size() + " of the " + JdkTransformer.TYPE_COUNT + " JDK socket types ("
+                + String.join(", ", jdk.woven().keySet()) + "), the rest as the JDK loads them");
         done.add(1, libraries.startedBy() != null
                 ? "instrumenting the JDBC drivers and connections already loaded, on an agent thread"
                 : "JDBC drivers and connections: instrumented on an agent thread once JDBC is in use");

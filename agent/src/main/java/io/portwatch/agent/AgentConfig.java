@@ -171,8 +171,8 @@ public final class AgentConfig {
      * configuration written for an earlier agent still starts it.
      */
     private static final Map<String, String> RETIRED = Collections.singletonMap("startup",
-            "startup is no longer needed and is ignored: the JDK is instrumented before main() in tens of"
-                    + " milliseconds, and JDBC on an agent thread");
+            "startup is no longer needed and is ignored: the JDK's socket classes are instrumented as they"
+                    + " load, and JDBC on an agent thread");
 
     private final Map<String, Object> values;
     private final Map<String, String> otelArguments;

@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  */
 public final class JdkTransformer implements ClassFileTransformer {
 
-    /** The woven types, by internal name; what {@link JdkWeaving} preloads and retransforms. */
+    /** The woven types, by internal name. */
     static final String[] TYPES = {
             SocketWeaver.NAME,
             SocketStreamWeaver.Input.NAME,
@@ -31,6 +31,8 @@ public final class JdkTransformer implements ClassFileTransformer {
             SocketChannelWeaver.NAME,
             LocalAddressWeaver.NAME,
     };
+
+    public static final int TYPE_COUNT = TYPES.length;
 
     /** Error lines shown; past them, one more says the rest are not. A stderr shared with the application. */
     private static final int SHOWN = 3;
@@ -43,7 +45,7 @@ public final class JdkTransformer implements ClassFileTransformer {
         this.errors = errors;
     }
 
-    static boolean isWoven(String className) {
+    static boolean weaves(String className) {
         for (String type : TYPES) {
             if (type.equals(className)) {
                 return true;
@@ -89,7 +91,7 @@ public final class JdkTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (loader != null || !isWoven(className)) {
+        if (loader != null || !weaves(className)) {
             return null; // the six are java.base's, defined by the bootstrap loader
         }
         try {

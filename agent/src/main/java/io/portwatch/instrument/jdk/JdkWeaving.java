@@ -6,24 +6,35 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Puts the hooks into the JDK's socket classes, before {@code main} (or at once, when attached):
- * the {@link JdkTransformer} is registered, and the six types are retransformed through it.
- * Nothing here uses Byte Buddy's type machinery, only the ASM it bundles; loading that costs
- * tens of milliseconds where Byte Buddy's own classes cost over half a second.
+ * Puts the hooks into the JDK's socket classes: {@link #register} before anything of the agent
+ * can load one of them, so that each is woven as the JDK loads it, on the loading thread; then
+ * {@link #weaveLoaded}, for those that were loaded already (all of them, in a JVM attached to).
+ * Weaving at load reads the class file once and defines the woven class once; retransforming a
+ * loaded class costs the JVM a reconstruction of its class file and a redefinition besides, and
+ * loading the six up front to retransform them took most of the agent's start-up. Nothing here
+ * uses Byte Buddy's type machinery, only the ASM it bundles.
  */
 public final class JdkWeaving {
 
     private JdkWeaving() {}
 
-    /** Weaves the six types; what fails goes to {@code errors}, one line each. */
-    public static JdkTransformer install(Instrumentation inst, Consumer<String> errors) {
-        List<Class<?>> types = new ArrayList<>();
-        for (String name : JdkTransformer.TYPES) {
-            Class<?> type = preload(name.replace('/', '.'));
-            if (type != null) types.add(type);
-        }
+    /** Registers the transformer: from now on, each of the six is woven as it loads. */
+    public static JdkTransformer register(Instrumentation inst, Consumer<String> errors) {
         JdkTransformer transformer = new JdkTransformer(errors);
         inst.addTransformer(transformer, true);
+        return transformer;
+    }
+
+    /** Retransforms those of the six that are loaded and not woven yet; what fails goes to {@code errors}. */
+    public static void weaveLoaded(Instrumentation inst, JdkTransformer transformer, Consumer<String> errors) {
+        List<Class<?>> types = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.getClassLoader() == null && JdkTransformer.weaves(c.getName().replace('.', '/'))
+                    && !transformer.woven().containsKey(c.getName())) {
+                types.add(c);
+            }
+        }
+        if (types.isEmpty()) return;
         try {
             inst.retransformClasses(types.toArray(new Class<?>[0]));
         } catch (Throwable all) {
@@ -36,22 +47,6 @@ public final class JdkWeaving {
                     errors.accept("cannot instrument " + type.getName() + ", its connections go unseen: " + one);
                 }
             }
-        }
-        return transformer;
-    }
-
-    /**
-     * Loads a type before the transformer is installed, so that all six are retransformed
-     * together, on this thread, now. Left to load later, the nested stream classes of
-     * {@code java.net.Socket} would load whenever the application first touches a socket's
-     * streams, with the weaving on its thread; and a type whose weaving loads classes could meet
-     * itself half-loaded (ClassCircularityError).
-     */
-    private static Class<?> preload(String typeName) {
-        try {
-            return Class.forName(typeName, false, null);
-        } catch (ClassNotFoundException | LinkageError absent) {
-            return null; // not in this JDK: its weaving will simply never apply
         }
     }
 }
