@@ -14,9 +14,11 @@ import java.util.Locale;
  * rotates round by round so that drift hits all three alike. Both agents export to one
  * {@link OtlpSink} in this process.
  * <ul>
- *   <li>loopback connect + close throughput ({@link ChurnTimer}), 1 and 8 threads;</li>
+ *   <li>loopback connect + close throughput ({@link ChurnTimer}), 1 and 8 threads, once the JVM
+ *       is warm: after twice as many connections as are measured;</li>
  *   <li>bytes allocated by the client threads per connect + close;</li>
- *   <li>process CPU per connect + close, the agent's threads included;</li>
+ *   <li>process CPU per connect + close, the agent's threads included, once warm and over the
+ *       warm-up's connections (JIT compilation included: what the first seconds cost);</li>
  *   <li>start-up time of a hello-world main ({@link HelloWorld}), and its peak resident memory.</li>
  * </ul>
  * Prints a table and writes {@code benchmarks/target/agent-cost.json}. Usage:
@@ -59,22 +61,27 @@ public final class AgentCostBench {
             Comparison rate = new Comparison("churn_" + threads + "t", "loopback connect+close/s, " + nThreads);
             Comparison alloc = new Comparison("alloc_" + threads + "t", "bytes allocated per connect+close on the client threads, " + nThreads);
             Comparison cpu = new Comparison("cpu_" + threads + "t", "process CPU per connect+close, µs (agent threads included), " + nThreads);
+            Comparison warmupCpu = new Comparison("warmup_cpu_" + threads + "t",
+                    "process CPU per connect+close over the first " + 2 * connections + ", µs (JIT included), " + nThreads);
             for (int r = 0; r < rounds; r++) {
                 for (Variant v : Variant.orderOfRound(r)) {
                     String line = child.run(v, Collections.emptyList(), "-cp", classPath,
                             "io.portwatch.bench.ChurnTimer", String.valueOf(threads),
-                            String.valueOf(Math.max(2000, connections / 4)), String.valueOf(connections));
+                            String.valueOf(2 * connections), String.valueOf(connections));
                     rate.add(v, field(line, "perSecond"));
                     alloc.add(v, field(line, "clientAllocBytesPerConnection"));
                     cpu.add(v, field(line, "processCpuMicrosPerConnection"));
+                    warmupCpu.add(v, field(line, "warmupProcessCpuMicrosPerConnection"));
                 }
             }
             rows.add(rate.row(false));
             rows.add(alloc.row(true));
             rows.add(cpu.row(true));
+            rows.add(warmupCpu.row(true));
             all.add(rate);
             all.add(alloc);
             all.add(cpu);
+            all.add(warmupCpu);
         }
         // Start-up is short and noisy: twice as many rounds, at least ten.
         Comparison startup = new Comparison("startup_ms", "hello-world start to exit, ms");

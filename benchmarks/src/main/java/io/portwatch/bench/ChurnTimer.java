@@ -11,11 +11,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The measured workload, run in a child JVM with or without the agent: loopback connect + close,
  * the server closing first so the client's ports come free at once (the server side keeps the
- * TIME_WAITs) and the port range never limits the run. Prints one line:
- * {@code connections=N seconds=S perSecond=R clientAllocBytesPerConnection=B
- * processCpuMicrosPerConnection=P clientCpuMicrosPerConnection=C}. The CPU figures (the whole
- * process's, agent threads and JIT included, and the client threads') vary far less between runs
- * than the rate on a shared machine, whose neighbours take turns on its cores.
+ * TIME_WAITs) and the port range never limits the run. WARMUP connections first, then MEASURED,
+ * and one line: {@code connections=N seconds=S perSecond=R clientAllocBytesPerConnection=B
+ * processCpuMicrosPerConnection=P clientCpuMicrosPerConnection=C
+ * warmupProcessCpuMicrosPerConnection=W}. All but W are of the measured connections: a JVM that
+ * has compiled its hot code, the agent's included, as a service does minutes after it starts. W
+ * is the process's CPU over the warm-up's connections, JIT compilation and the agent's first
+ * reads of the kernel's tables included: the one-off cost of the first seconds. The CPU figures
+ * (the whole process's, agent threads and JIT included, and the client threads') vary far less
+ * between runs than the rate on a shared machine, whose neighbours take turns on its cores.
  * Usage: {@code ChurnTimer THREADS WARMUP MEASURED}.
  */
 public final class ChurnTimer {
@@ -25,20 +29,23 @@ public final class ChurnTimer {
         int warmup = Integer.parseInt(args[1]);
         int measured = Integer.parseInt(args[2]);
         InetAddress lo = InetAddress.getLoopbackAddress();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (ServerSocket server = ClosingServer.start()) {
+            long warmupCpu0 = os.getProcessCpuTime();
             run(lo, server.getLocalPort(), threads, warmup);
+            double warmupCpuMicros = (os.getProcessCpuTime() - warmupCpu0) / 1e3;
             long[] alloc = new long[2];
-            com.sun.management.OperatingSystemMXBean os =
-                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             run(lo, server.getLocalPort(), threads, measured, alloc);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double processCpuMicros = (os.getProcessCpuTime() - cpu0) / 1e3;
             System.out.printf(java.util.Locale.ROOT, "connections=%d seconds=%.3f perSecond=%.1f clientAllocBytesPerConnection=%.0f"
-                            + " processCpuMicrosPerConnection=%.2f clientCpuMicrosPerConnection=%.2f%n",
+                            + " processCpuMicrosPerConnection=%.2f clientCpuMicrosPerConnection=%.2f"
+                            + " warmupProcessCpuMicrosPerConnection=%.2f%n",
                     measured, seconds, measured / seconds, (double) alloc[0] / measured,
-                    processCpuMicros / measured, alloc[1] / 1e3 / measured);
+                    processCpuMicros / measured, alloc[1] / 1e3 / measured, warmupCpuMicros / warmup);
         }
     }
 
