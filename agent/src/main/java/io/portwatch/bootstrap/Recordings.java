@@ -7,18 +7,21 @@ package io.portwatch.bootstrap;
  * and return JDK types only. The agent installs its implementation once it has started; until
  * then, and without the agent, {@link #open()} answers -1.
  *
- * <p>Protocol 1 (portwatch-api's {@code AgentChannel} reads it):
+ * <p>Protocol 2 (portwatch-api's {@code AgentChannel} reads it):
  * {@link #close} returns null for an unknown scope, else
- * {@code {long[] status, Map<String, long[]> counts, Map<String, Map<String, Long>> callSites}}:
+ * {@code {long[] status, Map<String, long[]> counts, Map<String, Map<String, Long>> callSites,
+ * Map<String, String[]> destinations}}:
  * status = {events still waiting when the wait ran out, events dropped, connections untracked,
- * other scopes open at the same time, nanoseconds waited, nanoseconds recorded}; counts per
- * destination ({@code host:port}) = {physical connects, failed connects, local, peer, reset and
- * unknown closes}; call sites count physical connects per destination.
+ * other scopes open at the same time, nanoseconds waited, nanoseconds recorded}; counts, call sites
+ * and destinations share their keys, one per destination (text, not to be parsed): counts =
+ * {physical connects, failed connects, local, peer, reset and unknown closes}; call sites count
+ * physical connects; destinations = {host:port as the application named it, address:port it
+ * connected to}.
  */
 public abstract class Recordings {
 
     /** Raised whenever the meaning of the calls or the arrays changes. */
-    public static final int PROTOCOL = 1;
+    public static final int PROTOCOL = 2;
 
     private static volatile Recordings installed;
 

@@ -59,6 +59,6 @@ public final class AgentRecordings extends Recordings {
                 s.overlapping(),
                 waited,
                 s.durationNanos()};
-        return new Object[] {status, s.counts(), s.callSites()};
+        return new Object[] {status, s.counts(), s.callSites(), s.destinations()};
     }
 }

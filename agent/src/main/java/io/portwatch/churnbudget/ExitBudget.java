@@ -105,11 +105,13 @@ public final class ExitBudget {
         long[] status = (long[]) answer[0];
         Map<String, long[]> counts = (Map<String, long[]>) answer[1];
         Map<String, Map<String, Long>> sites = (Map<String, Map<String, Long>>) answer[2];
+        Map<String, String[]> names = (Map<String, String[]>) answer[3];
         List<DestinationTotals> destinations = new ArrayList<>();
         for (Map.Entry<String, long[]> e : counts.entrySet()) {
             long[] c = e.getValue();
             Map<String, Long> s = sites.get(e.getKey());
-            destinations.add(new DestinationTotals(e.getKey(), c[Scope.CONNECTS], c[Scope.FAILED], c[Scope.LOCAL],
+            String[] name = names.get(e.getKey());
+            destinations.add(new DestinationTotals(name[0], name[1], c[Scope.CONNECTS], c[Scope.FAILED], c[Scope.LOCAL],
                     c[Scope.PEER], c[Scope.RESET], c[Scope.UNKNOWN], s == null ? Collections.emptyMap() : s));
         }
         List<String> problems = new ArrayList<>();

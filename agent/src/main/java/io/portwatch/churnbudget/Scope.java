@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * One recording window and what was counted in it, per destination. A connect belongs to the
+ * One recording window and what was counted in it, per destination ({@link ScopeDestination}:
+ * the host as named and the address, keyed by {@link ScopeDestination#key}). A connect belongs to the
  * window its completion time falls in, a close to the window its close falls in: times the
  * application thread took, so the tracker's delay does not move an event into the wrong window.
  *
@@ -32,6 +33,7 @@ final class Scope {
     static final int MAX_DESTINATIONS = 256;
     static final int MAX_CALL_SITES = 64;
     static final String OTHER_DESTINATIONS = "(other destinations)";
+    private static final ScopeDestination OTHER = ScopeDestination.other(OTHER_DESTINATIONS);
     static final String OTHER_CALL_SITES = "(other call sites)";
     static final String NO_CALL_SITE = "(call site not recorded)";
 
@@ -47,8 +49,13 @@ final class Scope {
 
     /** One destination's counters. */
     private static final class Tally {
+        final ScopeDestination destination;
         final AtomicLongArray counts = new AtomicLongArray(KINDS);
         final Map<String, AtomicLong> callSites = new ConcurrentHashMap<>();
+
+        Tally(ScopeDestination destination) {
+            this.destination = destination;
+        }
     }
 
     Scope(long id, long openNanos, boolean wholeRun, long droppedAtOpen, long untrackedAtOpen) {
@@ -81,7 +88,7 @@ final class Scope {
         return overlapping.get();
     }
 
-    void connected(String destination, String callSite) {
+    void connected(ScopeDestination destination, String callSite) {
         Tally t = tally(destination);
         t.counts.incrementAndGet(CONNECTS);
         String site = callSite == null ? NO_CALL_SITE : callSite;
@@ -93,11 +100,11 @@ final class Scope {
         n.incrementAndGet();
     }
 
-    void failed(String destination) {
+    void failed(ScopeDestination destination) {
         tally(destination).counts.incrementAndGet(FAILED);
     }
 
-    void closed(String destination, Closer closer) {
+    void closed(ScopeDestination destination, Closer closer) {
         int kind;
         switch (closer) {
             case LOCAL: kind = LOCAL; break;
@@ -108,11 +115,11 @@ final class Scope {
         tally(destination).counts.incrementAndGet(kind);
     }
 
-    private Tally tally(String destination) {
-        Tally t = destinations.get(destination);
+    private Tally tally(ScopeDestination destination) {
+        Tally t = destinations.get(destination.key);
         if (t == null) {
-            String key = destinations.size() < MAX_DESTINATIONS ? destination : OTHER_DESTINATIONS;
-            t = destinations.computeIfAbsent(key, k -> new Tally());
+            ScopeDestination d = destinations.size() < MAX_DESTINATIONS ? destination : OTHER;
+            t = destinations.computeIfAbsent(d.key, k -> new Tally(d));
         }
         return t;
     }
@@ -126,6 +133,16 @@ final class Scope {
                 c[i] = e.getValue().counts.get(i);
             }
             out.put(e.getKey(), c);
+        }
+        return out;
+    }
+
+    /** Per destination: {host:port as the application named it, address:port}. */
+    Map<String, String[]> destinations() {
+        Map<String, String[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Tally> e : destinations.entrySet()) {
+            ScopeDestination d = e.getValue().destination;
+            out.put(e.getKey(), new String[] {d.named, d.address});
         }
         return out;
     }

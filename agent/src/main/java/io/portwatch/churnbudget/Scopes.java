@@ -75,10 +75,10 @@ public final class Scopes implements ConnectionSink {
         if (scopes.length == 0 || r.direction != ConnectionRecord.Direction.OUTGOING) {
             return;
         }
-        String destination = null;
+        ScopeDestination destination = null;
         for (Scope s : scopes) {
             if (s.covers(r.connectedNanos())) {
-                if (destination == null) destination = destination(r);
+                if (destination == null) destination = ScopeDestination.of(r);
                 s.connected(destination, r.callSite == null ? null : r.callSite.toString());
             }
         }
@@ -95,10 +95,10 @@ public final class Scopes implements ConnectionSink {
             return; // collected, abandoned or open at exit: not a close
         }
         long when = failed ? r.connectedNanos() : r.endNanos();
-        String destination = null;
+        ScopeDestination destination = null;
         for (Scope s : scopes) {
             if (s.covers(when)) {
-                if (destination == null) destination = destination(r);
+                if (destination == null) destination = ScopeDestination.of(r);
                 if (failed) {
                     s.failed(destination);
                 } else {
@@ -107,11 +107,5 @@ public final class Scopes implements ConnectionSink {
                 }
             }
         }
-    }
-
-    /** {@code host:port} as the application named the host; IPv6 literals in brackets. */
-    static String destination(ConnectionRecord r) {
-        String named = r.serverHostPort();
-        return named != null ? named : "?:" + r.peerPort();
     }
 }

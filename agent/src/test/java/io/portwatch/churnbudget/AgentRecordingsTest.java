@@ -66,10 +66,14 @@ class AgentRecordingsTest {
 
     /** A client connected to the server, reported as the advice would. */
     private Socket connect() throws IOException {
+        return connect(target);
+    }
+
+    private Socket connect(InetSocketAddress to) throws IOException {
         Socket client = new Socket();
         long start = System.nanoTime();
-        client.connect(target, 5000);
-        events.connected(client, target, start, null);
+        client.connect(to, 5000);
+        events.connected(client, to, start, null);
         sockets.add(client);
         sockets.add(server.accept());
         return client;
@@ -114,6 +118,25 @@ class AgentRecordingsTest {
         assertTrue(site.getKey().startsWith(AgentRecordingsTest.class.getName() + ".connect(AgentRecordingsTest.java:"), site::getKey);
         assertEquals(2L, site.getValue(), "both connects inside the scope, from that one line");
         assertNull(recordings.closeScope(id, 0), "a scope closes once");
+    }
+
+    @Test
+    void aConnectionToANameIsCountedUnderTheNameWithItsAddress() throws Exception {
+        runTracker();
+        // An address that carries a name, as getByName("db.test") would give, without a lookup.
+        InetSocketAddress named = new InetSocketAddress(
+                InetAddress.getByAddress("db.test", new byte[] {127, 0, 0, 1}), server.getLocalPort());
+        long id = recordings.openScope();
+        close(connect(named));
+        close(connect());
+        Object[] answer = recordings.closeScope(id, 5000);
+        @SuppressWarnings("unchecked")
+        Map<String, String[]> destinations = (Map<String, String[]>) answer[3];
+        String byName = "db.test:" + server.getLocalPort() + " " + destination();
+        assertArrayEquals(new String[] {"db.test:" + server.getLocalPort(), destination()}, destinations.get(byName));
+        assertArrayEquals(new String[] {destination(), destination()}, destinations.get(destination()), "by address: no name");
+        assertArrayEquals(new long[] {1, 0, 1, 0, 0, 0}, counts(answer).get(byName));
+        assertArrayEquals(new long[] {1, 0, 1, 0, 0, 0}, counts(answer).get(destination()));
     }
 
     @Test

@@ -14,21 +14,23 @@ import java.util.Map;
  * {@code io.portwatch.bootstrap.Recordings}, found by name through that loader. Every class
  * loader delegates to it, so whichever loader loaded this library (a test framework's, an IDE's,
  * an isolated one) finds the same single copy, and neither side needs the other's classes: the
- * calls take and return JDK types only (protocol 1):
+ * calls take and return JDK types only (protocol 2):
  * <ul>
  *   <li>{@code static long open()}: a new scope's id; -1 when the agent has not started
  *       recording (it failed, or is still starting); -2 when too many scopes are open;</li>
  *   <li>{@code static Object[] close(long scope, long timeoutMillis)}: null for an unknown scope,
- *       else {@code {long[] status, Map<String, long[]> counts, Map<String, Map<String, Long>> callSites}}:
- *       status is {pending events, dropped events, untracked connections, overlapping scopes,
- *       nanoseconds waited, nanoseconds recorded}; counts per destination are {connects, failed
- *       connects, local, peer, reset, unknown closes}; call sites count connects.</li>
+ *       else {@code {long[] status, Map<String, long[]> counts, Map<String, Map<String, Long>> callSites,
+ *       Map<String, String[]> destinations}}: status is {pending events, dropped events, untracked
+ *       connections, overlapping scopes, nanoseconds waited, nanoseconds recorded}; the three maps
+ *       share their keys, one per destination: counts are {connects, failed connects, local, peer,
+ *       reset, unknown closes}, call sites count connects, destinations are {host:port as the
+ *       application named it, address:port it connected to}.</li>
  * </ul>
  */
 final class AgentChannel {
 
     static final String CLASS_NAME = "io.portwatch.bootstrap.Recordings";
-    static final int PROTOCOL = 1;
+    static final int PROTOCOL = 2;
 
     private static volatile AgentChannel found;
 
@@ -111,12 +113,14 @@ final class AgentChannel {
         long[] status = (long[]) wire[0];
         Map<String, long[]> counts = (Map<String, long[]>) wire[1];
         Map<String, Map<String, Long>> sites = (Map<String, Map<String, Long>>) wire[2];
+        Map<String, String[]> names = (Map<String, String[]>) wire[3];
         List<DestinationTotals> destinations = new ArrayList<>();
         for (Map.Entry<String, long[]> e : counts.entrySet()) {
             long[] c = e.getValue();
             Map<String, Long> s = sites.get(e.getKey());
-            destinations.add(new DestinationTotals(e.getKey(), c[0], c[1], c[2], c[3], c[4], c[5],
-                    s == null ? Collections.<String, Long>emptyMap() : s));
+            String[] name = names.get(e.getKey());
+            destinations.add(new DestinationTotals(name == null ? e.getKey() : name[0], name == null ? null : name[1],
+                    c[0], c[1], c[2], c[3], c[4], c[5], s == null ? Collections.<String, Long>emptyMap() : s));
         }
         List<String> problems = new ArrayList<>();
         if (status[0] > 0) {

@@ -2,7 +2,10 @@ package io.portwatch.api;
 
 /**
  * A connection budget for the destinations one pattern covers: at most so many physical connects,
- * at most so many local closes (each leaves a TIME_WAIT on this host). Immutable.
+ * at most so many local closes (each leaves a TIME_WAIT on this host). A budget whose pattern
+ * matched no connection while connections to its port were seen fails (the pattern most
+ * likely names the destination otherwise than the application does); one that matched nothing at
+ * all passes and says so, or fails when {@link #withFailIfNoneMatched(boolean) asked to}. Immutable.
  */
 public final class Budget {
 
@@ -12,18 +15,37 @@ public final class Budget {
     private final DestinationPattern destination;
     private final long maxPhysicalConnects;
     private final long maxLocalCloses;
+    private final boolean failIfNoneMatched;
 
     /**
      * @param maxPhysicalConnects at most this many (0 or more), or {@link #UNLIMITED}
      * @param maxLocalCloses      at most this many (0 or more), or {@link #UNLIMITED}
      */
     public Budget(DestinationPattern destination, long maxPhysicalConnects, long maxLocalCloses) {
+        this(destination, maxPhysicalConnects, maxLocalCloses, false);
+    }
+
+    private Budget(DestinationPattern destination, long maxPhysicalConnects, long maxLocalCloses, boolean failIfNoneMatched) {
         if (maxPhysicalConnects < UNLIMITED || maxLocalCloses < UNLIMITED) {
             throw new IllegalArgumentException("a budget is 0 or more, or -1 for no limit");
         }
         this.destination = destination;
         this.maxPhysicalConnects = maxPhysicalConnects;
         this.maxLocalCloses = maxLocalCloses;
+        this.failIfNoneMatched = failIfNoneMatched;
+    }
+
+    /**
+     * This budget, failing (or not) when its pattern matched no connection at all: for a test that
+     * must connect, where a budget that counted nothing means a pattern that does not fit.
+     */
+    public Budget withFailIfNoneMatched(boolean fail) {
+        return new Budget(destination, maxPhysicalConnects, maxLocalCloses, fail);
+    }
+
+    /** Whether a pattern that matched no connection at all fails the budget. */
+    public boolean failIfNoneMatched() {
+        return failIfNoneMatched;
     }
 
     public static Budget physicalConnects(String destination, long max) {

@@ -8,6 +8,9 @@ import java.util.Map;
  * A budget held against a report: passed, or failed with a message that names the destination,
  * the counts against the budget, who closed first, and the call sites that opened the most.
  * A report whose counts are incomplete never passes: a short count must not look like a pass.
+ * Nor does a pattern that matched nothing while connections to its port were seen
+ * ({@link NearMisses}); one that matched nothing at all passes saying so, unless the budget
+ * {@link Budget#failIfNoneMatched() fails then}.
  */
 public final class BudgetVerdict {
 
@@ -16,16 +19,19 @@ public final class BudgetVerdict {
 
     private final boolean passed;
     private final boolean exceeded;
+    private final boolean matchedNothing;
     private final String message;
 
-    private BudgetVerdict(boolean passed, boolean exceeded, String message) {
+    private BudgetVerdict(boolean passed, boolean exceeded, boolean matchedNothing, String message) {
         this.passed = passed;
         this.exceeded = exceeded;
+        this.matchedNothing = matchedNothing;
         this.message = message;
     }
 
     static BudgetVerdict of(Budget budget, ConnectionReport report) {
-        DestinationTotals sum = report.totals(budget.destination());
+        DestinationPattern pattern = budget.destination();
+        DestinationTotals sum = report.totals(pattern);
         List<String> over = new ArrayList<>();
         List<String> within = new ArrayList<>();
         if (budget.maxPhysicalConnects() != Budget.UNLIMITED) {
@@ -36,30 +42,59 @@ public final class BudgetVerdict {
             String s = sum.localCloses() + " local closes (budget " + budget.maxLocalCloses() + ")";
             (sum.localCloses() > budget.maxLocalCloses() ? over : within).add(s);
         }
-        String pattern = budget.destination().toString();
+        List<DestinationTotals> matched = matching(pattern, report);
         if (!over.isEmpty()) {
             StringBuilder sb = new StringBuilder("connection budget exceeded for ").append(pattern).append(": ")
                     .append(String.join(", ", over));
-            details(sb, budget, report);
+            details(sb, matched);
             sb.append("\n  each physical connect costs a TCP handshake (and a TLS one); each local close keeps a port"
                     + " in TIME_WAIT on this host for 60 s: reuse connections (a pool) rather than open one per unit of work");
             problems(sb, report);
-            return new BudgetVerdict(false, true, sb.toString());
+            return new BudgetVerdict(false, true, false, sb.toString());
+        }
+        boolean matchedNothing = matched.isEmpty();
+        NearMisses misses = matchedNothing ? NearMisses.of(pattern, report) : null;
+        if (matchedNothing && (misses.any() || budget.failIfNoneMatched())) {
+            StringBuilder sb = new StringBuilder("connection budget for ").append(pattern).append(" matched no connection");
+            if (misses.any()) {
+                sb.append(", but connections to ").append(misses.names()).append(" were seen");
+                details(sb, misses.destinations());
+                sb.append("\n  ").append(misses.howToWrite());
+            } else {
+                sb.append(" ").append(misses.seen()).append(", and the budget fails when none matched (failIfNoneMatched)");
+            }
+            problems(sb, report);
+            return new BudgetVerdict(false, false, true, sb.toString());
         }
         if (!report.complete()) {
             StringBuilder sb = new StringBuilder("connection budget for ").append(pattern)
                     .append(" cannot be confirmed, the counts are incomplete (so far: ").append(String.join(", ", within)).append(')');
             problems(sb, report);
-            details(sb, budget, report);
-            return new BudgetVerdict(false, false, sb.toString());
+            details(sb, matched);
+            if (matchedNothing) {
+                sb.append("\n  no connection matched it ").append(misses.seen());
+            }
+            return new BudgetVerdict(false, false, matchedNothing, sb.toString());
         }
-        return new BudgetVerdict(true, false, "within the connection budget for " + pattern + ": " + String.join(", ", within));
+        String nothing = matchedNothing ? "; no connection matched it " + misses.seen() : "";
+        return new BudgetVerdict(true, false, matchedNothing,
+                "within the connection budget for " + pattern + ": " + String.join(", ", within) + nothing);
     }
 
-    private static void details(StringBuilder sb, Budget budget, ConnectionReport report) {
-        int shown = 0;
+    private static List<DestinationTotals> matching(DestinationPattern pattern, ConnectionReport report) {
+        List<DestinationTotals> out = new ArrayList<>();
         for (DestinationTotals d : report.destinations()) {
-            if (!budget.destination().matches(d.destination())) continue;
+            if (pattern.matches(d)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    /** The destinations, one line each with their top call sites. */
+    private static void details(StringBuilder sb, List<DestinationTotals> destinations) {
+        int shown = 0;
+        for (DestinationTotals d : destinations) {
             if (shown++ == DESTINATIONS_SHOWN) {
                 sb.append("\n  (more destinations not shown)");
                 break;
@@ -71,9 +106,6 @@ public final class BudgetVerdict {
                 sb.append(sites == 1 ? "\n    top call sites: " : "\n                    ")
                         .append(site.getValue()).append(" at ").append(site.getKey());
             }
-        }
-        if (shown == 0) {
-            sb.append("\n  no connections to ").append(budget.destination());
         }
     }
 
@@ -93,9 +125,23 @@ public final class BudgetVerdict {
         return exceeded;
     }
 
+    /**
+     * Whether the pattern matched no connection at all. Such a budget passes only when no
+     * connection to its port was seen either, and it was not asked to fail then.
+     */
+    public boolean matchedNothing() {
+        return matchedNothing;
+    }
+
     /** Several lines; the first says the verdict. */
     public String message() {
         return message;
+    }
+
+    /** The first line of {@link #message()}: the verdict and the counts against the budget. */
+    public String summary() {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     @Override

@@ -25,8 +25,10 @@ public final class ConnectionReport {
     public ConnectionReport(List<DestinationTotals> destinations, List<String> problems, int overlapping,
                             Duration duration) {
         List<DestinationTotals> sorted = new ArrayList<>(destinations);
-        sorted.sort((a, b) -> a.physicalConnects() == b.physicalConnects()
-                ? a.destination().compareTo(b.destination()) : Long.compare(b.physicalConnects(), a.physicalConnects()));
+        sorted.sort((a, b) -> a.physicalConnects() != b.physicalConnects()
+                ? Long.compare(b.physicalConnects(), a.physicalConnects())
+                : !a.destination().equals(b.destination()) ? a.destination().compareTo(b.destination())
+                : a.address().compareTo(b.address()));
         this.destinations = Collections.unmodifiableList(sorted);
         this.problems = Collections.unmodifiableList(new ArrayList<>(problems));
         this.overlapping = overlapping;
@@ -38,11 +40,14 @@ public final class ConnectionReport {
         return destinations;
     }
 
-    /** The destinations {@code pattern} covers, summed into one, named after the pattern. */
+    /**
+     * The destinations {@code pattern} covers (by the host the application named, or by address),
+     * summed into one, named after the pattern.
+     */
     public DestinationTotals totals(DestinationPattern pattern) {
         DestinationTotals sum = new DestinationTotals(pattern.toString(), 0, 0, 0, 0, 0, 0, Collections.<String, Long>emptyMap());
         for (DestinationTotals d : destinations) {
-            if (pattern.matches(d.destination())) {
+            if (pattern.matches(d)) {
                 sum = sum.plus(d, pattern.toString());
             }
         }

@@ -1,20 +1,22 @@
 package io.portwatch.api;
 
-import java.util.Locale;
-
 /**
  * Which destinations a budget covers: {@code host:port}, where either part may be {@code *}, or
- * {@code *} alone for every destination. The host is compared with the name or address the
- * application connected to (the host of a JDBC URL, the name given to {@code new Socket}), without
- * resolving anything: {@code *:3306}, {@code 127.0.0.1:3306}, {@code db.example.com:*},
- * {@code [::1]:5432}. Immutable.
+ * {@code *} alone for every destination: {@code *:3306}, {@code 127.0.0.1:3306},
+ * {@code db.example.com:*}, {@code [::1]:5432}. The host is compared with both the host as the
+ * application named it (the name given to {@code new Socket} or {@code InetSocketAddress}, the
+ * host of a JDBC URL) and the address it connected to: {@code localhost:5432} and
+ * {@code 127.0.0.1:5432} both cover a connection the application opened to {@code localhost}.
+ * Nothing is resolved and nothing is looked up in reverse, so a name covers only connections the
+ * application opened by that name, not those it opened by address. Case is ignored, and IPv6
+ * literals compare by value ({@code [::1]} is {@code [0:0:0:0:0:0:0:1]}). Immutable.
  */
 public final class DestinationPattern {
 
     private static final String ANY = "*";
 
     private final String text;
-    /** Lower case, brackets removed; null: any host. */
+    /** As {@link HostText#normal} makes it; null: any host. */
     private final String host;
     /** -1: any port. */
     private final int port;
@@ -53,33 +55,54 @@ public final class DestinationPattern {
                         + "' is neither * nor a number from 0 to 65535");
             }
         }
-        String host = hostPart.equals(ANY) ? null : normalHost(hostPart);
+        String host = hostPart.equals(ANY) ? null : HostText.normal(hostPart);
         return new DestinationPattern(p, host, port);
     }
 
-    /** True when {@code destination}, as the agent names it ({@code host:port}), is covered. */
+    /** True when {@code destination}, a {@code host:port} text, is covered. */
     public boolean matches(String destination) {
+        return coversAll() || (samePort(destination) && sameHost(destination));
+    }
+
+    /** True when the destination is covered by the host the application named or by its address. */
+    public boolean matches(DestinationTotals destination) {
+        return matches(destination.destination()) || matches(destination.address());
+    }
+
+    /** Every destination: {@code *}, or {@code *:*}. */
+    boolean coversAll() {
+        return host == null && port < 0;
+    }
+
+    boolean namesPort() {
+        return port >= 0;
+    }
+
+    /** The port, -1 for any. */
+    int port() {
+        return port;
+    }
+
+    /** Whether {@code destination}'s port is this pattern's (or the pattern takes any port). */
+    boolean samePort(String destination) {
         int colon = destination.lastIndexOf(':');
         if (colon < 0) {
             return false;
         }
-        if (port >= 0) {
-            int p;
-            try {
-                p = Integer.parseInt(destination.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                return false;
-            }
-            if (p != port) {
-                return false;
-            }
+        if (port < 0) {
+            return true;
         }
-        return host == null || host.equals(normalHost(destination.substring(0, colon)));
+        try {
+            return Integer.parseInt(destination.substring(colon + 1)) == port;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
-    private static String normalHost(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        return h.toLowerCase(Locale.ROOT);
+    /** Whether {@code destination}'s host is this pattern's (or the pattern takes any host). */
+    boolean sameHost(String destination) {
+        int colon = destination.lastIndexOf(':');
+        return colon >= 0 && (host == null || host.equals(HostText.normal(destination.substring(0, colon))));
     }
 
     /** The pattern as written ({@code *} for every destination). */

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one destination ({@code host:port}, as the application named it) saw during a recording:
+ * What one destination saw during a recording: the host as the application named it, with the
+ * address it connected to (a name may stand for several addresses, counted apart), and
  * outgoing physical connects, counted when they complete (a pooled connection still open at the
  * end counts), and closes, counted when they happen, by who closed first. Immutable.
  *
@@ -18,6 +19,7 @@ import java.util.Map;
 public final class DestinationTotals {
 
     private final String destination;
+    private final String address;
     private final long physicalConnects;
     private final long failedConnects;
     private final long localCloses;
@@ -26,13 +28,25 @@ public final class DestinationTotals {
     private final long unknownCloses;
     private final Map<String, Long> callSites;
 
-    /**
-     * @param callSites physical connects by the application frame that opened them ({@code
-     *                  com.example.Writer.write(Writer.java:42)}), in any order
-     */
+    /** A destination the application named by address (or whose address is not known). */
     public DestinationTotals(String destination, long physicalConnects, long failedConnects, long localCloses,
                              long peerCloses, long resetCloses, long unknownCloses, Map<String, Long> callSites) {
+        this(destination, destination, physicalConnects, failedConnects, localCloses, peerCloses, resetCloses,
+                unknownCloses, callSites);
+    }
+
+    /**
+     * @param destination {@code host:port} as the application named it
+     * @param address     {@code address:port} it connected to; {@code destination} when it named an
+     *                    address, or when the address is not known
+     * @param callSites   physical connects by the application frame that opened them ({@code
+     *                    com.example.Writer.write(Writer.java:42)}), in any order
+     */
+    public DestinationTotals(String destination, String address, long physicalConnects, long failedConnects,
+                             long localCloses, long peerCloses, long resetCloses, long unknownCloses,
+                             Map<String, Long> callSites) {
         this.destination = destination;
+        this.address = address == null ? destination : address;
         this.physicalConnects = physicalConnects;
         this.failedConnects = failedConnects;
         this.localCloses = localCloses;
@@ -53,8 +67,18 @@ public final class DestinationTotals {
         return out;
     }
 
-    /** {@code host:port}, e.g. {@code 127.0.0.1:3306}; IPv6 hosts in brackets. */
+    /**
+     * {@code host:port} as the application named it: the name or address given to the socket (a
+     * JDBC driver gives the URL's host), e.g. {@code localhost:3306} or {@code 127.0.0.1:3306};
+     * IPv6 hosts in brackets.
+     */
     public String destination() { return destination; }
+
+    /**
+     * {@code address:port} the connection went to, e.g. {@code 127.0.0.1:3306}; the same as
+     * {@link #destination()} when the application named an address, or when it is not known.
+     */
+    public String address() { return address; }
 
     /** Outgoing connections that were established (TCP handshakes this JVM paid for). */
     public long physicalConnects() { return physicalConnects; }
@@ -91,15 +115,18 @@ public final class DestinationTotals {
         for (Map.Entry<String, Long> e : o.callSites.entrySet()) {
             sites.merge(e.getKey(), e.getValue(), Long::sum);
         }
-        return new DestinationTotals(name, physicalConnects + o.physicalConnects, failedConnects + o.failedConnects,
+        return new DestinationTotals(name, name, physicalConnects + o.physicalConnects, failedConnects + o.failedConnects,
                 localCloses + o.localCloses, peerCloses + o.peerCloses, resetCloses + o.resetCloses,
                 unknownCloses + o.unknownCloses, sites);
     }
 
-    /** One line: {@code 127.0.0.1:3306: 41 physical connects, 0 failed; 41 closes: local 41 (100%), ...}. */
+    /**
+     * One line: {@code 127.0.0.1:3306: 41 physical connects, 0 failed; 41 closes: local 41 (100%), ...};
+     * a destination named by host name shows its address too: {@code localhost:3306 (127.0.0.1:3306): ...}.
+     */
     @Override
     public String toString() {
-        return destination + ": " + physicalConnects + " physical connects, " + failedConnects + " failed; "
+        return destination + (address.equals(destination) ? "" : " (" + address + ")") + ": " + physicalConnects + " physical connects, " + failedConnects + " failed; "
                 + closes() + " closes: local " + localCloses + " (" + Math.round(100 * localCloseShare())
                 + "%), peer " + peerCloses + ", reset " + resetCloses + ", unknown " + unknownCloses;
     }

@@ -60,8 +60,57 @@ class BudgetVerdictTest {
     }
 
     @Test
-    void aDestinationNeverSeenIsWithinAnyBudget() {
+    void aDestinationNeverSeenIsWithinAnyBudgetAndTheVerdictSaysItMatchedNothing() {
         BudgetVerdict v = Budget.physicalConnects("*:5432", 0).check(report(List.of()));
         assertTrue(v.passed(), v::message);
+        assertTrue(v.matchedNothing());
+        assertEquals("within the connection budget for *:5432: 0 physical connects (budget 0);"
+                + " no connection matched it (seen: 10.0.0.6:6379, 10.0.0.5:3306)", v.message());
+        BudgetVerdict empty = Budget.physicalConnects("*:5432", 0)
+                .check(new ConnectionReport(List.of(), List.of(), 0, Duration.ZERO));
+        assertEquals("within the connection budget for *:5432: 0 physical connects (budget 0);"
+                + " no connection matched it (no connection was seen)", empty.message());
+    }
+
+    @Test
+    void matchingNothingFailsWhenTheBudgetSaysSo() {
+        BudgetVerdict v = Budget.physicalConnects("*:5432", 10).withFailIfNoneMatched(true).check(report(List.of()));
+        assertFalse(v.passed());
+        assertFalse(v.exceeded());
+        assertTrue(v.matchedNothing());
+        assertEquals("connection budget for *:5432 matched no connection (seen: 10.0.0.6:6379, 10.0.0.5:3306),"
+                + " and the budget fails when none matched (failIfNoneMatched)", v.message());
+        assertTrue(Budget.physicalConnects("*:3306", 40).withFailIfNoneMatched(true).check(report(List.of())).passed());
+    }
+
+    @Test
+    void aPatternThatMissesConnectionsToItsPortFailsSayingHowToWriteIt() {
+        DestinationTotals byAddress = new DestinationTotals("127.0.0.1:5432", 50, 0, 50, 0, 0, 0,
+                sites("com.acme.Writer.write(Writer.java:42)", 50));
+        ConnectionReport r = new ConnectionReport(List.of(byAddress, CACHE), List.of(), 0, Duration.ofSeconds(1));
+        BudgetVerdict v = new Budget(DestinationPattern.parse("localhost:5432"), 100, 100).check(r);
+        assertFalse(v.passed());
+        assertFalse(v.exceeded());
+        assertTrue(v.matchedNothing());
+        assertEquals("connection budget for localhost:5432 matched no connection, but connections to 127.0.0.1:5432 were seen\n"
+                + "  127.0.0.1:5432: 50 physical connects, 0 failed; 50 closes: local 50 (100%), peer 0, reset 0, unknown 0\n"
+                + "    top call sites: 50 at com.acme.Writer.write(Writer.java:42)\n"
+                + "  a destination pattern matches the host as the application named it (the name or address given to the"
+                + " socket, the host of a JDBC URL) or the address it connected to, and never resolves a name:"
+                + " write \"127.0.0.1:5432\", or \"*:5432\" for any host on that port", v.message());
+        assertEquals("connection budget for localhost:5432 matched no connection, but connections to 127.0.0.1:5432 were seen",
+                v.summary());
+    }
+
+    @Test
+    void aPatternOnTheRightHostButAnotherPortPassesSayingWhatWasSeen() {
+        DestinationTotals named = new DestinationTotals("db:5432", "10.0.0.7:5432", 2, 0, 2, 0, 0, 0, sites());
+        ConnectionReport r = new ConnectionReport(List.of(named), List.of(), 0, Duration.ofSeconds(1));
+        BudgetVerdict byName = Budget.physicalConnects("db:5433", 5).check(r);
+        assertTrue(byName.passed() && byName.matchedNothing(), byName::message);
+        assertTrue(byName.message().endsWith("no connection matched it (seen: db:5432)"), byName.message());
+        assertTrue(Budget.physicalConnects("10.0.0.7:5433", 5).check(r).passed(), "the same host by address");
+        BudgetVerdict byAddress = Budget.physicalConnects("10.0.0.7:5432", 5).check(r);
+        assertTrue(byAddress.passed() && !byAddress.matchedNothing(), byAddress::message);
     }
 }

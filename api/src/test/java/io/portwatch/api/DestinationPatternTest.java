@@ -2,6 +2,8 @@ package io.portwatch.api;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,6 +29,29 @@ class DestinationPatternTest {
         assertFalse(DestinationPattern.parse("[::1]:5432").matches("[::2]:5432"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DestinationPattern.parse("::1:5432"));
         assertTrue(e.getMessage().contains("in brackets"), e.getMessage());
+    }
+
+    @Test
+    void ipv6LiteralsCompareByValueAsTheJdkPrintsThem() {
+        assertTrue(DestinationPattern.parse("[::1]:5432").matches("[0:0:0:0:0:0:0:1]:5432"));
+        assertTrue(DestinationPattern.parse("[0:0:0:0:0:0:0:1]:5432").matches("[::1]:5432"));
+        assertTrue(DestinationPattern.parse("[FE80::0001%eth0]:*").matches("[fe80:0:0:0:0:0:0:1%eth0]:80"));
+        assertTrue(DestinationPattern.parse("[::ffff:10.0.0.5]:3306").matches("10.0.0.5:3306"), "the JDK makes it IPv4");
+        assertTrue(DestinationPattern.parse("[2001:db8::10.0.0.5]:1").matches("[2001:db8:0:0:0:0:a00:5]:1"));
+        assertFalse(DestinationPattern.parse("[2001:db8::1]:1").matches("[2001:db8:0:0:0:0:0:2]:1"));
+    }
+
+    @Test
+    void aHostMatchesTheNameTheApplicationGaveOrTheAddressNeverAResolution() {
+        DestinationTotals byName = new DestinationTotals("localhost:5432", "127.0.0.1:5432", 3, 0, 0, 0, 0, 0, Map.of());
+        DestinationTotals byAddress = new DestinationTotals("127.0.0.1:5432", 3, 0, 0, 0, 0, 0, Map.of());
+        assertTrue(DestinationPattern.parse("localhost:5432").matches(byName));
+        assertTrue(DestinationPattern.parse("LOCALHOST:*").matches(byName));
+        assertTrue(DestinationPattern.parse("127.0.0.1:5432").matches(byName));
+        assertTrue(DestinationPattern.parse("127.0.0.1:5432").matches(byAddress));
+        assertFalse(DestinationPattern.parse("localhost:5432").matches(byAddress), "no reverse lookup");
+        assertFalse(DestinationPattern.parse("localhost:5433").matches(byName));
+        assertTrue(DestinationPattern.parse("*").matches(new DestinationTotals("(other destinations)", 1, 0, 0, 0, 0, 0, Map.of())));
     }
 
     @Test

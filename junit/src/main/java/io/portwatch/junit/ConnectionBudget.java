@@ -24,6 +24,10 @@ import java.lang.annotation.Target;
  * void writesABatch() { ... }
  * }</pre>
  *
+ * <p>Each budgeted test, passing or failing, prints one line to the test JVM's stderr with what was
+ * counted: {@code [portwatch] com.acme.WriterTest.writesABatch(): within the connection budget for
+ * *:3306: 2 physical connects (budget 10), 2 local closes (budget 10)}.
+ *
  * <p>Needs the portwatch agent in the test JVM ({@code -javaagent:}, Surefire's {@code argLine});
  * without it the test fails saying how to attach it, or is skipped when the configuration
  * parameter {@code portwatch.budget.without-agent=skip}.
@@ -43,9 +47,11 @@ import java.lang.annotation.Target;
 public @interface ConnectionBudget {
 
     /**
-     * {@code host:port}, {@code *:port}, {@code host:*} or {@code *} (every destination); the host
-     * as the application names it (the JDBC URL's host), not resolved. {@code ${name}} is replaced
-     * by a system property or JUnit configuration parameter, for ports chosen at run time.
+     * {@code host:port}, {@code *:port}, {@code host:*} or {@code *} (every destination). The host
+     * matches the name the application gave (to the socket, or in the JDBC URL) or the address it
+     * connected to; no name is resolved, so {@code localhost:5432} does not cover connections opened
+     * to {@code 127.0.0.1}. {@code ${name}} is replaced by a system property or JUnit configuration
+     * parameter, for ports chosen at run time.
      */
     String destination() default "*";
 
@@ -54,4 +60,11 @@ public @interface ConnectionBudget {
 
     /** Most connections closed by this JVM first (each leaves a TIME_WAIT here); -1: no limit. */
     long maxLocalCloses() default -1;
+
+    /**
+     * Fail when the destination matched no connection at all. Off by default: the test passes and
+     * its report line says "no connection matched it". (A destination that matched nothing while
+     * connections to its port or host were seen always fails.)
+     */
+    boolean failIfNoneMatched() default false;
 }

@@ -25,6 +25,10 @@ import java.util.Optional;
  * it: set-up that builds a pool is not the code under test), and fails the test when a
  * {@link ConnectionBudget} is not kept. Registered by the annotation; nothing to register by hand.
  *
+ * <p>Every verdict, passing or failing, goes to stderr as one {@code [portwatch]} line naming the
+ * test and the counts: Surefire and Gradle show a test's stderr and keep it in their XML reports,
+ * while Surefire drops JUnit report entries (a passing verdict is also published as one, for IDEs).
+ *
  * <p>Configuration parameters (junit-platform.properties, or Surefire's
  * {@code configurationParameters}): {@code portwatch.budget.without-agent} = {@code fail}
  * (default) or {@code skip}; {@code portwatch.budget.wait-millis}: how long to wait for the
@@ -70,6 +74,7 @@ public final class ConnectionBudgetExtension implements BeforeTestExecutionCallb
         List<String> failures = new ArrayList<>();
         for (Budget budget : budgets(context)) {
             BudgetVerdict verdict = budget.check(report);
+            System.err.println("[portwatch] " + testName(context) + ": " + verdict.summary());
             if (verdict.passed()) {
                 context.publishReportEntry("portwatch", verdict.message());
             } else {
@@ -102,10 +107,21 @@ public final class ConnectionBudgetExtension implements BeforeTestExecutionCallb
         }
         try {
             return new Budget(DestinationPattern.parse(expand(b.destination(), context)),
-                    Math.max(Budget.UNLIMITED, b.maxPhysicalConnects()), Math.max(Budget.UNLIMITED, b.maxLocalCloses()));
+                    Math.max(Budget.UNLIMITED, b.maxPhysicalConnects()), Math.max(Budget.UNLIMITED, b.maxLocalCloses()))
+                    .withFailIfNoneMatched(b.failIfNoneMatched());
         } catch (IllegalArgumentException e) {
             throw new ExtensionConfigurationException("@ConnectionBudget: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code com.acme.WriterTest.writesABatch()}, and the display name when it says more (a
+     * parameterized or repeated test's invocation).
+     */
+    static String testName(ExtensionContext context) {
+        String method = context.getRequiredTestMethod().getName() + "()";
+        String name = context.getRequiredTestClass().getName() + "." + method;
+        return context.getDisplayName().equals(method) ? name : name + " [" + context.getDisplayName() + "]";
     }
 
     /** The class a {@code @Nested} (inner) class sits in; null for a top-level or static class. */

@@ -7,14 +7,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.DiscoverySelector;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static io.portwatch.junit.EngineRuns.onlyFailure;
+import static io.portwatch.junit.EngineRuns.reportEntries;
+import static io.portwatch.junit.EngineRuns.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,29 +52,6 @@ class ConnectionBudgetTest {
     static void stop() throws Exception {
         serverA.close();
         serverB.close();
-    }
-
-    private static EngineExecutionResults run(Class<?>... fixtures) {
-        return EngineTestKit.engine("junit-jupiter")
-                .selectors(Arrays.stream(fixtures).map(c -> selectClass(c)).toArray(DiscoverySelector[]::new))
-                .execute();
-    }
-
-    static String failureMessage(Event failed) {
-        return failed.getRequiredPayload(TestExecutionResult.class).getThrowable()
-                .map(Throwable::getMessage).orElse("(no throwable)");
-    }
-
-    private static String onlyFailure(EngineExecutionResults results) {
-        List<Event> failed = results.testEvents().failed().list();
-        assertEquals(1, failed.size(), () -> "failed: " + failed);
-        return failureMessage(failed.get(0));
-    }
-
-    private static List<String> reportEntries(EngineExecutionResults results) {
-        return results.allEvents().reportingEntryPublished().stream()
-                .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs().get("portwatch"))
-                .collect(Collectors.toList());
     }
 
     // --- the churning write path and the pool
@@ -232,7 +207,7 @@ class ConnectionBudgetTest {
                 .execute();
         // The unbudgeted three met at the barrier: parallel execution was really on. Without the
         // lock, the budgeted ones count the others' connects and fail (checked by hand once).
-        List<String> failures = results.testEvents().failed().stream().map(ConnectionBudgetTest::failureMessage)
+        List<String> failures = results.testEvents().failed().stream().map(EngineRuns::failureMessage)
                 .collect(Collectors.toList());
         assertEquals(List.of(), failures);
         results.testEvents().assertStatistics(s -> s.started(6).succeeded(6));

@@ -67,13 +67,19 @@ final class LoopbackServer implements AutoCloseable {
     }
 
     /**
-     * Opens {@code n} connections one after the other, reads the server's byte, and closes: first
-     * (before the server) unless the server closes first, in which case it reads the FIN first.
+     * Opens {@code n} connections to 127.0.0.1 one after the other, reads the server's byte, and
+     * closes: first (before the server) unless the server closes first, in which case it reads the
+     * FIN first.
      */
     void connect(int n) throws IOException {
+        connect("127.0.0.1", n);
+    }
+
+    /** Like {@link #connect(int)}, to {@code host} as the application names it ("localhost"). */
+    void connect(String host, int n) throws IOException {
         for (int i = 0; i < n; i++) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port()), 5_000);
+                s.connect(new InetSocketAddress(host, port()), 5_000);
                 s.setSoTimeout(READ_TIMEOUT_MILLIS);
                 InputStream in = s.getInputStream();
                 in.read();

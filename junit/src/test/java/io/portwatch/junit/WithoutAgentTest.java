@@ -11,6 +11,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,9 +39,14 @@ class WithoutAgentTest {
     void aBudgetedTestFailsSayingHowToAttachTheAgent() {
         EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").selectors(selectClass(Budgeted.class)).execute();
         results.testEvents().assertStatistics(s -> s.started(1).succeeded(0).failed(1));
-        String message = ConnectionBudgetTest.failureMessage(results.testEvents().failed().list().get(0));
+        String message = EngineRuns.failureMessage(results.testEvents().failed().list().get(0));
         assertTrue(message.startsWith("@ConnectionBudget cannot be checked: the portwatch agent is not attached to this JVM:"
-                + " start it with -javaagent:/path/to/portwatch-agent.jar (for Maven Surefire, in <argLine>;"), message);
+                + " start it with -javaagent:/path/to/portwatch-agent.jar;"), message);
+        // What to paste, complete: the agent's path in the local repository, of this version.
+        assertTrue(Pattern.compile(" for Maven, inside the maven-surefire-plugin's <configuration>: <argLine>-javaagent:"
+                + "\\$\\{settings.localRepository\\}/io/portwatch/portwatch-agent/(\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?)"
+                + "/portwatch-agent-\\1\\.jar</argLine>").matcher(message).find(), message);
+        assertFalse(message.contains("docs/"), "no path into portwatch's own repository: " + message);
         assertTrue(message.endsWith("(or skip such tests with the JUnit configuration parameter portwatch.budget.without-agent=skip)"),
                 message);
     }
