@@ -26,6 +26,11 @@ public final class BudgetListeners implements BudgetListener {
     }
 
     @Override
+    public void warningUpdated(PortWarning warning) {
+        each(l -> l.warningUpdated(warning));
+    }
+
+    @Override
     public void warningCleared(PortWarning warning) {
         each(l -> l.warningCleared(warning));
     }

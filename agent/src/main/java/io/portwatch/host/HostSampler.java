@@ -1,8 +1,6 @@
 package io.portwatch.host;
 
 import io.portwatch.budget.Advice;
-import io.portwatch.budget.ConnectLatency;
-import io.portwatch.budget.ConnectionRate;
 import io.portwatch.budget.Destination;
 import io.portwatch.budget.DestinationCounts;
 import io.portwatch.budget.DestinationUsage;
@@ -106,52 +104,6 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private int lastPort;
     private Destination lastKey;
 
-    /** This JVM's own traffic to one destination. */
-    private static final class JvmDestination {
-        /**
-         * Opens per second, observed once per sample from {@link #opened}: observing at every open
-         * would fill its 64-sample ring within 64 connections (a burst of them reads as thousands
-         * per second), and with no observation while idle the last rate would stand forever, so
-         * an alarm could never clear and the destination would never be forgotten.
-         */
-        final ConnectionRate rate = new ConnectionRate();
-        /** Connections opened toward it so far. */
-        long opened;
-        final Map<String, Long> callSites = new HashMap<>();
-        final ExhaustionAlarm alarm;
-        final ConnectLatency latency = new ConnectLatency();
-        /** Some of its sockets were bound before connect: its budget is its local address's one pool. */
-        boolean boundBeforeConnect;
-        long confirmed;
-        long timeWaitHere;
-        PortWarning raised;
-
-        JvmDestination(ExhaustionAlarm alarm) {
-            this.alarm = alarm;
-        }
-
-        /**
-         * Share of confirmed closes that left a TIME_WAIT here. 0 until a few are known: a close
-         * is confirmed within a second or two, and guessing 1 before that raised false alarms for
-         * servers that close first.
-         */
-        double timeWaitShare() {
-            return confirmed < 10 ? 0.0 : (double) timeWaitHere / confirmed;
-        }
-
-        String topCallSite() {
-            String top = null;
-            long most = 0;
-            for (Map.Entry<String, Long> e : callSites.entrySet()) {
-                if (e.getValue() > most) {
-                    most = e.getValue();
-                    top = e.getKey();
-                }
-            }
-            return top;
-        }
-    }
-
     public HostSampler(ProcFs proc, long sampleMillis, double horizonSeconds, double share,
                        BudgetListener listener, Consumer<String> problems) {
         this.proc = proc;
@@ -189,17 +141,11 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         }
         JvmDestination d = destination(r);
         if (d == null) return;
-        if (d.opened == 0) {
-            // The rate counts from the first connect (the reporter sees records in batches, later).
-            d.rate.observe(r.connectedNanos() != 0 ? r.connectedNanos() : r.startNanos, 0);
-        }
-        d.opened++;
+        d.opened(r.connectedNanos() != 0 ? r.connectedNanos() : r.startNanos,
+                r.callSite == null ? null : r.callSite.toString(), r.jdbc() != null && r.jdbc().pool() != null);
         d.boundBeforeConnect |= r.boundBeforeConnect();
         if (!r.openedBeforeAttach() && r.connectedNanos() > r.startNanos) {
             d.latency.observe((r.connectedNanos() - r.startNanos) / 1e6);
-        }
-        if (r.callSite != null && (d.callSites.size() < 16 || d.callSites.containsKey(r.callSite.toString()))) {
-            d.callSites.merge(r.callSite.toString(), 1L, Long::sum);
         }
     }
 
@@ -365,7 +311,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             int established = usage == null ? 0 : usage.established();
             int timeWait = usage == null ? 0 : usage.timeWait();
             int other = usage == null ? 0 : usage.other();
-            d.rate.observe(now, d.opened);
+            d.observe(now);
             double opens = d.rate.perSecond();
             // Only closes that leave a TIME_WAIT here use up the pool for 60 s.
             double rate = opens * d.timeWaitShare();
@@ -379,20 +325,25 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                     attributed ? ownOpen : -1, attributed ? othersOpen : -1, d.latency.millis(),
                     d.latency.trend(), d.boundBeforeConnect));
             ExhaustionAlarm.Change change = d.alarm.update(f);
-            if (change == ExhaustionAlarm.Change.RAISED) {
+            if (change == ExhaustionAlarm.Change.CLEARED && d.said != null) {
+                listener.warningCleared(d.said);
+                d.said = null;
+            } else if (d.alarm.raised()) {
                 Advice advice = d.boundBeforeConnect ? new Advice().boundBeforeConnect(true) : new Advice().reuse(reuse);
-                if (d.timeWaitShare() > 0.5 && opens > 0) {
-                    advice.localClosesFirst(opens, dest, d.topCallSite());
-                }
+                advice.openedAt(d.topOpeners(), d.moreCallSites());
+                advice.closer(d.closerKnown(), d.confirmed, d.timeWaitShare());
                 advice.timeWaitOverflow(overflowDelta);
                 advice.connectSlowing(d.latency);
                 if (attributed) advice.otherHolders(othersOpen, ownOpen + othersOpen);
-                d.raised = new PortWarning(dest.toString(), dest.remoteAddress().getHostAddress(), dest.remotePort(),
-                        budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice.text());
-                listener.warningRaised(d.raised);
-            } else if (change == ExhaustionAlarm.Change.CLEARED && d.raised != null) {
-                listener.warningCleared(d.raised);
-                d.raised = null;
+                PortWarning w = new PortWarning(dest.toString(), dest.remoteAddress().getHostAddress(), dest.remotePort(),
+                        budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice.text(), d.topCallSite());
+                if (d.said == null) {
+                    listener.warningRaised(w);
+                    said(d, w, advice, now);
+                } else if (WarningUpdates.worthSaying(d.said, d.saidCauses, d.saidNanos, w, advice.causes(), now)) {
+                    listener.warningUpdated(w);
+                    said(d, w, advice, now);
+                }
             }
             if (opens == 0 && usage == null && !d.alarm.raised()) {
                 // Quiet for a whole rate window and holding no port: forget it, so that new
@@ -403,6 +354,12 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         listener.sampled(new HostSnapshot(netstat == null ? -1 : counts.hostTimeWait(),
                 netstat == null ? -1 : netstat.timeWaitRecycled(),
                 netstat == null ? -1 : netstat.timeWaitOverflow(), out));
+    }
+
+    private static void said(JvmDestination d, PortWarning w, Advice advice, long now) {
+        d.said = w;
+        d.saidCauses = new ArrayList<>(advice.causes());
+        d.saidNanos = now;
     }
 
     private JvmDestination destination(ConnectionRecord r) {

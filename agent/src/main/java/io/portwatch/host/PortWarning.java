@@ -15,9 +15,11 @@ public final class PortWarning {
     /** Seconds until exhaustion at the current rate; infinite when sustainable (share warning). */
     public final double secondsLeft;
     public final String advice;
+    /** The busiest call site opening connections toward it, or null when none is known. */
+    public final String topCallSite;
 
     PortWarning(String destination, String serverAddress, int serverPort, int capacity, int used, int timeWait,
-                double ratePerSecond, double secondsLeft, String advice) {
+                double ratePerSecond, double secondsLeft, String advice, String topCallSite) {
         this.destination = destination;
         this.serverAddress = serverAddress;
         this.serverPort = serverPort;
@@ -27,6 +29,7 @@ public final class PortWarning {
         this.ratePerSecond = ratePerSecond;
         this.secondsLeft = secondsLeft;
         this.advice = advice;
+        this.topCallSite = topCallSite;
     }
 
     /** One line for a human: what, how soon, and the cure. */

@@ -2,6 +2,7 @@ package io.portwatch.otel;
 
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.metrics.Meter;
@@ -19,8 +20,9 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
 /**
  * The port budget as OpenTelemetry: gauges per destination and for the host, read from the
- * latest sample; and each warning three ways, as the design asks: a log record (severity WARN,
- * event {@code portwatch.port_exhaustion}), the same as an event on a span, and one stderr line.
+ * latest sample; and each warning three ways: a log record (severity WARN, event
+ * {@code portwatch.port_exhaustion}, {@code portwatch.warning.state} raised, updated or cleared),
+ * the same as an event on a span, and one stderr line.
  */
 public final class BudgetTelemetry implements BudgetListener {
 
@@ -110,6 +112,13 @@ public final class BudgetTelemetry implements BudgetListener {
         emit(w, "raised", Severity.WARN);
     }
 
+    /** Said again, as a log record with {@code portwatch.warning.state=updated} and one stderr line. */
+    @Override
+    public void warningUpdated(PortWarning w) {
+        stderr.accept("port exhaustion warning updated: " + w.text());
+        emit(w, "updated", Severity.WARN);
+    }
+
     @Override
     public void warningCleared(PortWarning w) {
         info.accept("port exhaustion warning cleared for " + w.destination);
@@ -117,7 +126,7 @@ public final class BudgetTelemetry implements BudgetListener {
     }
 
     private void emit(PortWarning w, String state, Severity severity) {
-        Attributes a = Attributes.builder()
+        AttributesBuilder b = Attributes.builder()
                 .put(DESTINATION, w.destination)
                 .put(ConnectionSpans.SERVER_ADDRESS, w.serverAddress)
                 .put(ConnectionSpans.SERVER_PORT, (long) w.serverPort)
@@ -127,8 +136,9 @@ public final class BudgetTelemetry implements BudgetListener {
                 .put(RATE, w.ratePerSecond)
                 .put(SECONDS_LEFT, Double.isInfinite(w.secondsLeft) ? -1 : w.secondsLeft)
                 .put(ADVICE, w.advice)
-                .put(STATE, state)
-                .build();
+                .put(STATE, state);
+        if (w.topCallSite != null) b.put(ConnectionSpans.CALL_SITE, w.topCallSite);
+        Attributes a = b.build();
         logger.logRecordBuilder()
                 .setEventName(EVENT)
                 .setSeverity(severity)

@@ -274,6 +274,11 @@ public final class SpanPolicy implements BudgetListener {
     }
 
     @Override
+    public void warningUpdated(PortWarning w) {
+        // the destination is already among the warned ones
+    }
+
+    @Override
     public void warningCleared(PortWarning w) {
         Warned[] now = warned;
         for (int i = 0; i < now.length; i++) {

@@ -115,14 +115,24 @@ public final class Recording implements ConnectionSink, BudgetListener {
     }
 
     @Override
+    public synchronized void warningUpdated(PortWarning w) {
+        warning(w, true, "updated: " + w.text());
+    }
+
+    @Override
     public synchronized void warningCleared(PortWarning w) {
-        warning(w, false);
+        warning(w, false, "cleared: " + w.destination);
     }
 
     private void warning(PortWarning w, boolean raised) {
+        warning(w, raised, w.text());
+    }
+
+    /** {@code inForce}: raised or updated, as against cleared. */
+    private void warning(PortWarning w, boolean inForce, String text) {
         if (warnings.size() >= MAX_WARNINGS) return;
-        warnings.add(new RunSnapshot.Warning(elapsedMillis(nanoClock.getAsLong()), raised, w.destination,
-                w.serverAddress, w.serverPort, raised ? w.text() : "cleared: " + w.destination, w.advice));
+        warnings.add(new RunSnapshot.Warning(elapsedMillis(nanoClock.getAsLong()), inForce, w.destination,
+                w.serverAddress, w.serverPort, text, w.advice));
     }
 
     /** A copy of everything recorded so far; any thread. */

@@ -47,9 +47,10 @@ final class RunSnapshot {
         }
     }
 
-    /** A port-exhaustion warning raised or cleared. */
+    /** A port-exhaustion warning raised, updated (its text says so) or cleared. */
     static final class Warning {
         final long atMillis;
+        /** Raised or updated: in force from then on. */
         final boolean raised;
         final String destination;
         final String serverAddress;

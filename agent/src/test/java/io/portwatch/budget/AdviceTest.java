@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.portwatch.kernel.Sysctls;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 class AdviceTest {
 
     static final Destination DB = Rows.dest(0x0A000002, 0x0A000005, 3306);
@@ -26,13 +28,35 @@ class AdviceTest {
     }
 
     @Test
-    void closingFirstNamesRateDestinationAndCallSite() {
-        String text = new Advice().localClosesFirst(120, DB, "com.example.Writer.write(Writer.java:42)").text();
-        assertEquals("this JVM closes first: 120.0 connections/s to 10.0.0.5:3306 opened at"
-            + " com.example.Writer.write(Writer.java:42) — pool them: each close leaves its port in TIME_WAIT"
-            + " for 60 s", text);
-        String noSite = new Advice().localClosesFirst(3.25, DB, null).text();
-        assertTrue(noSite.startsWith("this JVM closes first: 3.3 connections/s to 10.0.0.5:3306 — pool them"), noSite);
+    void aWarningBeforeAnyCloseIsConfirmedNamesTheCodeAndSaysTheCloserIsNotKnownYet() {
+        Sysctls s = Sysctls.linuxDefaults().withTwReuse(1).withTimestamps(0);
+        Advice a = new Advice().reuse(ReuseVerdict.evaluate(s, DB.isLoopback()))
+                .openedAt(List.of(new Advice.Opener("com.example.Writer.write(Writer.java:42)", 14.7, false),
+                        new Advice.Opener("com.example.Audit.log(Audit.java:9)", 0.5, true)), 2)
+                .closer(false, 3, 0.0);
+        assertTrue(a.sentences().get(0).startsWith("tcp_tw_reuse=1 is ineffective because tcp_timestamps=0"), a::text);
+        assertEquals(List.of("opened at com.example.Writer.write(Writer.java:42) (14.7/s, directly),"
+                + " com.example.Audit.log(Audit.java:9) (0.5/s, by a pool) and 2 more call sites",
+                "which side closes first is not confirmed by the kernel yet (3 closes confirmed so far)"),
+                a.sentences().subList(1, 3));
+        assertEquals(List.of("opened-at:com.example.Writer.write(Writer.java:42)", "closer:unconfirmed"),
+                a.causes().subList(1, 3));
+    }
+
+    @Test
+    void theConfirmedCloserIsSaidWithItsShare() {
+        String local = new Advice().closer(true, 120, 0.98).text();
+        assertEquals("this JVM closes first (confirmed by the kernel: 98% of 120 closes left their port in TIME_WAIT"
+                + " here for 60 s) — pool them, or keep them alive", local);
+        Advice peer = new Advice().closer(true, 40, 0.1);
+        assertTrue(peer.text().startsWith("the peer closes first (confirmed by the kernel: 10% of 40 closes"), peer.text());
+        assertEquals(List.of("closer:peer"), peer.causes());
+    }
+
+    @Test
+    void unknownCodeIsSaidToBeUnknown() {
+        assertEquals("the code that opens them is not known (callsite=false, or past callsite.limit)",
+                new Advice().openedAt(List.of(), 0).text());
     }
 
     @Test

@@ -44,6 +44,7 @@ class ScanScheduleTest {
         BudgetListener listener = new BudgetListener() {
             @Override public void sampled(HostSnapshot s) { samples.add(s); }
             @Override public void warningRaised(PortWarning w) { }
+            @Override public void warningUpdated(PortWarning w) { }
             @Override public void warningCleared(PortWarning w) { }
         };
         return new HostSampler(new ProcFs(root), 2000, 60, 0.8, listener, p -> { });

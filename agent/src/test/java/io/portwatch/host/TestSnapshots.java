@@ -18,6 +18,7 @@ public final class TestSnapshots {
     }
 
     public static PortWarning warning(String server, int port, String advice) {
-        return new PortWarning(server + ":" + port + " from 127.0.0.1", server, port, 300, 250, 240, 30, 2, advice);
+        return new PortWarning(server + ":" + port + " from 127.0.0.1", server, port, 300, 250, 240, 30, 2, advice,
+                "com.example.Writer.write(Writer.java:42)");
     }
 }

@@ -89,6 +89,9 @@ class KernelNamespaceIT {
                 assertTrue(lines.get(warnAt).contains("tcp_timestamps"),
                         () -> "the advice does not name tcp_timestamps: " + lines.get(warnAt));
                 assertTrue(lines.get(warnAt).contains("127.0.0.1:" + SERVER_PORT), lines.get(warnAt));
+                // the code as well as the host setting, from the first warning on
+                assertTrue(lines.get(warnAt).contains("opened at io.portwatch.it.ChurnWorkload.churn(ChurnWorkload.java:"),
+                        () -> "the warning does not name the code: " + lines.get(warnAt));
 
                 List<ReceivedLog> warnings = awaitLogs(receiver, "portwatch.port_exhaustion", "WARN");
                 assertFalse(warnings.isEmpty(), () -> "no portwatch.port_exhaustion log record with severity WARN; logs: "
@@ -100,6 +103,9 @@ class KernelNamespaceIT {
                 assertTrue(w.receivedMillis < failureMillis, () -> "log record received at " + w.receivedMillis
                         + " ms, first failure at " + failureMillis + " ms: " + w);
                 assertTrue(String.valueOf(w.attributes.get("portwatch.advice")).contains("tcp_timestamps"), w::toString);
+                assertTrue(String.valueOf(w.attributes.get("portwatch.call_site")).startsWith(
+                        "io.portwatch.it.ChurnWorkload.churn(ChurnWorkload.java:"), w::toString);
+                assertEquals("raised", w.attributes.get("portwatch.warning.state"), w::toString);
                 assertEquals(SERVER_PORT, ((Long) w.attributes.get("server.port")).intValue(), w::toString);
                 System.out.printf("%s: exhaustion warning emitted %d ms, received %d ms before the first failure"
                         + " (after %d connections)%n", jdk, failureMillis - w.timeUnixNanos / 1_000_000,

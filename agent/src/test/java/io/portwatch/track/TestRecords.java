@@ -91,4 +91,22 @@ public final class TestRecords {
         r.end(ConnectionEnd.CLOSED, 2_000_000);
         return r;
     }
+
+    /**
+     * An outgoing connection {@code local:localPort -> peer:peerPort} opened at
+     * {@code siteFunction(Writer.java:line)}, still open.
+     */
+    public static ConnectionRecord openedAt(String siteFunction, int line, InetAddress local, int localPort,
+                                            InetAddress peer, int peerPort) {
+        ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.OUTGOING, "socket", null,
+                "worker", new CallSite(siteFunction, "Writer.java", line), 1_000_000);
+        r.endpoints(local, localPort, peer, peerPort);
+        return r;
+    }
+
+    /** Ends {@code r} as closed by this side (as the JVM saw it), not yet confirmed by the kernel. */
+    public static ConnectionRecord close(ConnectionRecord r) {
+        r.end(ConnectionEnd.CLOSED, 2_000_000);
+        return r;
+    }
 }

@@ -1,0 +1,114 @@
+package io.portwatch.host;
+
+import io.portwatch.kernel.ProcFs;
+import io.portwatch.track.ConnectionRecord;
+import io.portwatch.track.TestRecords;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a port-exhaustion warning says, and when it is said again: over a hand-made {@code /proc}
+ * (100 ports, reuse ineffective, 90 of them in TIME_WAIT toward 10.0.0.9:3306), the warning is
+ * raised before any close is confirmed and names the code; once the kernel has confirmed the
+ * closes, it is updated with the closer, no sooner than the update spacing.
+ */
+class WarningContentTest {
+
+    private static final long SECOND = 1_000_000_000L;
+    private static final String HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+            + "   uid  timeout inode\n";
+    private static final InetAddress APP = address("10.0.0.5");
+    private static final InetAddress DB = address("10.0.0.9");
+    private static final String SITE = "com.example.Writer.write";
+
+    @TempDir
+    Path root;
+
+    private final List<String> said = new ArrayList<>();
+
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private HostSampler sampler() throws IOException {
+        write("proc/sys/net/ipv4/ip_local_port_range", "40000\t40099\n");
+        write("proc/sys/net/ipv4/tcp_tw_reuse", "1\n");
+        write("proc/sys/net/ipv4/tcp_timestamps", "0\n");
+        Files.createDirectories(root.resolve("proc/self/fd"));
+        StringBuilder tcp = new StringBuilder(HEADER);
+        for (int i = 0; i < 90; i++) {
+            // addresses as the kernel prints them: the 32-bit word in host (little-endian) order
+            tcp.append(String.format(Locale.ROOT, "%4d: 0500000A:%04X 0900000A:0CEA 06 00000000:00000000 03:00000D2B"
+                    + " 00000000     0        0 0 3 0000000000000000%n", i, 40000 + i));
+        }
+        write("proc/net/tcp", tcp.toString());
+        write("proc/net/tcp6", HEADER);
+        BudgetListener listener = new BudgetListener() {
+            @Override public void sampled(HostSnapshot s) { }
+            @Override public void warningRaised(PortWarning w) { said.add("raised: " + w.text()); }
+            @Override public void warningUpdated(PortWarning w) { said.add("updated: " + w.text()); }
+            @Override public void warningCleared(PortWarning w) { said.add("cleared: " + w.destination); }
+        };
+        return new HostSampler(new ProcFs(root), 1000, 60, 0.8, listener, p -> { });
+    }
+
+    private void write(String rel, String text) throws IOException {
+        Path p = root.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.write(p, text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void raisedBeforeAnyCloseIsConfirmedItNamesTheCodeThenSaysTheCloserOnceConfirmed() throws IOException {
+        HostSampler s = sampler();
+        List<ConnectionRecord> opened = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            ConnectionRecord r = TestRecords.openedAt(SITE, 42, APP, 40000 + i, DB, 3306);
+            s.opened(r);
+            opened.add(r);
+        }
+        long t0 = 10 * SECOND;
+        s.check(new ArrayList<>(), t0, false);
+        assertEquals(1, said.size(), () -> "said: " + said);
+        String raised = said.get(0);
+        assertTrue(raised.startsWith("raised: port exhaustion ahead for 10.0.0.9:3306 from 10.0.0.5: 90 of 100 ports"), raised);
+        assertTrue(raised.contains("tcp_tw_reuse=1 is ineffective because tcp_timestamps=0"), raised);
+        assertTrue(raised.contains("opened at " + SITE + "(Writer.java:42) ("), raised);
+        assertTrue(raised.contains("which side closes first is not confirmed by the kernel yet (0 closes confirmed so far)"), raised);
+
+        // The application closes them: the kernel shows each in TIME_WAIT on this side.
+        List<ConnectionRecord> awaiting = new ArrayList<>();
+        for (ConnectionRecord r : opened.subList(0, 20)) {
+            awaiting.add(TestRecords.close(r));
+        }
+        assertEquals(20, s.check(awaiting, t0 + 2 * SECOND, false), "looked up");
+        for (ConnectionRecord r : awaiting) s.ended(r);
+        assertEquals(1, said.size(), () -> "not again within " + WarningUpdates.SPACING_NANOS / SECOND + " s: " + said);
+
+        s.check(new ArrayList<>(), t0 + 6 * SECOND, false);
+        assertEquals(2, said.size(), () -> "said: " + said);
+        String updated = said.get(1);
+        assertTrue(updated.startsWith("updated: port exhaustion ahead for 10.0.0.9:3306"), updated);
+        assertTrue(updated.contains("opened at " + SITE + "(Writer.java:42)"), updated);
+        assertTrue(updated.contains("this JVM closes first (confirmed by the kernel: 100% of 20 closes"), updated);
+
+        s.check(new ArrayList<>(), t0 + 12 * SECOND, false);
+        assertEquals(2, said.size(), () -> "nothing new, nothing said: " + said);
+    }
+}
