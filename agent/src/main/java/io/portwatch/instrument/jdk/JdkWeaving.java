@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * Puts the hooks into the JDK's socket classes, before {@code main} (or at once, when attached):
- * the {@link JdkTransformer} is registered, and the six types are retransformed through it.
+ * the {@link JdkTransformer} is registered, and its types are retransformed through it.
  * Nothing here uses Byte Buddy's type machinery, only the ASM it bundles; loading that costs
  * tens of milliseconds where Byte Buddy's own classes cost over half a second.
  */
@@ -15,7 +15,7 @@ public final class JdkWeaving {
 
     private JdkWeaving() {}
 
-    /** Weaves the six types; what fails goes to {@code errors}, one line each. */
+    /** Weaves the types; what fails goes to {@code errors}, one line each. */
     public static JdkTransformer install(Instrumentation inst, Consumer<String> errors) {
         List<Class<?>> types = new ArrayList<>();
         for (String name : JdkTransformer.TYPES) {
@@ -41,7 +41,7 @@ public final class JdkWeaving {
     }
 
     /**
-     * Loads a type before the transformer is installed, so that all six are retransformed
+     * Loads a type before the transformer is installed, so that all are retransformed
      * together, on this thread, now. Left to load later, the nested stream classes of
      * {@code java.net.Socket} would load whenever the application first touches a socket's
      * streams, with the weaving on its thread; and a type whose weaving loads classes could meet
