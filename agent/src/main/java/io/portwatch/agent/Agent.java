@@ -23,6 +23,7 @@ import io.portwatch.track.AgentThreads;
 import io.portwatch.track.CallSites;
 import io.portwatch.track.ConnectionSink;
 import io.portwatch.track.ConnectionSinks;
+import io.portwatch.track.NettyEvents;
 import io.portwatch.track.Tracker;
 
 import java.lang.instrument.Instrumentation;
@@ -48,8 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       not wait for it and its sockets are never tracked;</li>
  *   <li>meanwhile, on this thread, those of the JDK's socket classes that were loaded before
  *       the transformer retransformed (all of them, in a JVM attached to);</li>
- *   <li>the library instrumentation (Byte Buddy, for JDBC) armed to install itself on an agent
- *       thread once the JVM is known to use JDBC.</li>
+ *   <li>the library instrumentation (Byte Buddy, for JDBC and Netty's epoll transport) armed to
+ *       install itself on an agent thread once the JVM is known to use either.</li>
  * </ol>
  */
 final class Agent {
@@ -140,6 +141,9 @@ final class Agent {
         }
         Bridge.sockets = tracker.events();
         Bridge.jdbc = tracker.jdbcEvents();
+        if (config.instrumentNetty()) {
+            Bridge.netty = new NettyEvents(tracker.events());
+        }
 
         // The churn report's recording, fed on the reporter thread; Report.active() finds it on demand.
         Recording recording = new Recording();
@@ -185,12 +189,14 @@ final class Agent {
         JdkWeaving.weaveLoaded(inst, jdk, Log::error);
         Log.debug("woven " + jdk.woven().size() + " JDK types in " + (System.nanoTime() - weaveStart) / 1_000_000
                 + " ms of the agent's start (the others as the JDK loads them): " + jdk.woven());
-        LibraryTrigger libraries = LibraryTrigger.arm(inst, Log::error, Log::debug);
+        LibraryTrigger libraries = LibraryTrigger.arm(inst, config.instrumentNetty(), Log::error, Log::debug);
         done.add(0, "instrumented " + jdk.woven().size() + " of the " + JdkTransformer.TYPE_COUNT + " JDK socket types ("
                 + String.join(", ", jdk.woven().keySet()) + "), the rest as the JDK loads them");
         done.add(1, libraries.startedBy() != null
                 ? "instrumenting the JDBC drivers and connections already loaded, on an agent thread"
-                : "JDBC drivers and connections: instrumented on an agent thread once JDBC is in use");
+                        + (config.instrumentNetty() ? ", and Netty's epoll channels" : "")
+                : "JDBC drivers and connections" + (config.instrumentNetty() ? ", Netty's epoll channels" : "")
+                        + ": instrumented on an agent thread once in use");
 
         Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, () -> {
             try {

@@ -135,6 +135,9 @@ public final class AgentConfig {
                     "events buffered between application threads and the tracker (power of two); past it, events are dropped and counted"),
             new Option("max.open", "65536", intAtLeast(1),
                     "most open connections tracked at once; more are counted but not tracked"),
+            new Option("instrument.netty", "true", BOOLEAN,
+                    "instrument Netty's native epoll transport (4.1, 4.2, shaded copies too); false leaves its"
+                            + " connections unseen"),
             new Option("kernel", "true", BOOLEAN,
                     "read the kernel's TCP tables (Linux): confirm TIME_WAITs and closers, compute port budgets, warn"),
             new Option("kernel.interval", "2000", intAtLeast(100),
@@ -298,6 +301,7 @@ public final class AgentConfig {
     public int bufferSize() { return (Integer) values.get("buffer.size"); }
     public int maxOpen() { return (Integer) values.get("max.open"); }
     public boolean kernel() { return (Boolean) values.get("kernel"); }
+    public boolean instrumentNetty() { return (Boolean) values.get("instrument.netty"); }
     public int kernelIntervalMillis() { return (Integer) values.get("kernel.interval"); }
     public double warnHorizonSeconds() { return (Double) values.get("warn.horizon"); }
     public double warnShare() { return (Double) values.get("warn.share"); }

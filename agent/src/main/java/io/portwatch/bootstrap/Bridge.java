@@ -15,10 +15,13 @@ public final class Bridge {
 
     public static volatile JdbcListener jdbc = JdbcListener.NOOP;
 
+    public static volatile NettyListener netty = NettyListener.NOOP;
+
     /**
-     * True once the library advice (JDBC) is installed. It is installed on an agent thread when
-     * the application first loads a JDBC type; until then a JDBC connect is seen as its TCP
-     * connection only. Read by tests that need every {@code jdbc.connection} span.
+     * True once the library advice (JDBC, Netty) is installed. It is installed on an agent thread
+     * when the application first loads a JDBC type or a class of Netty's epoll transport; until
+     * then a JDBC connect is seen as its TCP connection only, and an epoll connection not at all.
+     * Read by tests that need every {@code jdbc.connection} span or every epoll connection.
      */
     public static volatile boolean libraryAdviceInstalled;
 

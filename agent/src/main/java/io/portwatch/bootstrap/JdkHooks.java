@@ -162,6 +162,58 @@ public final class JdkHooks {
         }
     }
 
+    /**
+     * {@code UnixAsynchronousSocketChannelImpl.implConnect} is about to call {@code Net.connect}:
+     * the attempt starts now, on the thread that asked for it. Its outcome comes later, often on
+     * another thread ({@link #asyncConnectEnded}).
+     */
+    public static void asyncConnectStarting(Object channel, SocketAddress target) {
+        try {
+            Bridge.sockets.connectPending(channel, target, System.nanoTime());
+        } catch (Throwable t) {
+            Bridge.adviceFailed(t);
+        }
+    }
+
+    /**
+     * An asynchronous connect's outcome is about to be handed to its completion handler or future:
+     * {@code error} null is connected. A failed one has closed its channel already.
+     */
+    public static void asyncConnectEnded(Object result, Throwable error, Object channel) {
+        try {
+            Bridge.sockets.finishedConnect(channel, error);
+        } catch (Throwable t) {
+            Bridge.adviceFailed(t);
+        }
+    }
+
+    /**
+     * An asynchronous read's outcome is about to be handed on: an {@code Integer} or {@code Long}
+     * result of -1 is the peer's FIN; an error may be a reset.
+     */
+    public static void asyncReadEnded(Object result, Throwable error, Object channel) {
+        try {
+            if (error != null) {
+                Bridge.sockets.ioFailed(channel, error);
+            } else if (result instanceof Number && ((Number) result).longValue() < 0) {
+                Bridge.sockets.endOfStream(channel);
+            }
+        } catch (Throwable t) {
+            Bridge.adviceFailed(t);
+        }
+    }
+
+    /** An asynchronous write's outcome is about to be handed on: an error may be a reset. */
+    public static void asyncWriteEnded(Object result, Throwable error, Object channel) {
+        if (error != null) {
+            try {
+                Bridge.sockets.ioFailed(channel, error);
+            } catch (Throwable t) {
+                Bridge.adviceFailed(t);
+            }
+        }
+    }
+
     /** {@code sun.nio.ch.Net.localAddress(FileDescriptor)} returned the address it read. */
     public static void localAddressRead(InetSocketAddress address) {
         try {

@@ -7,8 +7,8 @@ import java.net.SocketAddress;
  * What the inlined advice reports. Implemented by the agent's tracker; the default does nothing.
  *
  * <p>This interface is loaded by the bootstrap class loader, so it may mention JDK types only.
- * A "connection" argument is the {@code java.net.Socket} or {@code java.nio.channels.SocketChannel}
- * that owns the physical TCP connection; it is typed {@code Object} so the advice needs no casts.
+ * A "connection" argument is the {@code java.net.Socket}, {@code java.nio.channels.SocketChannel}
+ * or {@code AsynchronousSocketChannel} that owns the physical TCP connection; it is typed {@code Object} so the advice needs no casts.
  * Implementations must never throw and never block: they run on application threads, inside JDK
  * methods, sometimes while the JDK holds a lock.
  */

@@ -1,6 +1,7 @@
 package io.portwatch.instrument;
 
 import io.portwatch.bootstrap.Bridge;
+import io.portwatch.instrument.netty.NettyTypes;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -15,6 +16,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -26,8 +28,8 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 /**
- * Installs every {@link TypeInstrumentation} (the library types: JDBC drivers and connections)
- * with one Byte Buddy agent builder. Runs on an agent thread ({@link LibraryTrigger}), never on
+ * Installs every {@link TypeInstrumentation} (the library types: JDBC drivers and connections,
+ * Netty's epoll transport) with one Byte Buddy agent builder. Runs on an agent thread ({@link LibraryTrigger}), never on
  * the start-up path: loading Byte Buddy's type machinery costs over half a second.
  *
  * <p>The builder's transformer is registered first, then the library types already loaded are
@@ -37,9 +39,22 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
  */
 final class LibraryInstaller {
 
-    static final List<TypeInstrumentation> INSTRUMENTATIONS = Arrays.asList(
-            new JdbcDriverInstrumentation(),
-            new JdbcConnectionInstrumentation());
+    /** The instrumentations to install: JDBC's always, Netty's unless switched off ({@code instrument.netty}). */
+    static List<TypeInstrumentation> instrumentations(boolean netty) {
+        List<TypeInstrumentation> all = new ArrayList<>(Arrays.asList(
+                new JdbcDriverInstrumentation(),
+                new JdbcConnectionInstrumentation()));
+        if (netty) {
+            all.addAll(NettyTypes.instrumentations());
+        }
+        return all;
+    }
+
+    private final boolean netty;
+
+    LibraryInstaller(boolean netty) {
+        this.netty = netty;
+    }
 
     /**
      * The OpenTelemetry Java agent's package, built from parts: as one literal, the shade plugin
@@ -60,7 +75,7 @@ final class LibraryInstaller {
                     .or(nameStartsWith("io.portwatch.kernel.")).or(nameStartsWith("io.portwatch.budget."))
                     .or(nameStartsWith("io.portwatch.report.")).or(nameStartsWith("io.portwatch.churnbudget."))
                     .or(nameStartsWith("io.portwatch.cli.")).or(isSynthetic())
-                    // The OpenTelemetry Java agent's own classes: no JDBC driver there, and their
+                    // The OpenTelemetry Java agent's own classes: no JDBC driver or Netty there, and their
                     // supertypes cannot be resolved from outside (one error line per class).
                     .or(nameStartsWith(OTEL_JAVAAGENT));
 
@@ -80,10 +95,10 @@ final class LibraryInstaller {
                         .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(new LoadedLibraryTypes())
+                .with(new LoadedLibraryTypes(netty))
                 .with(new ErrorListener(errors))
                 .ignore(NOT_APPLICATION);
-        for (TypeInstrumentation i : INSTRUMENTATIONS) {
+        for (TypeInstrumentation i : instrumentations(netty)) {
             AgentBuilder.Transformer.ForAdvice base = new AgentBuilder.Transformer.ForAdvice()
                     .include(LibraryInstaller.class.getClassLoader())
                     .withExceptionHandler(countingHandler);

@@ -2,6 +2,7 @@ package io.portwatch.instrument;
 
 import io.portwatch.bootstrap.Bridge;
 import io.portwatch.track.AgentThreads;
+import io.portwatch.track.NettyNames;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -13,10 +14,11 @@ import java.util.function.Consumer;
 
 /**
  * Installs the library instrumentation ({@link LibraryInstaller}, Byte Buddy) on an agent thread,
- * as soon as the application is known to use JDBC: at once when a JDBC driver is declared on the
- * class path ({@code META-INF/services/java.sql.Driver}), else when the application first loads
- * one of {@link #SUPERTYPES}. A JVM without JDBC never loads Byte Buddy; one with JDBC pays for it
- * off its own threads, most often while it is still starting.
+ * as soon as the application is known to use JDBC or Netty's epoll transport: at once when a JDBC
+ * driver is declared on the class path ({@code META-INF/services/java.sql.Driver}), else when the
+ * application first loads one of {@link #SUPERTYPES} or a class of Netty's epoll transport (in any
+ * copy of Netty, {@link NettyNames#isEpollClass}). A JVM with neither never loads Byte Buddy; one
+ * with them pays for it off its own threads, most often while it is still starting.
  *
  * <p>Every JDBC driver and connection class implements {@code java.sql.Driver} or
  * {@code java.sql.Connection}, and the JVM loads an interface before any class that implements
@@ -27,52 +29,68 @@ import java.util.function.Consumer;
  * driver is on the class path, with the first JDBC use otherwise (a driver in a web
  * application's or a nested jar's class loader).
  *
- * <p>The transformer itself only compares the name of each class that loads with these two. It
- * does no more than release the waiting agent thread: no thread is started and nothing is loaded
- * from inside the application's class loading.
+ * <p>Netty's epoll classes load before any epoll channel exists: {@code Epoll.isAvailable()} and
+ * the event loop group come first. The channel classes that load while Byte Buddy is being
+ * installed are retransformed by it; the connections made before the install is done (half a
+ * second of CPU or more after the first epoll class loads) are not seen.
+ *
+ * <p>The transformer itself only compares the name of each class that loads with these two, and
+ * looks for Netty's epoll package in it. It does no more than release the waiting agent thread:
+ * no thread is started and nothing is loaded from inside the application's class loading.
  */
 public final class LibraryTrigger implements ClassFileTransformer {
 
     static final String JDBC_DRIVER = "java.sql.Driver";
     static final String JDBC_CONNECTION = "java.sql.Connection";
 
-    /** Every type a {@link TypeInstrumentation} matches implements one of these. */
+    /** Every JDBC type a {@link TypeInstrumentation} matches implements one of these. */
     static final String[] SUPERTYPES = {JDBC_DRIVER, JDBC_CONNECTION};
     private static final String[] SUPERTYPES_INTERNAL = {"java/sql/Driver", "java/sql/Connection"};
     /** Where a jar declares the JDBC drivers it holds, for {@code DriverManager}. */
     private static final String DECLARED_DRIVERS = "META-INF/services/java.sql.Driver";
 
-    private final CountDownLatch jdbcInUse = new CountDownLatch(1);
+    private final CountDownLatch librariesInUse = new CountDownLatch(1);
+    private final boolean netty;
     private volatile String startedBy;
     private volatile LibraryInstaller installer;
 
-    private LibraryTrigger() {}
+    private LibraryTrigger(boolean netty) {
+        this.netty = netty;
+    }
 
     /**
-     * Registers the trigger and starts the agent thread that waits for it. A supertype already
-     * loaded (attached to a running JVM, or loaded by an agent before this one) fires it at once;
-     * so does, on that thread, a driver declared on the class path.
+     * Registers the trigger and starts the agent thread that waits for it. A supertype or an epoll
+     * class already loaded (attached to a running JVM, or loaded by an agent before this one) fires
+     * it at once; so does, on that thread, a driver declared on the class path.
+     *
+     * @param netty false ({@code instrument.netty=false}): Netty is neither a trigger nor instrumented
      */
-    public static LibraryTrigger arm(Instrumentation inst, Consumer<String> errors, Consumer<String> debug) {
-        LibraryTrigger trigger = new LibraryTrigger();
+    public static LibraryTrigger arm(Instrumentation inst, boolean netty, Consumer<String> errors,
+                                     Consumer<String> debug) {
+        LibraryTrigger trigger = new LibraryTrigger(netty);
         inst.addTransformer(trigger, false);
         // Listed after the transformer is in place: a supertype loading meanwhile is seen by one or the other.
         for (Class<?> type : inst.getAllLoadedClasses()) {
             String name = type.getName();
-            if (name.equals(JDBC_DRIVER) || name.equals(JDBC_CONNECTION)) {
+            if (trigger.fires(name.replace('.', '/'))) {
                 trigger.fire(name + " already loaded");
                 break;
             }
         }
-        AgentThreads.newThread("libraries", () -> trigger.installOnceJdbcIsInUse(inst, errors, debug)).start();
+        AgentThreads.newThread("libraries", () -> trigger.installOnceInUse(inst, errors, debug)).start();
         return trigger;
+    }
+
+    /** Whether a class loading, by its internal name, says that a library to instrument is in use. */
+    private boolean fires(String internalName) {
+        return internalName.equals(SUPERTYPES_INTERNAL[0]) || internalName.equals(SUPERTYPES_INTERNAL[1])
+                || netty && NettyNames.isEpollClass(internalName);
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-        if (startedBy == null && className != null
-                && (className.equals(SUPERTYPES_INTERNAL[0]) || className.equals(SUPERTYPES_INTERNAL[1]))) {
+        if (startedBy == null && className != null && fires(className)) {
             fire(className.replace('/', '.') + " loading");
         }
         return null;
@@ -82,7 +100,7 @@ public final class LibraryTrigger implements ClassFileTransformer {
         if (startedBy == null) {
             startedBy = reason;
         }
-        jdbcInUse.countDown();
+        librariesInUse.countDown();
     }
 
     /** What started the install: a supertype loading, or a driver on the class path; null while nothing has. */
@@ -96,14 +114,14 @@ public final class LibraryTrigger implements ClassFileTransformer {
         return i == null ? Collections.emptySet() : i.instrumented();
     }
 
-    private void installOnceJdbcIsInUse(Instrumentation inst, Consumer<String> errors, Consumer<String> debug) {
+    private void installOnceInUse(Instrumentation inst, Consumer<String> errors, Consumer<String> debug) {
         // Looked up here, not in premain: it opens every jar of the class path.
         if (ClassLoader.getSystemResource(DECLARED_DRIVERS) != null) {
             fire("a JDBC driver on the class path");
         }
-        while (jdbcInUse.getCount() > 0) {
+        while (librariesInUse.getCount() > 0) {
             try {
-                jdbcInUse.await();
+                librariesInUse.await();
             } catch (InterruptedException e) {
                 // An application may interrupt every thread it finds: keep waiting.
             }
@@ -111,14 +129,15 @@ public final class LibraryTrigger implements ClassFileTransformer {
         inst.removeTransformer(this);
         long start = System.nanoTime();
         try {
-            LibraryInstaller i = new LibraryInstaller();
+            LibraryInstaller i = new LibraryInstaller(netty);
             installer = i;
             i.install(inst, errors);
             Bridge.libraryAdviceInstalled = true;
             debug.accept("instrumented library types in " + (System.nanoTime() - start) / 1_000_000
                     + " ms, started by " + startedBy + ": " + i.instrumented());
         } catch (Throwable t) {
-            errors.accept("cannot instrument JDBC types, JDBC connections are seen as TCP connections only: " + t);
+            errors.accept("cannot instrument library types, JDBC connections are seen as TCP connections only"
+                    + (netty ? " and Netty epoll connections not at all" : "") + ": " + t);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.portwatch.instrument;
 
+import io.portwatch.instrument.netty.NettyTypes;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
 import java.lang.instrument.Instrumentation;
@@ -13,9 +14,10 @@ import java.util.Set;
 
 /**
  * Which loaded classes the agent builder retransforms as it installs: those that implement one of
- * {@link LibraryTrigger#SUPERTYPES}, found with {@code Class.isAssignableFrom} rather than by
- * matching every loaded class against the instrumentations (thousands of classes in a running
- * application, each described and matched by Byte Buddy).
+ * {@link LibraryTrigger#SUPERTYPES}, found with {@code Class.isAssignableFrom}, and the Netty types
+ * instrumented, found by name ({@link NettyTypes#isInstrumented}), rather than by matching every
+ * loaded class against the instrumentations (thousands of classes in a running application, each
+ * described and matched by Byte Buddy).
  *
  * <p>The loaded classes are listed again after each batch, until a listing finds none not seen
  * before. The builder's transformer is already registered when the first listing is taken, so a
@@ -23,6 +25,12 @@ import java.util.Set;
  * when the transformer came (loaded, yet not listed) is found by a later listing.
  */
 final class LoadedLibraryTypes implements AgentBuilder.RedefinitionStrategy.DiscoveryStrategy {
+
+    private final boolean netty;
+
+    LoadedLibraryTypes(boolean netty) {
+        this.netty = netty;
+    }
 
     @Override
     public Iterable<Iterable<Class<?>>> resolve(Instrumentation inst) {
@@ -34,18 +42,20 @@ final class LoadedLibraryTypes implements AgentBuilder.RedefinitionStrategy.Disc
                 // not in this runtime (a jlink image without java.sql): nothing implements it
             }
         }
-        return () -> new Listings(inst, supertypes);
+        return () -> new Listings(inst, supertypes, netty);
     }
 
     private static final class Listings implements Iterator<Iterable<Class<?>>> {
         private final Instrumentation inst;
         private final List<Class<?>> supertypes;
+        private final boolean netty;
         private final Set<Class<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         private List<Class<?>> next;
 
-        Listings(Instrumentation inst, List<Class<?>> supertypes) {
+        Listings(Instrumentation inst, List<Class<?>> supertypes, boolean netty) {
             this.inst = inst;
             this.supertypes = supertypes;
+            this.netty = netty;
         }
 
         @Override
@@ -53,7 +63,8 @@ final class LoadedLibraryTypes implements AgentBuilder.RedefinitionStrategy.Disc
             if (next == null) {
                 next = new ArrayList<>();
                 for (Class<?> type : inst.getAllLoadedClasses()) {
-                    if (type != null && implementsOne(type) && seen.add(type)) {
+                    if (type != null && (implementsOne(type) || netty && NettyTypes.isInstrumented(type.getName()))
+                            && seen.add(type)) {
                         next.add(type);
                     }
                 }

@@ -35,6 +35,7 @@ public final class CallSites {
             "io.agroal.", "org.vibur.",
             // network client libraries
             "okhttp3.", "okio.", "org.apache.http.", "org.apache.hc.", "io.netty.", "reactor.netty.",
+            "io.grpc.", // its own code and the Netty it shades (io.grpc.netty.shaded.io.netty.)
             "kotlin.", "kotlinx.coroutines.");
 
     /** Connection pools by package, and the name the spans give them. */

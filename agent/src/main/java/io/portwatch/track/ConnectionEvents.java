@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -37,6 +39,14 @@ public final class ConnectionEvents implements SocketListener {
         this.ring = ring;
         this.callSites = callSites;
         this.jdbc = jdbc;
+    }
+
+    EventRing ring() {
+        return ring;
+    }
+
+    CallSites callSites() {
+        return callSites;
     }
 
     @Override
@@ -142,20 +152,20 @@ public final class ConnectionEvents implements SocketListener {
         int localPort = 0;
         InetAddress peerAddress = null;
         int peerPort = 0;
-        if (error == null) {
+        // A pending connect's record takes its target only: its endpoints come with its end.
+        if (error == null && kind != EventKind.CONNECT_PENDING) {
             if (connection instanceof Socket) {
                 Socket s = (Socket) connection;
                 localPort = s.getLocalPort();
                 localAddress = localAddressOf(s, localPort, localRead);
                 peerAddress = s.getInetAddress();
                 peerPort = s.getPort();
-            } else if (connection instanceof SocketChannel) {
-                SocketChannel ch = (SocketChannel) connection;
+            } else if (connection instanceof NetworkChannel) {
                 SocketAddress local = null;
                 SocketAddress remote = null;
                 try {
-                    local = ch.getLocalAddress();
-                    remote = ch.getRemoteAddress();
+                    local = ((NetworkChannel) connection).getLocalAddress();
+                    remote = remoteAddressOf(connection);
                 } catch (IOException | RuntimeException closedAlready) {
                     // left unknown: the channel was closed before we could look
                 }
@@ -178,8 +188,32 @@ public final class ConnectionEvents implements SocketListener {
         StackWalker.StackFrame site = !outgoing ? null
                 : scope != null && !scope.originWalked ? callSites.captureWithOrigin(scope, target, now)
                 : callSites.capture(target, now);
-        String threadName = Thread.currentThread().getName();
+        publish(kind, connection, target, startNanos, now, error, localAddress, localPort, peerAddress, peerPort,
+                apiOf(connection), site, scope);
+    }
 
+    /** The remote address of a socket channel or an asynchronous one; null for any other channel. */
+    private static SocketAddress remoteAddressOf(Object channel) throws IOException {
+        if (channel instanceof SocketChannel) return ((SocketChannel) channel).getRemoteAddress();
+        if (channel instanceof AsynchronousSocketChannel) return ((AsynchronousSocketChannel) channel).getRemoteAddress();
+        return null;
+    }
+
+    /** The span's {@code portwatch.api} for a connection of the JDK's. */
+    static String apiOf(Object connection) {
+        if (connection instanceof Socket) return "socket";
+        if (connection instanceof AsynchronousSocketChannel) return "async_channel";
+        return "channel";
+    }
+
+    /**
+     * Fills and publishes a connect, finished-connect or accept event, once everything it holds was
+     * read: also for the transports whose listener reads the endpoints itself ({@link NettyEvents}).
+     */
+    void publish(EventKind kind, Object connection, SocketAddress target, long startNanos, long now, Throwable error,
+                 InetAddress localAddress, int localPort, InetAddress peerAddress, int peerPort, String api,
+                 StackWalker.StackFrame site, JdbcScope scope) {
+        String threadName = Thread.currentThread().getName();
         long seq = ring.claim();
         if (seq < 0) {
             return;
@@ -198,6 +232,7 @@ public final class ConnectionEvents implements SocketListener {
         e.threadName = threadName;
         e.callSite = site;
         e.jdbcScope = scope;
+        e.api = api;
         ring.publish(seq);
     }
 }

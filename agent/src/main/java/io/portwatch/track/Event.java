@@ -23,6 +23,8 @@ final class Event {
     long nanos;
     Throwable error;
     String threadName;
+    /** Connect and accept events: the span's {@code portwatch.api} ({@code socket}, {@code channel}, ...). */
+    String api;
     StackWalker.StackFrame callSite;
     /** The driver connect in progress on the thread, for socket and JDBC events. */
     JdbcScope jdbcScope;
@@ -44,6 +46,7 @@ final class Event {
         peerAddress = null;
         error = null;
         threadName = null;
+        api = null;
         callSite = null;
         jdbcScope = null;
         url = null;

@@ -12,6 +12,8 @@ enum EventKind {
     LINGER,
     BOUND,
     CLOSED,
+    /** Where the application asked for a connection that an event loop makes later: its call site. */
+    CONNECT_REQUESTED,
     JDBC_STARTED,
     JDBC_CONNECTED,
     JDBC_CLOSED

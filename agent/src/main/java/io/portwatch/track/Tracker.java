@@ -54,6 +54,8 @@ public final class Tracker {
     private static final int LINGER_ZERO = 1;
     private static final int BOUND = 2;
     private final List<Abandoning> closedWhileConnecting = new ArrayList<>();
+    /** Where the application asked for connections that an event loop makes later (Netty). */
+    private final ConnectRequests connectRequests;
     /** Opened during this drain: their opened reports wait for its end ({@link #sinkOpened}). */
     private final List<ConnectionRecord> openedThisDrain = new ArrayList<>();
     private final OpenedBeforeAttach beforeAttach = new OpenedBeforeAttach();
@@ -81,6 +83,7 @@ public final class Tracker {
         this.open = new OpenConnections<>(maxOpen);
         this.openJdbc = new OpenConnections<>(maxOpen);
         this.beforeConnect = new OpenConnections<>(maxOpen);
+        this.connectRequests = new ConnectRequests(maxOpen);
         this.jdbcEvents = new JdbcEvents(ring, callSites);
         this.events = new ConnectionEvents(ring, callSites, jdbcEvents);
     }
@@ -373,6 +376,9 @@ public final class Tracker {
             case CLOSED:
                 close(e);
                 break;
+            case CONNECT_REQUESTED:
+                connectRequests.requested(e.connection, e.callSite);
+                break;
             case JDBC_STARTED:
                 jdbcConnecting.put(e.jdbcScope, new JdbcRecord(ids.incrementAndGet(), e.startNanos, e.threadName));
                 break;
@@ -554,9 +560,10 @@ public final class Tracker {
         if (e.target instanceof InetSocketAddress) {
             serverName = ((InetSocketAddress) e.target).getHostString();
         }
-        String api = e.connection instanceof Socket ? "socket" : "channel";
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), direction, api, serverName,
-                e.threadName, callSites.resolve(e.callSite),
+        StackWalker.StackFrame site = e.callSite != null || direction == ConnectionRecord.Direction.ACCEPTED
+                ? e.callSite : connectRequests.take(e.connection);
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), direction, e.api, serverName,
+                e.threadName, callSites.resolve(site),
                 direction == ConnectionRecord.Direction.ACCEPTED ? e.nanos : e.startNanos);
         if (e.jdbcScope != null) {
             r.jdbc = jdbcConnecting.get(e.jdbcScope);

@@ -96,6 +96,19 @@ class AgentConfigTest {
     }
 
     @Test
+    void nettyInstrumentationIsOnUnlessSwitchedOffByAnyOfTheThreeWays() {
+        assertTrue(load(null).instrumentNetty());
+        assertFalse(load("instrument.netty=false").instrumentNetty());
+        props.setProperty("portwatch.instrument.netty", "false");
+        assertFalse(load(null).instrumentNetty());
+        props.clear();
+        env.put("PORTWATCH_INSTRUMENT_NETTY", "false");
+        assertFalse(load(null).instrumentNetty());
+        assertTrue(load("instrument.netty=true").instrumentNetty(), "an agent argument beats the environment");
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
     void everyKeyFromAgentArguments() {
         AgentConfig c = load("enabled=false,callsite=FALSE,callsite.limit=0,callsite.skip=com.acme.;org.foo.,"
                 + "buffer.size=1024,max.open=7,summary=ON,debug=true");

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * Weaves the JDK's socket classes with plain ASM as they are loaded or retransformed. It looks at
  * nothing but the loader (the bootstrap one) and the class name: a class of any other loader costs
- * it one null check, any other JDK class six string compares; a class it weaves is read once and
+ * it one null check, any other JDK class one string compare per woven type; a class it weaves is read once and
  * written once, its other methods copied as they are. A type it cannot weave is left as it was,
  * with one line said; the application runs on.
  */
@@ -30,6 +30,8 @@ public final class JdkTransformer implements ClassFileTransformer {
             ServerSocketWeaver.NAME,
             SocketChannelWeaver.NAME,
             LocalAddressWeaver.NAME,
+            AsyncSocketChannelWeaver.NAME,
+            UnixAsyncSocketChannelWeaver.NAME,
     };
 
     public static final int TYPE_COUNT = TYPES.length;
@@ -54,7 +56,7 @@ public final class JdkTransformer implements ClassFileTransformer {
         return false;
     }
 
-    /** The weaver for a class name, or null for every class but the six. */
+    /** The weaver for a class name, or null for every class but the woven ones. */
     static TypeWeaver weaverFor(String className, ClassVisitor next) {
         switch (className) {
             case SocketWeaver.NAME: return new SocketWeaver(next);
@@ -63,6 +65,8 @@ public final class JdkTransformer implements ClassFileTransformer {
             case ServerSocketWeaver.NAME: return new ServerSocketWeaver(next);
             case SocketChannelWeaver.NAME: return new SocketChannelWeaver(next);
             case LocalAddressWeaver.NAME: return new LocalAddressWeaver(next);
+            case AsyncSocketChannelWeaver.NAME: return new AsyncSocketChannelWeaver(next);
+            case UnixAsyncSocketChannelWeaver.NAME: return new UnixAsyncSocketChannelWeaver(next);
             default: return null;
         }
     }
@@ -92,7 +96,7 @@ public final class JdkTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                             ProtectionDomain protectionDomain, byte[] classfileBuffer) {
         if (loader != null || !weaves(className)) {
-            return null; // the six are java.base's, defined by the bootstrap loader
+            return null; // the woven types are java.base's, defined by the bootstrap loader
         }
         try {
             TypeWeaver weaver = weave(classfileBuffer, className);

@@ -11,21 +11,21 @@ import java.util.function.Consumer;
  * {@link #weaveLoaded}, for those that were loaded already (all of them, in a JVM attached to).
  * Weaving at load reads the class file once and defines the woven class once; retransforming a
  * loaded class costs the JVM a reconstruction of its class file and a redefinition besides, and
- * loading the six up front to retransform them took most of the agent's start-up. Nothing here
+ * loading them all up front to retransform them took most of the agent's start-up. Nothing here
  * uses Byte Buddy's type machinery, only the ASM it bundles.
  */
 public final class JdkWeaving {
 
     private JdkWeaving() {}
 
-    /** Registers the transformer: from now on, each of the six is woven as it loads. */
+    /** Registers the transformer: from now on, each of its types is woven as it loads. */
     public static JdkTransformer register(Instrumentation inst, Consumer<String> errors) {
         JdkTransformer transformer = new JdkTransformer(errors);
         inst.addTransformer(transformer, true);
         return transformer;
     }
 
-    /** Retransforms those of the six that are loaded and not woven yet; what fails goes to {@code errors}. */
+    /** Retransforms those of its types that are loaded and not woven yet; what fails goes to {@code errors}. */
     public static void weaveLoaded(Instrumentation inst, JdkTransformer transformer, Consumer<String> errors) {
         List<Class<?>> types = new ArrayList<>();
         for (Class<?> c : inst.getAllLoadedClasses()) {

@@ -96,7 +96,50 @@ class JdkClassesWeavingTest {
         expected.put("java/net/ServerSocket", 1);
         expected.put("sun/nio/ch/SocketChannelImpl", 14);
         expected.put("sun/nio/ch/Net", 1);
+        expected.put("sun/nio/ch/AsynchronousSocketChannelImpl", 2); // bind, shutdownOutput
+        expected.put("sun/nio/ch/UnixAsynchronousSocketChannelImpl", 8);
         assertEquals(expected, methodsWoven, "the same methods in JDK 17 and 25 (javap)");
+    }
+
+    @Test
+    void asynchronousChannelMethodsCallTheirHooksBeforeHandingOnTheOutcome() {
+        String outcome = OutcomeCalls.OUTCOME;
+        Map<String, List<String>> calls = hookCalls(woven(UnixAsyncSocketChannelWeaver.NAME));
+        String implConnect = calls.keySet().stream().filter(m -> m.startsWith("implConnect(")).findFirst().orElseThrow();
+        assertEquals(List.of("asyncConnectStarting" + OutcomeCalls.CONNECT_STARTING, "asyncConnectEnded" + outcome),
+                calls.get(implConnect), "started before Net.connect; the refusals of a closed channel before it unhooked");
+        assertEquals(List.of("asyncConnectEnded" + outcome), calls.get("finishConnect(Z)V"));
+        assertEquals(List.of("asyncReadEnded" + outcome), calls.get("finishRead(Z)V"));
+        assertEquals(List.of("asyncWriteEnded" + outcome), calls.get("finishWrite(Z)V"));
+        assertEquals(List.of("closed(Ljava/lang/Object;)V"), calls.get("implClose()V"));
+        assertEquals(List.of("accepted(Ljava/lang/Object;)V"),
+                calls.get("<init>(Lsun/nio/ch/Port;Ljava/io/FileDescriptor;Ljava/net/InetSocketAddress;)V"));
+        assertTrue(calls.keySet().stream().anyMatch(m -> m.startsWith("implRead(")
+                && calls.get(m).equals(List.of("asyncReadEnded" + outcome))), calls::toString);
+        assertTrue(calls.keySet().stream().anyMatch(m -> m.startsWith("implWrite(")
+                && calls.get(m).equals(List.of("asyncWriteEnded" + outcome))), calls::toString);
+        // javac's finishConnect hands the outcome to a future or a handler, directly or not: three calls.
+        assertEquals(3, hookCount(woven(UnixAsyncSocketChannelWeaver.NAME), "finishConnect(Z)V", "asyncConnectEnded"));
+        assertEquals(2, hookCount(woven(UnixAsyncSocketChannelWeaver.NAME), implConnect, "asyncConnectEnded"),
+                "the immediate outcome's future and handler, not the closed channel's refusals");
+    }
+
+    /** How many times {@code method} calls {@code hook}. */
+    private static int hookCount(byte[] classfile, String method, String hook) {
+        int[] count = new int[1];
+        new ClassReader(classfile).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                if (!(name + descriptor).equals(method)) return null;
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                        if (owner.equals(HookedMethod.HOOKS) && n.equals(hook)) count[0]++;
+                    }
+                };
+            }
+        }, 0);
+        return count[0];
     }
 
     @Test

@@ -1,0 +1,138 @@
+package io.portwatch.track;
+
+import io.portwatch.bootstrap.NettyListener;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * The application-thread half for Netty's native epoll transport: what its advice reports becomes
+ * the same events as a JDK socket's, on the same ring, for the TCP channels alone
+ * ({@link NettyChannels}). Netty's event loops are the application's threads here: no locks, no
+ * I/O; reading a channel's endpoints returns the addresses it cached.
+ *
+ * <p>A connect is made on the channel's event loop, whose stack has no application frame. The call
+ * site is walked where the application asked for the connection instead, in
+ * {@code Bootstrap.init(channel)} on the thread that called {@code Bootstrap.connect}, and published
+ * as a {@link EventKind#CONNECT_REQUESTED} that the connect event finds on the tracker
+ * ({@link ConnectRequests}). Those walks are bounded per thread and {@code Bootstrap}, as a
+ * socket's are per thread and destination (the destination is not known yet there). A channel
+ * connected without a {@code Bootstrap} has no call site.
+ */
+public final class NettyEvents implements NettyListener {
+
+    /** The spans' {@code portwatch.api}. */
+    static final String API = "netty_epoll";
+
+    private final ConnectionEvents events;
+    private final EventRing ring;
+    private final CallSites callSites;
+
+    public NettyEvents(ConnectionEvents events) {
+        this.events = events;
+        this.ring = events.ring();
+        this.callSites = events.callSites();
+    }
+
+    @Override
+    public void connectRequested(Object bootstrap, Object channel) {
+        if (!NettyChannels.of(channel).isTcp() || AgentThreads.isCurrent()) {
+            return;
+        }
+        long now = System.nanoTime();
+        StackWalker.StackFrame site = callSites.capture(bootstrap, now);
+        if (site != null) {
+            events.publish(EventKind.CONNECT_REQUESTED, channel, null, now, now, null, null, 0, null, 0, API, site,
+                    null);
+        }
+    }
+
+    @Override
+    public void connectReturned(Object channel, SocketAddress target, long startNanos, boolean connected,
+                                Throwable error) {
+        NettyChannels.Kind kind = NettyChannels.of(channel);
+        if (!kind.isTcp() || !(target instanceof InetSocketAddress) || AgentThreads.isCurrent()) {
+            return;
+        }
+        if (error != null) {
+            if (!ConnectErrors.isNotAnAttempt(error)) {
+                publish(EventKind.CONNECTED, channel, target, startNanos, error, null);
+            }
+        } else {
+            publish(connected ? EventKind.CONNECTED : EventKind.CONNECT_PENDING, channel, target, startNanos, null,
+                    connected ? kind : null);
+        }
+    }
+
+    @Override
+    public void finishConnectReturned(Object channel, boolean connected, Throwable error) {
+        NettyChannels.Kind kind = NettyChannels.of(channel);
+        if ((!connected && error == null) || !kind.isTcp() || AgentThreads.isCurrent()) {
+            return; // still pending
+        }
+        publish(EventKind.FINISHED_CONNECT, channel, null, 0, error, error == null ? kind : null);
+    }
+
+    @Override
+    public void accepted(Object channel) {
+        NettyChannels.Kind kind = NettyChannels.of(channel);
+        if (kind.isTcp() && !AgentThreads.isCurrent()) {
+            publish(EventKind.ACCEPTED, channel, null, 0, null, kind);
+        }
+    }
+
+    @Override
+    public void readEnded(Object channel, int bytes, Throwable error) {
+        if (error != null) {
+            writeFailed(channel, error); // a failed read says the same as a failed write
+        } else if (bytes < 0) {
+            offer(EventKind.END_OF_STREAM, channel, false);
+        }
+    }
+
+    @Override
+    public void writeFailed(Object channel, Throwable error) {
+        if (error != null && ConnectErrors.isReset(error)) {
+            offer(EventKind.RESET, channel, false);
+        }
+    }
+
+    @Override
+    public void outputShutdown(Object channel) {
+        offer(EventKind.OUTPUT_SHUTDOWN, channel, false);
+    }
+
+    @Override
+    public void soLingerSet(Object channel, int seconds) {
+        offer(EventKind.LINGER, channel, seconds == 0);
+    }
+
+    @Override
+    public void closed(Object channel) {
+        offer(EventKind.CLOSED, channel, false);
+    }
+
+    private void offer(EventKind kind, Object channel, boolean flag) {
+        if (NettyChannels.of(channel).isTcp() && !AgentThreads.isCurrent()) {
+            ring.offer(kind, channel, flag);
+        }
+    }
+
+    /** A connect, finished connect or accept; with its endpoints read when {@code endpoints} is given. */
+    private void publish(EventKind kind, Object channel, SocketAddress target, long startNanos, Throwable error,
+                         NettyChannels.Kind endpoints) {
+        long now = System.nanoTime();
+        InetSocketAddress local = null;
+        InetSocketAddress remote = null;
+        if (endpoints != null) {
+            SocketAddress l = NettyChannels.address(endpoints.localAddress, channel);
+            SocketAddress r = NettyChannels.address(endpoints.remoteAddress, channel);
+            local = l instanceof InetSocketAddress ? (InetSocketAddress) l : null;
+            remote = r instanceof InetSocketAddress ? (InetSocketAddress) r : null;
+        }
+        events.publish(kind, channel, target, startNanos, now, error,
+                local == null ? null : local.getAddress(), local == null ? 0 : local.getPort(),
+                remote == null ? null : remote.getAddress(), remote == null ? 0 : remote.getPort(),
+                API, null, null);
+    }
+}
