@@ -4,10 +4,8 @@ import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,11 +39,7 @@ public final class Tracker {
     private final OpenConnections<ConnectionRecord> open;
     private final ConnectionEvents events;
     private final JdbcEvents jdbcEvents;
-    /** Driver connects in progress, by their scope (identity: JdbcScope keeps Object's equals). */
-    private final Map<JdbcScope, JdbcRecord> jdbcConnecting = new HashMap<>();
-    private final OpenConnections<JdbcRecord> openJdbc;
-    /** What each JDBC URL says (redacted URL, system, database, host, port): the same at every connect. */
-    private final UrlCache<JdbcUrls.Facts> urlFacts = new UrlCache<>(JdbcUrls.Facts::of);
+    private final JdbcConnections jdbc;
     /**
      * What was done to sockets before they connected ({@link #LINGER_ZERO}, {@link #BOUND}); weakly
      * held, like the records.
@@ -81,9 +75,9 @@ public final class Tracker {
         this.maxOpen = maxOpen;
         this.callSites = callSites;
         this.open = new OpenConnections<>(maxOpen);
-        this.openJdbc = new OpenConnections<>(maxOpen);
         this.beforeConnect = new OpenConnections<>(maxOpen);
         this.connectRequests = new ConnectRequests(maxOpen);
+        this.jdbc = new JdbcConnections(maxOpen, ids, callSites, untracked, reporter);
         this.jdbcEvents = new JdbcEvents(ring, callSites);
         this.events = new ConnectionEvents(ring, callSites, jdbcEvents);
     }
@@ -188,9 +182,7 @@ public final class Tracker {
             r.end(ConnectionEnd.COLLECTED, System.nanoTime());
             emit(r);
         }
-        for (JdbcRecord j : openJdbc.expungeCollected()) {
-            endJdbc(j, ConnectionEnd.COLLECTED, System.nanoTime());
-        }
+        jdbc.endCollected(System.nanoTime());
         abandonStaleConnects(System.nanoTime());
         reportOpened();
         if (!reporter.threaded()) {
@@ -294,13 +286,7 @@ public final class Tracker {
             emit(a.record);
         }
         closedWhileConnecting.clear();
-        for (JdbcRecord j : openJdbc.removeAll()) {
-            endJdbc(j, ConnectionEnd.OPEN_AT_EXIT, now);
-        }
-        for (JdbcRecord j : jdbcConnecting.values()) {
-            endJdbc(j, ConnectionEnd.ABANDONED, now);
-        }
-        jdbcConnecting.clear();
+        jdbc.endAll(now);
         if (!reporter.threaded()) {
             reporter.deliver(true);
         }
@@ -380,17 +366,13 @@ public final class Tracker {
                 connectRequests.requested(e.connection, e.callSite);
                 break;
             case JDBC_STARTED:
-                jdbcConnecting.put(e.jdbcScope, new JdbcRecord(ids.incrementAndGet(), e.startNanos, e.threadName));
+                jdbc.started(e);
                 break;
             case JDBC_CONNECTED:
-                jdbcConnected(e);
+                jdbc.connected(e);
                 break;
             case JDBC_CLOSED:
-                JdbcRecord j = openJdbc.remove(e.connection);
-                if (j != null) {
-                    j.aborted = e.flag;
-                    endJdbc(j, ConnectionEnd.CLOSED, e.nanos);
-                }
+                jdbc.closed(e);
                 break;
             default:
                 break;
@@ -496,65 +478,6 @@ public final class Tracker {
         }
     }
 
-    private void jdbcConnected(Event e) {
-        JdbcRecord j = jdbcConnecting.remove(e.jdbcScope);
-        if (e.connection == null && e.error == null) {
-            return; // the driver does not take this URL: DriverManager asks every driver in turn
-        }
-        if (j == null) { // its start event was dropped
-            j = new JdbcRecord(ids.incrementAndGet(), e.startNanos, e.threadName);
-        }
-        JdbcUrls.Facts url = urlFacts.get(e.url);
-        j.redactedUrl = url.redactedUrl;
-        j.system = url.system;
-        j.database = url.database;
-        j.host = url.host;
-        j.port = url.port;
-        j.driverClass = e.driverClass;
-        j.pool = e.pool;
-        j.poolKnown = e.flag;
-        j.poolName = poolName(e.threadName);
-        j.callSite = callSites.resolve(e.callSite);
-        j.secrets = e.secrets == null ? j.secrets : e.secrets;
-        j.connectedNanos = e.nanos;
-        if (e.error != null) {
-            j.errorType = jdbcErrorType(e.error);
-            j.errorMessage = JdbcUrls.scrub(String.valueOf(e.error.getMessage()), j.secrets);
-            endJdbc(j, ConnectionEnd.FAILED, e.nanos);
-        } else if (!openJdbc.put(e.connection, j)) {
-            untracked.incrementAndGet();
-        }
-    }
-
-    /** The errno name of a socket failure anywhere in the cause chain, else the exception's class. */
-    private static String jdbcErrorType(Throwable error) {
-        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof java.io.IOException) {
-                String type = ConnectErrors.errorType(t);
-                if (!type.contains(".")) return type;
-            }
-        }
-        return error.getClass().getName();
-    }
-
-    /**
-     * HikariCP opens connections on threads named "{pool name}:connection-adder" (6.x) or
-     * "{pool name} connection adder" (earlier); its name is the pool's.
-     */
-    private static String poolName(String threadName) {
-        if (threadName == null) return null;
-        for (String suffix : new String[]{":connection-adder", " connection adder"}) {
-            if (threadName.endsWith(suffix)) return threadName.substring(0, threadName.length() - suffix.length());
-        }
-        return null;
-    }
-
-    private void endJdbc(JdbcRecord j, ConnectionEnd how, long nanos) {
-        j.end = how;
-        j.endNanos = nanos;
-        reporter.jdbcEnded(j);
-    }
-
     private ConnectionRecord newRecord(Event e, ConnectionRecord.Direction direction) {
         String serverName = null;
         if (e.target instanceof InetSocketAddress) {
@@ -566,7 +489,7 @@ public final class Tracker {
                 e.threadName, callSites.resolve(site),
                 direction == ConnectionRecord.Direction.ACCEPTED ? e.nanos : e.startNanos);
         if (e.jdbcScope != null) {
-            r.jdbc = jdbcConnecting.get(e.jdbcScope);
+            r.jdbc = jdbc.connecting(e.jdbcScope);
             if (r.jdbc != null) r.jdbc.sockets++;
         }
         if (e.error != null || e.kind == EventKind.CONNECT_PENDING) {
