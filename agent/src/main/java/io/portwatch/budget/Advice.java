@@ -147,6 +147,26 @@ public final class Advice {
         return Collections.unmodifiableList(causes);
     }
 
+    /**
+     * Other processes close connections toward the destination first too, at least as often as
+     * this JVM: the pool is shared, and this JVM's churn alone does not explain it.
+     *
+     * @param othersPerSecond the host's new TIME_WAITs toward it per second, less this JVM's
+     * @param ownPerSecond    this JVM's
+     */
+    public Advice othersChurn(double othersPerSecond, double ownPerSecond) {
+        if (othersPerSecond >= MIN_OTHERS_PER_SECOND && othersPerSecond >= ownPerSecond) {
+            sentences.add(String.format(Locale.ROOT, "other processes on this host add %.1f TIME_WAITs/s toward it,"
+                    + " this JVM %.1f/s: the ports are shared, and cutting this JVM's churn alone is not enough"
+                    + " (ss -tan state time-wait shows them all)", othersPerSecond, ownPerSecond));
+            causes.add("others-churn");
+        }
+        return this;
+    }
+
+    /** Below this, other processes' TIME_WAITs are not worth a sentence (a few stray closes). */
+    private static final double MIN_OTHERS_PER_SECOND = 0.5;
+
     /** The sentences added, in order. */
     public List<String> sentences() {
         return Collections.unmodifiableList(sentences);

@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * Counts, from one snapshot of the TCP tables, the ports each destination holds: ESTABLISHED,
- * TIME_WAIT and any other state. Feed it as the {@link RowVisitor} of a table read.
+ * TIME_WAIT and any other state, and of the TIME_WAITs those born lately, whatever process closed
+ * them: a TIME_WAIT row's timer ({@code tm->when}) counts down from 60 s, so how much of it is
+ * left tells when the row was born. Feed it as the {@link RowVisitor} of a table read.
  *
  * <p>Only outgoing connections count against a destination's budget: rows whose local port lies
  * in the ephemeral range. Two kinds of rows in the range are left out: LISTEN rows, and rows on a
@@ -39,7 +41,10 @@ public final class DestinationCounts implements RowVisitor {
     private int[] timeWait;
     private int[] other;
     private int[] own;
+    private int[] freshTimeWait;
     private int size;
+    /** A TIME_WAIT row with more clock ticks than this left on its timer was born lately. */
+    private long freshAboveTicks = Long.MAX_VALUE;
     private long[] ownInodes = new long[0];
 
     private int hostTimeWait;
@@ -57,6 +62,20 @@ public final class DestinationCounts implements RowVisitor {
      */
     public void ownSockets(long[] sortedInodes) {
         this.ownInodes = sortedInodes;
+    }
+
+    /** The TIME_WAIT timer's kind in the {@code tr} column ({@code timer_active}: 3). */
+    static final int TIME_WAIT_TIMER = 3;
+    /** The tables print timers in clock ticks, {@code USER_HZ}: 100 a second on Linux. */
+    public static final int TICKS_PER_SECOND = 100;
+
+    /**
+     * From the next snapshot on, counts as fresh the TIME_WAITs born within the last
+     * {@code seconds} ({@link DestinationUsage#freshTimeWait()}): the host's rate of new
+     * TIME_WAITs toward a destination is that count over {@code seconds}.
+     */
+    public void freshWithin(double seconds) {
+        freshAboveTicks = Math.round((Forecast.TIME_WAIT_SECONDS - seconds) * TICKS_PER_SECOND);
     }
 
     /** Forgets the previous snapshot (keeping its arrays) and sets the ephemeral range for the next. */
@@ -93,6 +112,7 @@ public final class DestinationCounts implements RowVisitor {
             established[slot]++;
         } else if (r.state == TcpState.TIME_WAIT) {
             timeWait[slot]++;
+            if (r.timerActive == TIME_WAIT_TIMER && r.timerTicks > freshAboveTicks) freshTimeWait[slot]++;
         } else {
             other[slot]++;
         }
@@ -142,15 +162,17 @@ public final class DestinationCounts implements RowVisitor {
         int tw = 0;
         int ot = 0;
         int ow = 0;
+        int fr = 0;
         for (int i = 0; i < used.length; i++) {
             if (used[i] && localHi[i] == d.localHi() && localLo[i] == d.localLo()) {
                 es += established[i];
                 tw += timeWait[i];
                 ot += other[i];
                 ow += own[i];
+                fr += freshTimeWait[i];
             }
         }
-        return es + tw + ot == 0 ? null : new DestinationUsage(d, es, tw, ot, ow);
+        return es + tw + ot == 0 ? null : new DestinationUsage(d, es, tw, ot, ow, fr);
     }
 
     /** Every destination of the snapshot, most ports held first. Allocates. */
@@ -173,7 +195,7 @@ public final class DestinationCounts implements RowVisitor {
 
     private DestinationUsage usage(int i) {
         return new DestinationUsage(new Destination(localHi[i], localLo[i], remoteHi[i], remoteLo[i],
-            remotePort[i]), established[i], timeWait[i], other[i], own[i]);
+            remotePort[i]), established[i], timeWait[i], other[i], own[i], freshTimeWait[i]);
     }
 
     private int find(long lh, long ll, long rh, long rl, int rp) {
@@ -208,6 +230,7 @@ public final class DestinationCounts implements RowVisitor {
         timeWait[i] = 0;
         other[i] = 0;
         own[i] = 0;
+        freshTimeWait[i] = 0;
         size++;
         return i;
     }
@@ -228,6 +251,7 @@ public final class DestinationCounts implements RowVisitor {
         int[] tw = timeWait;
         int[] ot = other;
         int[] ow = own;
+        int[] fr = freshTimeWait;
         allocate(used.length * 2);
         size = 0;
         for (int i = 0; i < u.length; i++) {
@@ -237,6 +261,7 @@ public final class DestinationCounts implements RowVisitor {
                 timeWait[s] = tw[i];
                 other[s] = ot[i];
                 own[s] = ow[i];
+                freshTimeWait[s] = fr[i];
             }
         }
     }
@@ -252,5 +277,6 @@ public final class DestinationCounts implements RowVisitor {
         timeWait = new int[capacity];
         other = new int[capacity];
         own = new int[capacity];
+        freshTimeWait = new int[capacity];
     }
 }

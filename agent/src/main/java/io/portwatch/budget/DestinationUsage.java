@@ -8,6 +8,7 @@ public final class DestinationUsage {
     private final int timeWait;
     private final int other;
     private final int ownOpen;
+    private final int freshTimeWait;
 
     public DestinationUsage(Destination destination, int established, int timeWait, int other) {
         this(destination, established, timeWait, other, 0);
@@ -15,11 +16,23 @@ public final class DestinationUsage {
 
     /** @param ownOpen of the open (not TIME_WAIT) ports, those held by sockets of this process */
     public DestinationUsage(Destination destination, int established, int timeWait, int other, int ownOpen) {
+        this(destination, established, timeWait, other, ownOpen, 0);
+    }
+
+    /** @param freshTimeWait of the TIME_WAIT ports, those born lately ({@link DestinationCounts#freshWithin}) */
+    public DestinationUsage(Destination destination, int established, int timeWait, int other, int ownOpen,
+                            int freshTimeWait) {
+        this.freshTimeWait = freshTimeWait;
         this.destination = destination;
         this.established = established;
         this.timeWait = timeWait;
         this.other = other;
         this.ownOpen = ownOpen;
+    }
+
+    /** TIME_WAIT ports born within the window {@link DestinationCounts#freshWithin} set, by any process. */
+    public int freshTimeWait() {
+        return freshTimeWait;
     }
 
     public Destination destination() {

@@ -92,6 +92,9 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private long sysctlsRead;
     private long lastScan = Long.MIN_VALUE / 2;
     private long lastSample = Long.MIN_VALUE / 2;
+    /** The window of the scan under way for the host's new TIME_WAITs, in seconds. */
+    private double scanFreshSeconds;
+    private static final double MIN_FRESH_SECONDS = 5;
     /** How long the last two scans took; the shorter sets the gap between scans. */
     private long lastScanDuration;
     private long previousScanDuration;
@@ -205,6 +208,11 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             sysctlsRead = now;
         }
         counts.beginSnapshot(portLow(), portHigh());
+        // The host's new TIME_WAITs are counted over the time since the last sample, five
+        // seconds at least (a steadier rate) and 60 s at most (a TIME_WAIT's whole life).
+        scanFreshSeconds = Math.max(MIN_FRESH_SECONDS, Math.min(Forecast.TIME_WAIT_SECONDS - 1,
+                (now - lastSample) / 1e9));
+        counts.freshWithin(scanFreshSeconds);
         closed.begin(records);
         scanRecords = records.size();
         scanNow = now;
@@ -313,8 +321,11 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             int other = usage == null ? 0 : usage.other();
             d.observe(now);
             double opens = d.rate.perSecond();
-            // Only closes that leave a TIME_WAIT here use up the pool for 60 s.
-            double rate = opens * d.timeWaitShare();
+            // Only closes that leave a TIME_WAIT here use up the pool for 60 s. This JVM's own,
+            // and the host's: every process's new TIME_WAITs toward it, this JVM's among them.
+            double ownRate = opens * d.timeWaitShare();
+            double hostRate = usage == null ? 0 : usage.freshTimeWait() / scanFreshSeconds;
+            double rate = Math.max(ownRate, hostRate);
             ReuseVerdict reuse = d.boundBeforeConnect ? ReuseVerdict.boundBeforeConnect()
                     : ReuseVerdict.evaluate(sysctls, dest.isLoopback());
             Forecast f = Forecast.compute(budget.capacity(), established, timeWait, other, rate, reuse);
@@ -335,6 +346,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                 advice.timeWaitOverflow(overflowDelta);
                 advice.connectSlowing(d.latency);
                 if (attributed) advice.otherHolders(othersOpen, ownOpen + othersOpen);
+                advice.othersChurn(hostRate - ownRate, ownRate);
                 PortWarning w = new PortWarning(dest.toString(), dest.remoteAddress().getHostAddress(), dest.remotePort(),
                         budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice.text(), d.topCallSite());
                 if (d.said == null) {

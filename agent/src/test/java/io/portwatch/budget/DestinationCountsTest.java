@@ -27,6 +27,30 @@ class DestinationCountsTest {
     static final int LOCALHOST = 0x7F000001;
 
     @Test
+    void timeWaitsBornWithinTheWindowAreFreshWhateverProcessClosedThem() {
+        DestinationCounts counts = new DestinationCounts(40000, 40999);
+        counts.freshWithin(5);
+        Destination db = Rows.dest(LOCALHOST, 0x0A000009, 3306);
+        Rows.feed(counts,
+                timeWait(40001, 5999),  // born 0.01 s ago
+                timeWait(40002, 5501),  // 4.99 s ago
+                timeWait(40003, 5500),  // 5 s ago: not within
+                timeWait(40004, 100),   // 59 s ago
+                Rows.v4(LOCALHOST, 40005, 0x0A000009, 3306, TcpState.ESTABLISHED));
+        DestinationUsage u = counts.get(db);
+        assertEquals(4, u.timeWait());
+        assertEquals(2, u.freshTimeWait());
+        assertEquals(1, u.established());
+    }
+
+    private static TcpRow timeWait(int localPort, long ticksLeft) {
+        TcpRow r = Rows.v4(LOCALHOST, localPort, 0x0A000009, 3306, TcpState.TIME_WAIT);
+        r.timerActive = 3;
+        r.timerTicks = ticksLeft;
+        return r;
+    }
+
+    @Test
     void incidentCaptureCountsPerDestination() throws IOException {
         ProcFs fs = Fixtures.procFs("incident");
         Sysctls s = fs.sysctls();

@@ -47,17 +47,20 @@ class WarningContentTest {
     }
 
     private HostSampler sampler() throws IOException {
-        write("proc/sys/net/ipv4/ip_local_port_range", "40000\t40099\n");
+        StringBuilder tcp = new StringBuilder();
+        for (int i = 0; i < 90; i++) {
+            tcp.append(timeWaitRow(i, 40000 + i, 30));
+        }
+        return sampler("40000\t40099", tcp.toString());
+    }
+
+    /** Over a port range, reuse ineffective, and these rows toward 10.0.0.9:3306 in /proc/net/tcp. */
+    private HostSampler sampler(String range, String rows) throws IOException {
+        write("proc/sys/net/ipv4/ip_local_port_range", range + "\n");
         write("proc/sys/net/ipv4/tcp_tw_reuse", "1\n");
         write("proc/sys/net/ipv4/tcp_timestamps", "0\n");
         Files.createDirectories(root.resolve("proc/self/fd"));
-        StringBuilder tcp = new StringBuilder(HEADER);
-        for (int i = 0; i < 90; i++) {
-            // addresses as the kernel prints them: the 32-bit word in host (little-endian) order
-            tcp.append(String.format(Locale.ROOT, "%4d: 0500000A:%04X 0900000A:0CEA 06 00000000:00000000 03:00000D2B"
-                    + " 00000000     0        0 0 3 0000000000000000%n", i, 40000 + i));
-        }
-        write("proc/net/tcp", tcp.toString());
+        write("proc/net/tcp", HEADER + rows);
         write("proc/net/tcp6", HEADER);
         BudgetListener listener = new BudgetListener() {
             @Override public void sampled(HostSnapshot s) { }
@@ -66,6 +69,16 @@ class WarningContentTest {
             @Override public void warningCleared(PortWarning w) { said.add("cleared: " + w.destination); }
         };
         return new HostSampler(new ProcFs(root), 1000, 60, 0.8, listener, p -> { });
+    }
+
+    /**
+     * A TIME_WAIT row 10.0.0.5:localPort -> 10.0.0.9:3306 born {@code ageSeconds} ago, as the kernel
+     * prints it: addresses as the 32-bit word in host (little-endian) order, the timer's ticks left.
+     */
+    private static String timeWaitRow(int sl, int localPort, double ageSeconds) {
+        long ticksLeft = Math.round((60 - ageSeconds) * 100);
+        return String.format(Locale.ROOT, "%4d: 0500000A:%04X 0900000A:0CEA 06 00000000:00000000 03:%08X"
+                + " 00000000     0        0 0 3 0000000000000000%n", sl, localPort, ticksLeft);
     }
 
     private void write(String rel, String text) throws IOException {
@@ -110,5 +123,32 @@ class WarningContentTest {
 
         s.check(new ArrayList<>(), t0 + 12 * SECOND, false);
         assertEquals(2, said.size(), () -> "nothing new, nothing said: " + said);
+    }
+
+    /**
+     * The pool shared with another process: 300 ports, no effective reuse; another process makes
+     * 3.5 TIME_WAITs a second toward the database and this JVM a few connections. Each alone would
+     * be sustainable; the host's rate, 5.5/s for the last 40 s, is not (330 TIME_WAITs in steady
+     * state). The JVM's own rate says nothing of it; the host's new TIME_WAITs do.
+     */
+    @Test
+    void theHostsRateCountsOtherProcessesClosesToo() throws IOException {
+        StringBuilder tcp = new StringBuilder();
+        int rows = 220; // 5.5/s for 40 s
+        for (int i = 0; i < rows; i++) {
+            tcp.append(timeWaitRow(i, 40000 + i, 40.0 * i / rows));
+        }
+        HostSampler s = sampler("40000\t40299", tcp.toString());
+        s.opened(TestRecords.openedAt(SITE, 42, APP, 40250, DB, 3306));
+        long t0 = 100 * SECOND;
+        s.check(new ArrayList<>(), t0, false);
+        assertEquals(List.of(), said, "the first sample averages the last minute: 3.7/s, sustainable");
+        s.check(new ArrayList<>(), t0 + 5 * SECOND, false);
+        assertEquals(1, said.size(), () -> "said: " + said);
+        String raised = said.get(0);
+        assertTrue(raised.matches(".*: 220 of 300 ports used \\(220 in TIME_WAIT\\), 5\\.[4-6] new connections/s,"
+                + " out of ports in 4[0-9] s\\..*"), raised);
+        assertTrue(raised.matches(".*other processes on this host add 5\\.[4-6] TIME_WAITs/s toward it, this JVM 0\\.0/s.*"),
+                raised);
     }
 }
