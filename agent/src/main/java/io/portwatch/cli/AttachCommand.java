@@ -4,32 +4,26 @@ import net.bytebuddy.agent.ByteBuddyAgent;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@code portwatch attach PID [key=value ...]}: loads the agent into a running JVM with the
- * attach mechanism (through byte-buddy-agent, which drives the JDK's {@code jdk.attach}), then
- * prints what the agent did there. Before attaching it checks, from {@code /proc}, everything
- * that would otherwise fail obscurely, or harm the process: attaching sends SIGQUIT to a process
- * that has no attach listener yet, and a program that is not a JVM would die of it.
+ * {@code portwatch attach PID [key=value ...]}: loads the agent into a running JVM, then prints
+ * what the agent did there. Before attaching it checks, from {@code /proc}, everything that would
+ * otherwise fail obscurely, or harm the process ({@link AttachAccess}): attaching sends SIGQUIT
+ * to a JVM that has no attach listener yet, and a program that is not a JVM would die of it.
  *
- * <p>The agent writes its answer to a file in the target's {@code /tmp} (named in the agent
- * arguments, {@code reply=}), read here through {@code /proc/PID/root}, so that it also works for
- * a JVM in a container. For the same reason the agent jar is copied into the target's
- * {@code /tmp} when the target cannot see or read this one.
+ * <p>The attach itself is portwatch's own client of HotSpot's attach protocol
+ * ({@link HotSpotAttach}), which reaches the JVM through {@code /proc/PID/root} whatever its
+ * namespaces; on a Java older than 16, which has no Unix-domain sockets, the JDK's attach API
+ * (through byte-buddy-agent) instead. The agent jar is put where the JVM can read it
+ * ({@link TargetJar}), and the agent writes its answer to a file in the JVM's /tmp (named in the
+ * agent arguments, {@code reply=}), read back here through {@code /proc/PID/root}.
  */
 final class AttachCommand {
 
@@ -37,14 +31,23 @@ final class AttachCommand {
     static final int FAILED = 1;
     static final int USAGE = 3;
 
+    /** How long a JVM may take to start its attach listener after SIGQUIT; the JDK's own client waits as long. */
+    private static final Duration LISTENER_WAIT = Duration.ofSeconds(10);
+    /** How long the agent may take to start and answer (it retransforms the JDK's socket classes). */
+    private static final Duration REPLY_WAIT = Duration.ofSeconds(60);
+
     private final Path proc;
     private final Path agentJar;
     private final long myUid;
+    private final AttachAccess access;
+    private final Signals signals;
 
-    AttachCommand(Path proc, Path agentJar, long myUid) {
+    AttachCommand(Path proc, Path agentJar, long myUid, long myGid, boolean unixSockets, Signals signals) {
         this.proc = proc;
         this.agentJar = agentJar;
         this.myUid = myUid;
+        this.access = new AttachAccess(myUid, myGid, unixSockets, agentJar);
+        this.signals = signals;
     }
 
     int run(String[] args, PrintStream out, PrintStream err) {
@@ -91,42 +94,12 @@ final class AttachCommand {
     /** The process, when it may be attached to; else null, after one line on {@code err} saying why. */
     JavaProcess attachable(long pid, PrintStream err) {
         JavaProcess target = JavaProcess.read(proc, pid);
-        String refusal = refusal(target, pid);
+        String refusal = access.refusal(target, pid, target == null ? null : new TargetTmp(proc, target));
         if (refusal != null) {
             err.println("portwatch: " + refusal);
             return null;
         }
         return target;
-    }
-
-    /** Why this process must not be attached to, or null. */
-    String refusal(JavaProcess target, long pid) {
-        if (target == null) {
-            return "no process with pid " + pid;
-        }
-        if (!target.jvm) {
-            return "pid " + pid + " is not a Java process (" + String.join(" ", target.commandLine) + ")";
-        }
-        if (target.attachDisabled) {
-            return "pid " + pid + " was started with -XX:+DisableAttachMechanism and cannot be attached to;"
-                    + " restart it with -javaagent:" + agentJar + " instead";
-        }
-        if (myUid != 0 && target.uid >= 0 && target.uid != myUid) {
-            return "pid " + pid + " belongs to another user (uid " + target.uid + "); the JVM only accepts"
-                    + " an attach from its own user: run this command as that user (sudo -u '#" + target.uid
-                    + "' java -jar " + agentJar + " attach " + pid + ")";
-        }
-        if (target.javaVersion > 0 && target.javaVersion < 11) {
-            return "pid " + pid + " runs Java " + target.javaVersion + "; portwatch needs Java 11 or later";
-        }
-        if (!sameNamespace(pid, "mnt") && sameNamespace(pid, "pid")) {
-            // The JDK looks for the target's attach socket through /proc/PID/root only when the
-            // pid namespaces differ (a container); here it would look in our /tmp and time out.
-            return "pid " + pid + " has its own mount namespace but shares our pid namespace, where the JDK's"
-                    + " attach cannot find it; run this command inside its mount namespace: nsenter -t " + pid
-                    + " -m java -jar " + agentJar + " attach " + pid;
-        }
-        return null;
     }
 
     private int attach(JavaProcess target, List<String> settings, PrintStream out, PrintStream err) throws IOException {
@@ -155,19 +128,19 @@ final class AttachCommand {
      * file held, or null after saying on {@code err} why there are none.
      */
     List<String> load(JavaProcess target, List<String> agentArgs, PrintStream err) throws IOException {
+        TargetTmp tmp = targetTmp(target);
         String replyName = "portwatch-attach-" + target.pid + "-" + token() + ".txt";
-        String jar = jarForTarget(target, targetTmp(target));
+        String jar = TargetJar.pathFor(target, tmp, agentJar, proc.resolve(Long.toString(target.pid)).resolve("root"), myUid);
         List<String> args = new ArrayList<>(agentArgs);
         args.add("reply=/tmp/" + replyName);
-        try {
-            ByteBuddyAgent.attach(new File(jar), Long.toString(target.pid), String.join(",", args));
-        } catch (RuntimeException | LinkageError e) {
-            err.println("portwatch: attach to pid " + target.pid + " failed: " + rootCause(e));
+        String failure = access.viaJdkApi() ? loadWithJdkApi(target, jar, String.join(",", args), err)
+                : loadWithOwnClient(target, tmp, jar, String.join(",", args));
+        if (failure != null) {
+            tmp.readAndDelete(replyName);
+            err.println("portwatch: attach to pid " + target.pid + " failed: " + failure);
             return null;
         }
-        Path reply = targetTmp(target).resolve(replyName);
-        List<String> lines = Files.exists(reply) ? Files.readAllLines(reply, StandardCharsets.UTF_8) : null;
-        Files.deleteIfExists(reply);
+        List<String> lines = tmp.readAndDelete(replyName);
         if (lines == null) {
             err.println("portwatch: the agent was loaded into pid " + target.pid
                     + " but wrote no reply; see that process's stderr ([portwatch] lines)");
@@ -175,73 +148,41 @@ final class AttachCommand {
         return lines;
     }
 
-    /** The target's /tmp, seen from here: through /proc/PID/root, which is right in a container too. */
-    Path targetTmp(JavaProcess target) {
-        return proc.resolve(Long.toString(target.pid)).resolve("root").resolve("tmp");
+    /** Through portwatch's own attach client; null when the JVM loaded the agent, else why not. */
+    private String loadWithOwnClient(JavaProcess target, TargetTmp tmp, String jar, String options) throws IOException {
+        HotSpotAttach.Reply reply;
+        try {
+            reply = new HotSpotAttach(proc, target, tmp, signals, LISTENER_WAIT, REPLY_WAIT).loadAgent(jar, options);
+        } catch (HotSpotAttach.Failure e) {
+            return e.getMessage();
+        }
+        return reply.loadFailure(jar);
+    }
+
+    /** Through the JDK's attach API, for a Java without Unix-domain sockets; null when it worked, else why not. */
+    private static String loadWithJdkApi(JavaProcess target, String jar, String options, PrintStream err) {
+        err.println("portwatch: note: Java " + Runtime.version().feature() + " runs this command, which has no"
+                + " Unix-domain sockets (Java 16+): attaching through the JDK's attach API instead");
+        try {
+            ByteBuddyAgent.attach(new File(jar), Long.toString(target.pid), options);
+            return null;
+        } catch (RuntimeException | LinkageError e) {
+            return rootCause(e);
+        }
+    }
+
+    /** For {@code list}: whether this command can attach to {@code p}, "yes" or "no: " and why. */
+    String label(JavaProcess p) {
+        return access.label(p, targetTmp(p));
+    }
+
+    /** The target's /tmp, seen from here: through /proc/PID/root, whatever namespaces it has. */
+    TargetTmp targetTmp(JavaProcess target) {
+        return new TargetTmp(proc, target);
     }
 
     static String token() {
         return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
-    }
-
-    /**
-     * The path of the agent jar as the target will open it: this one, when the target shares our
-     * file system and its user may read it; else a copy in the target's own {@code /tmp}.
-     */
-    private String jarForTarget(JavaProcess target, Path targetTmp) throws IOException {
-        boolean sameFiles = sameNamespace(target.pid, "mnt");
-        boolean readable = target.uid == myUid || worldReadable(agentJar);
-        if (sameFiles && readable) {
-            return agentJar.toString();
-        }
-        String name = "portwatch-agent-" + Files.size(agentJar) + "-" + agentJar.toFile().lastModified() + ".jar";
-        copyInto(agentJar, targetTmp.resolve(name), "rw-r--r--");
-        return "/tmp/" + name;
-    }
-
-    /**
-     * Copies {@code from} to {@code to} through a new file beside it that has {@code permissions}
-     * before any byte is written, then moves it into place: {@code to} is never half written, nor
-     * readable by others for a moment when it should not be.
-     */
-    static void copyInto(Path from, Path to, String permissions) throws IOException {
-        Set<PosixFilePermission> perms = PosixFilePermissions.fromString(permissions);
-        Path partial = Files.createTempFile(to.toAbsolutePath().getParent(), "." + to.getFileName(), ".partial",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try {
-            Files.setPosixFilePermissions(partial, perms); // what the umask may take away at creation
-            try (OutputStream out = Files.newOutputStream(partial, StandardOpenOption.TRUNCATE_EXISTING)) {
-                Files.copy(from, out);
-            }
-            Files.move(partial, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(partial);
-        }
-    }
-
-    /** Whether the process shares this one's namespace of a kind ("mnt", "pid"); true if unknown. */
-    private boolean sameNamespace(long pid, String kind) {
-        try {
-            return Files.readSymbolicLink(proc.resolve("self/ns/" + kind))
-                    .equals(Files.readSymbolicLink(proc.resolve(pid + "/ns/" + kind)));
-        } catch (IOException | RuntimeException unknown) {
-            return true;
-        }
-    }
-
-    /** Whether the jar and every folder above it let any user read it. */
-    private static boolean worldReadable(Path jar) {
-        try {
-            if (!PosixFilePermissions.toString(Files.getPosixFilePermissions(jar)).substring(6).startsWith("r")) {
-                return false;
-            }
-            for (Path dir = jar.toAbsolutePath().getParent(); dir != null; dir = dir.getParent()) {
-                if (PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)).charAt(8) != 'x') return false;
-            }
-            return true;
-        } catch (IOException | RuntimeException unknown) {
-            return false;
-        }
     }
 
     /** The innermost cause's class and message: what the JDK's attach said, without the wrapping. */

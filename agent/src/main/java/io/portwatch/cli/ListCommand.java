@@ -5,12 +5,18 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code portwatch list}: the JVMs on this host, and whether {@code attach} can reach each. */
+/**
+ * {@code portwatch list}: the JVMs on this host, wherever they run (every process of this pid
+ * namespace and those below it, a container's included), where each lives seen from here, and
+ * whether {@code attach} can reach it, decided as {@code attach} decides.
+ */
 final class ListCommand {
+
+    private static final String ROW = "%-8s %-6s %-5s %-10s %-18s %-24s %s";
 
     private ListCommand() {}
 
-    static int run(Path proc, long myUid, long myPid, PrintStream out, PrintStream err) {
+    static int run(Path proc, AttachCommand attach, long myPid, PrintStream out, PrintStream err) {
         List<JavaProcess> jvms;
         try {
             jvms = JavaProcess.all(proc);
@@ -18,20 +24,21 @@ final class ListCommand {
             err.println("portwatch: cannot list processes (" + e + "); list needs Linux /proc");
             return AttachCommand.FAILED;
         }
-        out.println(String.format("%-8s %-6s %-5s %-10s %-28s %s", "PID", "UID", "JAVA", "PORTWATCH", "ATTACH", "MAIN"));
+        out.println(String.format(ROW, "PID", "UID", "JAVA", "PORTWATCH", "WHERE", "ATTACH", "MAIN"));
         for (JavaProcess p : jvms) {
             if (p.pid == myPid) continue;
-            out.println(String.format("%-8d %-6s %-5s %-10s %-28s %s", p.pid, p.uid < 0 ? "?" : Long.toString(p.uid),
-                    p.javaVersion == 0 ? "?" : Integer.toString(p.javaVersion),
-                    p.portwatchLoaded ? "yes" : "no", attachable(p, myUid), p.main));
+            out.println(String.format(ROW, p.pid, p.uid < 0 ? "?" : Long.toString(p.uid),
+                    p.javaVersion == 0 ? "?" : Integer.toString(p.javaVersion), p.portwatchLoaded ? "yes" : "no",
+                    where(p), attach.label(p), p.main));
         }
         return AttachCommand.OK;
     }
 
-    private static String attachable(JavaProcess p, long myUid) {
-        if (p.attachDisabled) return "no: attach disabled";
-        if (myUid != 0 && p.uid != myUid) return "no: another user's";
-        if (p.javaVersion > 0 && p.javaVersion < 11) return "no: Java " + p.javaVersion;
-        return "yes";
+    /** Where the process lives, seen from here: "host", "own mounts", "own /tmp", "container (pid N)". */
+    static String where(JavaProcess p) {
+        if (p.ownPidNamespace) return "container (pid " + p.nspid + ")";
+        if (p.ownTmp) return "own /tmp";
+        if (p.ownMountNamespace) return "own mounts";
+        return "host";
     }
 }

@@ -12,10 +12,16 @@ public final class Main {
 
     private Main() {}
 
-    /** This process's effective user id, as /proc says; -1 where there is no /proc. */
-    private static long myUid() {
-        JavaProcess self = JavaProcess.read(PROC, ProcessHandle.current().pid());
-        return self == null ? -1 : self.uid;
+    /** This process, as /proc says; null where there is no /proc. */
+    private static JavaProcess self() {
+        return JavaProcess.read(PROC, ProcessHandle.current().pid());
+    }
+
+    /** The attach command of this user on this Java. */
+    private static AttachCommand attachCommand() {
+        JavaProcess self = self();
+        return new AttachCommand(PROC, AttachCommand.thisJar(), self == null ? -1 : self.uid, self == null ? -1 : self.gid,
+                UnixSockets.available(), Signals.KILL);
     }
 
     public static void main(String[] args) {
@@ -32,11 +38,11 @@ public final class Main {
             case "doctor":
                 return Doctor.run(rest, out, err);
             case "list":
-                return ListCommand.run(PROC, myUid(), ProcessHandle.current().pid(), out, err);
+                return ListCommand.run(PROC, attachCommand(), ProcessHandle.current().pid(), out, err);
             case "attach":
-                return new AttachCommand(PROC, AttachCommand.thisJar(), myUid()).run(rest, out, err);
+                return attachCommand().run(rest, out, err);
             case "report":
-                return new ReportCommand(new AttachCommand(PROC, AttachCommand.thisJar(), myUid())).run(rest, out, err);
+                return new ReportCommand(attachCommand()).run(rest, out, err);
             case "version":
                 out.println("portwatch " + version());
                 return 0;

@@ -53,11 +53,13 @@ final class ReportCommand {
                 (line.startsWith("error:") ? err : out).println(line);
                 failed |= line.startsWith("error:");
             }
-            Path page = attach.targetTmp(target).resolve(pageName);
-            if (failed || !Files.exists(page)) {
+            TargetTmp tmp = attach.targetTmp(target);
+            Path page = tmp.resolve(pageName);
+            if (failed || !tmp.writtenByTarget(page)) {
+                Files.deleteIfExists(page);
                 return AttachCommand.FAILED;
             }
-            AttachCommand.copyInto(page, html, "rw-------");
+            TargetJar.copyInto(page, html, "rw-------", -1, -1);
             Files.deleteIfExists(page);
             out.println("report: " + html);
             return AttachCommand.OK;

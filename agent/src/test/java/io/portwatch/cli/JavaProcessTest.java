@@ -75,6 +75,42 @@ class JavaProcessTest {
     }
 
     @Test
+    void idsAndSignalsFromTheStatus() throws IOException {
+        process(15, 0, "java Main", null);
+        Files.write(proc.resolve("15/status"), ("Name:\tjava\nNStgid:\t15\t7\t1\nUid:\t1000\t1001\t1001\t1001\n"
+                + "Gid:\t100\t101\t101\t101\nSigIgn:\t0000000000000000\nSigCgt:\t2000000181005ccf\n")
+                .getBytes(StandardCharsets.UTF_8));
+        JavaProcess p = JavaProcess.read(proc, 15);
+        assertEquals(1, p.nspid, "the innermost namespace's pid");
+        assertEquals(1001, p.uid, "effective");
+        assertEquals(101, p.gid, "effective");
+        assertTrue(p.handlesSigquit);
+        assertTrue(JavaProcess.catchesSigquit("SigCgt:\t0000000000000004\n"));
+        assertFalse(JavaProcess.catchesSigquit("SigCgt:\t0000000000000002\n"));
+        process(16, 0, "java Main", null);
+        assertEquals(16, JavaProcess.read(proc, 16).nspid, "no NStgid line: the pid itself");
+    }
+
+    /**
+     * The JVM's performance-data file, found through its memory map and its own root, tells what
+     * its command line may not: attach disabled in an options file, the Java version.
+     */
+    @Test
+    void theJvmsOwnPerformanceDataSaysAttachIsDisabled() throws IOException {
+        process(17, 0, "/usr/bin/java @options Main",
+                "7f00-7f08 rw-s 00000000 fe:00 12 /tmp/hsperfdata_app/1\n");
+        Path root = Files.createDirectories(proc.resolve("17-root"));
+        Files.createSymbolicLink(proc.resolve("17/root"), root);
+        Files.createDirectories(root.resolve("tmp/hsperfdata_app"));
+        Files.write(root.resolve("tmp/hsperfdata_app/1"),
+                PerfDataTest.perfData(PerfData.CAPABILITIES, "0100", PerfData.SPEC_VERSION, "1.8").array());
+        JavaProcess p = JavaProcess.read(proc, 17);
+        assertTrue(p.jvm, "its memory map has a performance-data file");
+        assertTrue(p.attachDisabled);
+        assertEquals(8, p.javaVersion);
+    }
+
+    @Test
     void mainSkipsOptionsAndTheirValues() {
         assertEquals("m/com.x.Main", mainOf("java --add-opens java.base/java.lang=ALL-UNNAMED -p mods -m m/com.x.Main")
                 .substring(3));
