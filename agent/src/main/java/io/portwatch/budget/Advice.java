@@ -19,12 +19,19 @@ public final class Advice {
     private final List<String> sentences = new ArrayList<>();
     /** What each sentence is about, without its figures: a warning whose causes change is said again. */
     private final List<String> causes = new ArrayList<>();
+    /** The change each sentence asks for, in a few words; null for a sentence that only informs. */
+    private final List<String> fixes = new ArrayList<>();
+
+    private void add(String sentence, String cause, String fix) {
+        sentences.add(sentence);
+        causes.add(cause);
+        fixes.add(fix);
+    }
 
     /** Adds the reason and fix when reuse is ineffective for the destination. */
     public Advice reuse(ReuseVerdict verdict) {
         if (!verdict.effective()) {
-            sentences.add(verdict.reason() + " — " + verdict.fix());
-            causes.add("reuse:" + verdict.reason());
+            add(verdict.reason() + " — " + verdict.fix(), "reuse:" + verdict.reason(), verdict.fix());
         }
         return this;
     }
@@ -54,8 +61,7 @@ public final class Advice {
      */
     public Advice openedAt(List<Opener> openers, int more) {
         if (openers.isEmpty()) {
-            sentences.add("the code that opens them is not known (callsite=false, or past callsite.limit)");
-            causes.add("opened-at:?");
+            add("the code that opens them is not known (callsite=false, or past callsite.limit)", "opened-at:?", null);
             return this;
         }
         List<String> parts = new ArrayList<>();
@@ -63,9 +69,9 @@ public final class Advice {
             parts.add(String.format(Locale.ROOT, "%s (%.1f/s, %s)", o.callSite, o.perSecond,
                     o.pooled ? "by a pool" : "directly"));
         }
-        sentences.add("opened at " + String.join(", ", parts)
-                + (more > 0 ? " and " + more + " more call site" + (more == 1 ? "" : "s") : ""));
-        causes.add("opened-at:" + openers.get(0).callSite);
+        add("opened at " + String.join(", ", parts)
+                + (more > 0 ? " and " + more + " more call site" + (more == 1 ? "" : "s") : ""),
+                "opened-at:" + openers.get(0).callSite, null);
         return this;
     }
 
@@ -79,19 +85,16 @@ public final class Advice {
      */
     public Advice closer(boolean known, long confirmed, double timeWaitShare) {
         if (!known) {
-            sentences.add("which side closes first is not confirmed by the kernel yet (" + confirmed
-                    + " closes confirmed so far)");
-            causes.add("closer:unconfirmed");
+            add("which side closes first is not confirmed by the kernel yet (" + confirmed
+                    + " closes confirmed so far)", "closer:unconfirmed", null);
         } else if (timeWaitShare > 0.5) {
-            sentences.add(String.format(Locale.ROOT, "this JVM closes first (confirmed by the kernel: %.0f%% of %d"
+            add(String.format(Locale.ROOT, "this JVM closes first (confirmed by the kernel: %.0f%% of %d"
                     + " closes left their port in TIME_WAIT here for 60 s) — pool them, or keep them alive",
-                    100 * timeWaitShare, confirmed));
-            causes.add("closer:local");
+                    100 * timeWaitShare, confirmed), "closer:local", "pool those connections, or keep them alive");
         } else {
-            sentences.add(String.format(Locale.ROOT, "the peer closes first (confirmed by the kernel: %.0f%% of %d"
+            add(String.format(Locale.ROOT, "the peer closes first (confirmed by the kernel: %.0f%% of %d"
                     + " closes left a TIME_WAIT here): the ports here are held by open connections",
-                    100 * timeWaitShare, confirmed));
-            causes.add("closer:peer");
+                    100 * timeWaitShare, confirmed), "closer:peer", null);
         }
         return this;
     }
@@ -99,10 +102,9 @@ public final class Advice {
     /** {@code TCPTimeWaitOverflow} rose by {@code delta} since the last sample. */
     public Advice timeWaitOverflow(long delta) {
         if (delta > 0) {
-            sentences.add("tcp_max_tw_buckets overflowing (TCPTimeWaitOverflow rising, +" + delta + "): TIME_WAIT"
+            add("tcp_max_tw_buckets overflowing (TCPTimeWaitOverflow rising, +" + delta + "): TIME_WAIT"
                 + " sockets are being destroyed early, which hides the churn — cut the churn rather than"
-                + " raise the limit");
-            causes.add("overflow");
+                + " raise the limit", "overflow", "cut the churn");
         }
         return this;
     }
@@ -110,9 +112,9 @@ public final class Advice {
     /** Sockets are bound before {@code connect()}. */
     public Advice boundBeforeConnect(boolean bound) {
         if (bound) {
-            sentences.add("bind() before connect() shares one port pool across destinations — let connect()"
-                + " pick the port (no Socket.bind or 4-argument Socket constructor before connecting)");
-            causes.add("bound");
+            add("bind() before connect() shares one port pool across destinations — let connect()"
+                + " pick the port (no Socket.bind or 4-argument Socket constructor before connecting)", "bound",
+                "no bind() before connect(): let connect() pick the port");
         }
         return this;
     }
@@ -121,10 +123,9 @@ public final class Advice {
     public Advice connectSlowing(ConnectLatency latency) {
         double trend = latency.trend();
         if (trend >= 2) {
-            sentences.add(String.format(Locale.ROOT, "connect() takes %.1fx as long as at its best (%.2f ms, was %.2f ms):"
+            add(String.format(Locale.ROOT, "connect() takes %.1fx as long as at its best (%.2f ms, was %.2f ms):"
                 + " the kernel searches longer for a free port as the range fills", trend, latency.millis(),
-                latency.bestMillis()));
-            causes.add("slowing");
+                latency.bestMillis()), "slowing", null);
         }
         return this;
     }
@@ -134,12 +135,19 @@ public final class Advice {
      * toward the same destination: cutting this JVM's churn alone may not be enough.
      */
     public Advice otherHolders(int others, int open) {
-        if (others > 0 && others * 2 >= open) {
-            sentences.add("other processes hold " + others + " of the " + open + " open ports toward it"
-                + " (ss -tnp shows which)");
-            causes.add("others");
+        if (others >= MIN_OTHER_HOLDERS && others * 2 >= open) {
+            add("other processes hold " + others + " of the " + open + " open ports toward it"
+                + " (ss -tnp shows which)", "others", null);
         }
         return this;
+    }
+
+    /** The change the first sentence that asks for one asks for, in a few words; else the general advice's. */
+    public String mainFix() {
+        for (String fix : fixes) {
+            if (fix != null) return fix;
+        }
+        return "pool and reuse connections";
     }
 
     /** What the sentences are about, without their figures, in order. */
@@ -156,13 +164,15 @@ public final class Advice {
      */
     public Advice othersChurn(double othersPerSecond, double ownPerSecond) {
         if (othersPerSecond >= MIN_OTHERS_PER_SECOND && othersPerSecond >= ownPerSecond) {
-            sentences.add(String.format(Locale.ROOT, "other processes on this host add %.1f TIME_WAITs/s toward it,"
+            add(String.format(Locale.ROOT, "other processes on this host add %.1f TIME_WAITs/s toward it,"
                     + " this JVM %.1f/s: the ports are shared, and cutting this JVM's churn alone is not enough"
-                    + " (ss -tan state time-wait shows them all)", othersPerSecond, ownPerSecond));
-            causes.add("others-churn");
+                    + " (ss -tan state time-wait shows them all)", othersPerSecond, ownPerSecond), "others-churn", null);
         }
         return this;
     }
+
+    /** Below this, other processes' open ports are not worth a sentence (the server's own end, a stray client). */
+    private static final int MIN_OTHER_HOLDERS = 5;
 
     /** Below this, other processes' TIME_WAITs are not worth a sentence (a few stray closes). */
     private static final double MIN_OTHERS_PER_SECOND = 0.5;

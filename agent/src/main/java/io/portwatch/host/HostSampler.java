@@ -348,7 +348,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                 if (attributed) advice.otherHolders(othersOpen, ownOpen + othersOpen);
                 advice.othersChurn(hostRate - ownRate, ownRate);
                 PortWarning w = new PortWarning(dest.toString(), dest.remoteAddress().getHostAddress(), dest.remotePort(),
-                        budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice.text(), d.topCallSite());
+                        budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice, d.topCallSite());
                 if (d.said == null) {
                     listener.warningRaised(w);
                     said(d, w, advice, now);

@@ -108,14 +108,22 @@ public final class BudgetTelemetry implements BudgetListener {
 
     @Override
     public void warningRaised(PortWarning w) {
-        stderr.accept(w.text());
+        say(w, w.headline());
         emit(w, "raised", Severity.WARN);
+    }
+
+    /** The headline as a warning, each finding on a line of its own below it. */
+    private void say(PortWarning w, String headline) {
+        stderr.accept(headline);
+        for (String finding : w.findings) {
+            info.accept("  " + finding);
+        }
     }
 
     /** Said again, as a log record with {@code portwatch.warning.state=updated} and one stderr line. */
     @Override
     public void warningUpdated(PortWarning w) {
-        stderr.accept("port exhaustion warning updated: " + w.text());
+        say(w, "port exhaustion warning updated: " + w.headline());
         emit(w, "updated", Severity.WARN);
     }
 

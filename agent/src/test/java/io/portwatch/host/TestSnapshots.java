@@ -19,6 +19,6 @@ public final class TestSnapshots {
 
     public static PortWarning warning(String server, int port, String advice) {
         return new PortWarning(server + ":" + port + " from 127.0.0.1", server, port, 300, 250, 240, 30, 2, advice,
-                "com.example.Writer.write(Writer.java:42)");
+                List.of(advice), "pool them", "com.example.Writer.write(Writer.java:42)");
     }
 }

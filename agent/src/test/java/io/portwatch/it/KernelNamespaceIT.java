@@ -89,9 +89,11 @@ class KernelNamespaceIT {
                 assertTrue(lines.get(warnAt).contains("tcp_timestamps"),
                         () -> "the advice does not name tcp_timestamps: " + lines.get(warnAt));
                 assertTrue(lines.get(warnAt).contains("127.0.0.1:" + SERVER_PORT), lines.get(warnAt));
-                // the code as well as the host setting, from the first warning on
-                assertTrue(lines.get(warnAt).contains("opened at io.portwatch.it.ChurnWorkload.churn(ChurnWorkload.java:"),
-                        () -> "the warning does not name the code: " + lines.get(warnAt));
+                assertTrue(lines.get(warnAt).length() <= 220, () -> "a headline, not a paragraph: " + lines.get(warnAt));
+                // the code as well as the host setting, from the first warning on, on the lines below it
+                String findings = String.join("\n", lines.subList(warnAt + 1, Math.min(lines.size(), warnAt + 8)));
+                assertTrue(findings.contains("[portwatch]   opened at io.portwatch.it.ChurnWorkload.churn(ChurnWorkload.java:"),
+                        () -> "the warning does not name the code: " + lines.get(warnAt) + "\n" + findings);
 
                 List<ReceivedLog> warnings = awaitLogs(receiver, "portwatch.port_exhaustion", "WARN");
                 assertFalse(warnings.isEmpty(), () -> "no portwatch.port_exhaustion log record with severity WARN; logs: "

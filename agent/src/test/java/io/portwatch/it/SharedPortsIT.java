@@ -77,12 +77,14 @@ class SharedPortsIT {
                 long failure = Math.min(firstFailure(jvm.stdout, FAILURE), firstFailure(otherSaid, OTHER_FAILURE));
                 assertTrue(failure < Long.MAX_VALUE, () -> "no process ran out of ports:\n" + jvm + "\nother: " + otherSaid);
 
-                List<String> warnings = Arrays.stream(jvm.stderr.split("\n"))
-                        .filter(l -> l.startsWith("[portwatch] WARN port exhaustion ahead")).collect(Collectors.toList());
-                assertFalse(warnings.isEmpty(), () -> "no warning:\n" + jvm + "\nother: " + otherSaid);
-                assertTrue(warnings.get(0).contains("other processes on this host add"),
-                        () -> "the warning does not name the other processes' churn: " + warnings.get(0));
-                assertTrue(warnings.get(0).contains("tcp_timestamps"), warnings.get(0));
+                List<String> lines = Arrays.asList(jvm.stderr.split("\n"));
+                int warnAt = lines.indexOf(lines.stream().filter(l -> l.startsWith("[portwatch] WARN port exhaustion ahead"))
+                        .findFirst().orElse(null));
+                assertTrue(warnAt >= 0, () -> "no warning:\n" + jvm + "\nother: " + otherSaid);
+                assertTrue(lines.get(warnAt).contains("tcp_timestamps"), lines.get(warnAt));
+                String findings = String.join("\n", lines.subList(warnAt + 1, Math.min(lines.size(), warnAt + 8)));
+                assertTrue(findings.contains("[portwatch]   other processes on this host add"),
+                        () -> "the warning does not name the other processes' churn: " + lines.get(warnAt) + "\n" + findings);
 
                 List<ReceivedLog> logs = receiver.logs().stream()
                         .filter(l -> "portwatch.port_exhaustion".equals(l.eventName) && "WARN".equals(l.severity))
