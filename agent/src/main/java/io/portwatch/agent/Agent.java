@@ -192,11 +192,10 @@ final class Agent {
         LibraryTrigger libraries = LibraryTrigger.arm(inst, config.instrumentNetty(), Log::error, Log::debug);
         done.add(0, "instrumented " + jdk.woven().size() + " of the " + JdkTransformer.TYPE_COUNT + " JDK socket types ("
                 + String.join(", ", jdk.woven().keySet()) + "), the rest as the JDK loads them");
-        done.add(1, libraries.startedBy() != null
-                ? "instrumenting the JDBC drivers and connections already loaded, on an agent thread"
-                        + (config.instrumentNetty() ? ", and Netty's epoll channels" : "")
-                : "JDBC drivers and connections" + (config.instrumentNetty() ? ", Netty's epoll channels" : "")
-                        + ": instrumented on an agent thread once in use");
+        String libraryTypes = "JDBC drivers and connections" + (config.instrumentNetty() ? ", Netty's epoll channels" : "");
+        done.add(1, libraryTypes + (libraries.startedBy() != null
+                ? ": those already loaded being instrumented on an agent thread, the others as they load"
+                : ": instrumented on an agent thread once in use"));
 
         Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, () -> {
             try {

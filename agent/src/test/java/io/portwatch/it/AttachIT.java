@@ -96,7 +96,7 @@ class AttachIT {
             PortwatchCommand.Result attached = PortwatchCommand.attach(jdk, target.pid(), "otel.exporter.otlp.endpoint=" + receiver.endpoint(),
                     "otel.bsp.schedule.delay=200");
             assertEquals(0, attached.exitCode, attached::toString);
-            assertTrue(attached.stdout.contains("instrumenting the JDBC drivers and connections already loaded"),
+            assertTrue(attached.stdout.contains("those already loaded being instrumented on an agent thread"),
                     attached::toString);
             target.command("jdbc 5", "jdbc done");
             // The stub's connections are proxies, whose close is not instrumented: their
