@@ -162,10 +162,16 @@ class KernelNamespaceIT {
                 assertTrue(ports.size() <= RANGE_PORTS, "more local ports than the range holds: " + ports.size());
                 assertTrue(ports.stream().allMatch(p -> (Long) p >= 40000 && (Long) p <= 40299), () -> "ports " + ports);
                 // The client closed first every time: each connection left its TIME_WAIT here, then
-                // connect() took the port over again (600 connections from 300 ports).
+                // connect() took the port over again (600 connections from 300 ports). A TIME_WAIT
+                // already taken over when the kernel was read cannot be confirmed: such a span keeps
+                // the JVM's "local", unconfirmed, and says nothing of a TIME_WAIT; it never says otherwise.
                 List<ReceivedSpan> notLocal = clients.stream().filter(s -> !"local".equals(s.str("portwatch.closed_by"))
-                        || !Boolean.TRUE.equals(s.attributes.get("portwatch.time_wait"))).collect(Collectors.toList());
-                assertEquals(List.of(), notLocal, "client spans not closed_by=local with time_wait=true");
+                        || (!Boolean.TRUE.equals(s.attributes.get("portwatch.time_wait"))
+                            && !("jvm".equals(s.str("portwatch.closed_by.source")) && s.attributes.get("portwatch.time_wait") == null)))
+                        .collect(Collectors.toList());
+                assertEquals(List.of(), notLocal, "client spans not closed_by=local with time_wait=true (or unconfirmed)");
+                long unconfirmed = clients.stream().filter(s -> "jvm".equals(s.str("portwatch.closed_by.source"))).count();
+                assertTrue(unconfirmed <= expected / 20, () -> unconfirmed + " of " + expected + " unconfirmed");
 
                 Thread.sleep(500); // a warning would have been sent with the last batch; be sure it is in
                 List<ReceivedLog> warnings = receiver.logs().stream()

@@ -161,15 +161,18 @@ class SampleAppIT {
             // FIN; the server closes on COM_QUIT. Whichever FIN goes first (it races: 3 server-first,
             // 2 client-first in one 5-connection run), the server's socket ends with RST, because the
             // close_notify reaches it unread or after its close. The RST removes both ends, so
-            // neither side keeps a TIME_WAIT, and only "reset" describes every one of them.
-            assertEquals(0, run.clientTimeWait().size(), () -> "client-side TIME_WAIT: " + run.kernelSummary());
-            assertEquals(0, run.serverTimeWait().size(), () -> "server-side TIME_WAIT: " + run.kernelSummary());
+            // neither side keeps a TIME_WAIT and "reset" describes them; now and then (1 in 30
+            // under a loaded CI machine) the RST comes too late for one and a TIME_WAIT stays. The
+            // spans must say what the kernel shows either way.
+            int leftOver = run.clientTimeWait().size() + run.serverTimeWait().size();
+            assertTrue(leftOver <= expected / 10, () -> "TIME_WAITs left: " + run.kernelSummary());
+            long resets = run.tcp.stream().filter(t -> "reset".equals(t.str("portwatch.closed_by"))).count();
+            assertTrue(resets >= run.tcp.size() - leftOver, () -> resets + " of " + run.tcp.size() + " spans reset, "
+                    + run.kernelSummary());
             for (ReceivedSpan t : run.tcp) {
-                assertEquals(false, t.attributes.get("portwatch.time_wait"), t::toString);
-                // Neither side's row outlives the close: the kernel's tables show a reset.
-                assertEquals("reset", t.str("portwatch.closed_by"), t::toString);
                 assertEquals("kernel", t.str("portwatch.closed_by.source"), t::toString);
             }
+            run.assertClosersAgreeWithKernel();
             for (ReceivedSpan j : run.jdbc) {
                 assertEquals("closed", j.str("portwatch.end"), j::toString);
                 assertEquals(false, j.attributes.get("portwatch.pooled"), j::toString);
