@@ -14,14 +14,22 @@ import io.portwatch.kernel.Sysctls;
  */
 public final class ReuseVerdict {
 
+    /** What stops reuse, as {@link #blockedBy()} says it. */
+    public static final String NONE = "none";
+    public static final String TW_REUSE = "tcp_tw_reuse";
+    public static final String TIMESTAMPS = "tcp_timestamps";
+    public static final String BIND = "bind_before_connect";
+
     private final boolean effective;
     private final int delayMillis;
+    private final String blockedBy;
     private final String reason;
     private final String fix;
 
-    private ReuseVerdict(boolean effective, int delayMillis, String reason, String fix) {
+    private ReuseVerdict(boolean effective, int delayMillis, String blockedBy, String reason, String fix) {
         this.effective = effective;
         this.delayMillis = delayMillis;
+        this.blockedBy = blockedBy;
         this.reason = reason;
         this.fix = fix;
     }
@@ -34,25 +42,25 @@ public final class ReuseVerdict {
         int reuse = s.twReuse() == Sysctls.ABSENT ? 0 : s.twReuse();
         int delay = s.effectiveTwReuseDelayMs();
         if (reuse == 0) {
-            return new ReuseVerdict(false, delay,
+            return new ReuseVerdict(false, delay, TW_REUSE,
                 "tcp_tw_reuse=" + Sysctls.show(s.twReuse()) + ": connect() never reuses a TIME_WAIT port, "
                     + "so each one stays taken for the full 60 s",
                 "set net.ipv4.tcp_tw_reuse=1 (outgoing connections only; keep tcp_timestamps on)");
         }
         if (reuse == 2 && !loopback) {
             boolean noTimestamps = s.timestamps() == 0;
-            return new ReuseVerdict(false, delay,
+            return new ReuseVerdict(false, delay, TW_REUSE,
                 "tcp_tw_reuse=2 reuses TIME_WAIT ports toward loopback only, and this destination is not loopback"
                     + (noTimestamps ? " (and tcp_timestamps=0 would disable reuse anyway)" : ""),
                 "set net.ipv4.tcp_tw_reuse=1" + (noTimestamps ? " and net.ipv4.tcp_timestamps=1" : ""));
         }
         if (s.timestamps() == 0) {
-            return new ReuseVerdict(false, delay,
+            return new ReuseVerdict(false, delay, TIMESTAMPS,
                 "tcp_tw_reuse=" + reuse + " is ineffective because tcp_timestamps=0: reuse needs TCP timestamps"
                     + " negotiated on the connection, so every TIME_WAIT port stays taken for 60 s",
                 "set net.ipv4.tcp_timestamps=1");
         }
-        return new ReuseVerdict(true, delay,
+        return new ReuseVerdict(true, delay, NONE,
             "tcp_tw_reuse=" + reuse + (reuse == 2 ? " (loopback)" : "") + " with tcp_timestamps="
                 + Sysctls.show(s.timestamps()) + ": a TIME_WAIT port can be reused after "
                 + (s.twReuseDelayMs() == Sysctls.ABSENT ? "about 1 s (no tcp_tw_reuse_delay: kernel before 6.14)"
@@ -63,7 +71,7 @@ public final class ReuseVerdict {
 
     /** Sockets bound before connect: their port comes from bind(), which never takes a TIME_WAIT port. */
     public static ReuseVerdict boundBeforeConnect() {
-        return new ReuseVerdict(false, 0, "bind() before connect() never takes a port held in TIME_WAIT,"
+        return new ReuseVerdict(false, 0, BIND, "bind() before connect() never takes a port held in TIME_WAIT,"
             + " whatever tcp_tw_reuse says", "let connect() pick the port");
     }
 
@@ -74,6 +82,14 @@ public final class ReuseVerdict {
     /** How long after its last timestamp a TIME_WAIT port can be reused, when effective. */
     public int delayMillis() {
         return delayMillis;
+    }
+
+    /**
+     * The one setting or practice that stops reuse ({@link #TW_REUSE}, {@link #TIMESTAMPS},
+     * {@link #BIND}), or {@link #NONE}: a few fixed words, fit for a metric attribute.
+     */
+    public String blockedBy() {
+        return blockedBy;
     }
 
     public String reason() {

@@ -334,7 +334,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             out.add(new HostSnapshot.DestinationBudget(dest.remoteAddress().getHostAddress(), dest.remotePort(),
                     dest.local(), budget.capacity(), f.held(), established, timeWait, rate, f.secondsLeft(),
                     attributed ? ownOpen : -1, attributed ? othersOpen : -1, d.latency.millis(),
-                    d.latency.trend(), d.boundBeforeConnect));
+                    d.latency.trend(), d.boundBeforeConnect, f.holdSeconds(), reuse.blockedBy()));
             ExhaustionAlarm.Change change = d.alarm.update(f);
             if (change == ExhaustionAlarm.Change.CLEARED && d.said != null) {
                 listener.warningCleared(d.said);

@@ -26,11 +26,15 @@ public final class HostSnapshot {
         public final double connectTrend;
         /** Sockets to it were bound before connect: capacity and use are those of the local address's one pool. */
         public final boolean boundBeforeConnect;
+        /** How long a TIME_WAIT port blocks new connections: the reuse delay, or 60 s without reuse. */
+        public final double holdSeconds;
+        /** What stops TIME_WAIT reuse toward it ({@link io.portwatch.budget.ReuseVerdict#blockedBy()}). */
+        public final String reuseBlockedBy;
 
         DestinationBudget(String serverAddress, int serverPort, String localAddress, int capacity, int used,
                           int established, int timeWait, double ratePerSecond, double secondsLeft,
                           int openByJvm, int openByOthers, double connectMillis, double connectTrend,
-                          boolean boundBeforeConnect) {
+                          boolean boundBeforeConnect, double holdSeconds, String reuseBlockedBy) {
             this.serverAddress = serverAddress;
             this.serverPort = serverPort;
             this.localAddress = localAddress;
@@ -45,6 +49,8 @@ public final class HostSnapshot {
             this.connectMillis = connectMillis;
             this.connectTrend = connectTrend;
             this.boundBeforeConnect = boundBeforeConnect;
+            this.holdSeconds = holdSeconds;
+            this.reuseBlockedBy = reuseBlockedBy;
         }
     }
 

@@ -37,6 +37,7 @@ public final class BudgetTelemetry implements BudgetListener {
     static final AttributeKey<String> STATE = stringKey("portwatch.warning.state");
     static final AttributeKey<String> LOCAL = stringKey("network.local.address");
     static final AttributeKey<String> HOLDER = stringKey("portwatch.holder");
+    static final AttributeKey<String> REUSE_BLOCKED_BY = stringKey("portwatch.reuse.blocked_by");
 
     private final Tracer tracer;
     private final Logger logger;
@@ -67,6 +68,13 @@ public final class BudgetTelemetry implements BudgetListener {
                 .buildWithCallback(m -> latest.destinations.forEach(d -> {
                     if (!Double.isInfinite(d.secondsLeft)) m.record(d.secondsLeft, of(d));
                 }));
+        // The forecast's hold time, and what stops TIME_WAIT reuse: "reuse is ineffective" in one
+        // series per destination, which an alerting rule can read without the host's sysctls.
+        meter.gaugeBuilder("portwatch.ports.time_wait.hold").setUnit("s")
+                .setDescription("Seconds a TIME_WAIT port toward a destination keeps new connections off it: the reuse"
+                        + " delay when connect() can reuse it, 60 when it cannot (portwatch.reuse.blocked_by says why)")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> m.record(d.holdSeconds,
+                        of(d).toBuilder().put(REUSE_BLOCKED_BY, d.reuseBlockedBy).build())));
         meter.gaugeBuilder("portwatch.ports.open").ofLongs().setUnit("{port}")
                 .setDescription("Open ports (not TIME_WAIT) toward a destination, by holder: this JVM or other processes")
                 .buildWithCallback(m -> latest.destinations.forEach(d -> {

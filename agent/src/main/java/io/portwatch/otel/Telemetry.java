@@ -6,6 +6,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
+import io.opentelemetry.sdk.metrics.export.MetricReader;
 import io.portwatch.track.AgentThreads;
 
 import java.util.ArrayList;
@@ -21,13 +22,16 @@ import java.util.logging.Logger;
 /**
  * The OpenTelemetry SDK, configured the SDK's own way ({@code OTEL_*} environment variables and
  * {@code otel.*} system properties: endpoint, protocol, headers, service name, sampler...), with
- * three changes of default:
+ * these changes of default:
  * <ul>
  *   <li>the OTLP protocol is {@code http/protobuf}, as the specification says, where the SDK's
  *       own autoconfiguration would pick {@code grpc}; {@code grpc} is refused in one line, the
  *       exporter having no gRPC sender ({@link OtlpSupport});</li>
- *   <li>with no exporter endpoint and no exporter named, nothing is exported: an agent dropped
- *       into a JVM without a collector must not retry a connection to localhost:4318 forever;</li>
+ *   <li>with no OTLP endpoint, a signal whose exporter is not named is not exported: an agent
+ *       dropped into a JVM without a collector (or told only {@code otel.metrics.exporter=prometheus})
+ *       must not retry a connection to localhost:4318 forever;</li>
+ *   <li>{@code prometheus} among the metrics exporters is started by the agent after the rest
+ *       ({@link PrometheusEndpoint}), so that a port in use costs that endpoint alone;</li>
  *   <li>the SDK's own log output is silenced and export failures are reported by the agent, a
  *       line now and then, instead of one per failed batch.</li>
  * </ul>
@@ -45,8 +49,8 @@ public final class Telemetry {
     private static final String[] ENDPOINT_KEYS = {
             "otel.exporter.otlp.endpoint", "otel.exporter.otlp.traces.endpoint",
             "otel.exporter.otlp.metrics.endpoint", "otel.exporter.otlp.logs.endpoint"};
-    private static final String[] EXPORTER_KEYS = {
-            "otel.traces.exporter", "otel.metrics.exporter", "otel.logs.exporter"};
+    private static final String METRICS_EXPORTER = "otel.metrics.exporter";
+    private static final String[] EXPORTER_KEYS = {"otel.traces.exporter", METRICS_EXPORTER, "otel.logs.exporter"};
 
     private final OpenTelemetrySdk sdk;
     private final boolean exporting;
@@ -75,11 +79,17 @@ public final class Telemetry {
         silenceSdkLogging();
         boolean[] exporting = {false};
         boolean[] tracesExported = {false};
+        boolean[] prometheus = {false};
         SpanLosses losses = new SpanLosses(problems);
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesCustomizer(config -> arguments)
-                    .addPropertiesCustomizer(config -> defaults(config, exporting))
+                    .addPropertiesCustomizer(config -> defaults(config, exporting, prometheus))
+                    .addMeterProviderCustomizer((metrics, config) -> {
+                        if (!prometheus[0]) return metrics;
+                        MetricReader endpoint = PrometheusEndpoint.start(config, problems);
+                        return endpoint == null ? metrics : metrics.registerMetricReader(endpoint);
+                    })
                     .addTracerProviderCustomizer((tracing, config) -> {
                         tracesExported[0] = !"none".equals(config.getString("otel.traces.exporter", "otlp").trim());
                         losses.capacity(config.getInt("otel.bsp.max.queue.size", 2048),
@@ -187,7 +197,7 @@ public final class Telemetry {
                 + String.join("; ", why);
     }
 
-    private static Map<String, String> defaults(ConfigProperties config, boolean[] exporting) {
+    private static Map<String, String> defaults(ConfigProperties config, boolean[] exporting, boolean[] prometheus) {
         Map<String, String> overrides = new HashMap<>();
         boolean endpoint = false;
         for (String key : ENDPOINT_KEYS) {
@@ -195,14 +205,17 @@ public final class Telemetry {
         }
         boolean named = false;
         for (String key : EXPORTER_KEYS) {
-            named |= config.getString(key) != null;
-        }
-        if (!endpoint && !named) {
-            for (String key : EXPORTER_KEYS) {
-                overrides.put(key, "none");
-            }
+            boolean set = config.getString(key) != null;
+            named |= set;
+            // The SDK's default exporter is otlp, toward localhost:4318 when no endpoint is set.
+            if (!endpoint && !set) overrides.put(key, "none");
         }
         exporting[0] = endpoint || named;
+        String otherMetricExporters = PrometheusEndpoint.others(config.getString(METRICS_EXPORTER));
+        if (otherMetricExporters != null) {
+            prometheus[0] = true;
+            overrides.put(METRICS_EXPORTER, otherMetricExporters);
+        }
         if (config.getString("otel.exporter.otlp.protocol") == null) {
             // The specification's default (and the OpenTelemetry Java agent's); the SDK alone would pick grpc.
             overrides.put("otel.exporter.otlp.protocol", "http/protobuf");

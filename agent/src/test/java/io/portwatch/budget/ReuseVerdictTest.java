@@ -11,26 +11,27 @@ import org.junit.jupiter.api.Test;
 
 class ReuseVerdictTest {
 
-    @ParameterizedTest(name = "tcp_tw_reuse={0} loopback={1} tcp_timestamps={2} -> effective={3}")
+    @ParameterizedTest(name = "tcp_tw_reuse={0} loopback={1} tcp_timestamps={2} -> effective={3}, blocked by {4}")
     @CsvSource({
-        "0, false, 1, false",
-        "0, true,  1, false",
-        "0, false, 0, false",
-        "0, true,  0, false",
-        "1, false, 1, true",
-        "1, true,  1, true",
-        "1, false, 0, false",
-        "1, true,  0, false",
-        "2, false, 1, false",
-        "2, true,  1, true",
-        "2, false, 0, false",
-        "2, true,  0, false",
-        "1, false, 2, true",
+        "0, false, 1, false, tcp_tw_reuse",
+        "0, true,  1, false, tcp_tw_reuse",
+        "0, false, 0, false, tcp_tw_reuse",
+        "0, true,  0, false, tcp_tw_reuse",
+        "1, false, 1, true,  none",
+        "1, true,  1, true,  none",
+        "1, false, 0, false, tcp_timestamps",
+        "1, true,  0, false, tcp_timestamps",
+        "2, false, 1, false, tcp_tw_reuse",
+        "2, true,  1, true,  none",
+        "2, false, 0, false, tcp_tw_reuse",
+        "2, true,  0, false, tcp_timestamps",
+        "1, false, 2, true,  none",
     })
-    void everyCombination(int reuse, boolean loopback, int timestamps, boolean effective) {
+    void everyCombination(int reuse, boolean loopback, int timestamps, boolean effective, String blockedBy) {
         Sysctls s = Sysctls.linuxDefaults().withTwReuse(reuse).withTimestamps(timestamps);
         ReuseVerdict v = ReuseVerdict.evaluate(s, loopback);
         assertEquals(effective, v.effective(), v.reason());
+        assertEquals(blockedBy, v.blockedBy(), v.reason());
         assertEquals(effective, v.fix().isEmpty(), "a fix exactly when ineffective");
         if (reuse != 0 && timestamps == 0 && (reuse == 1 || loopback)) {
             assertTrue(v.reason().startsWith("tcp_tw_reuse=" + reuse + " is ineffective because tcp_timestamps=0"),
@@ -54,6 +55,11 @@ class ReuseVerdictTest {
         assertEquals(1000, absent.delayMillis());
         assertTrue(absent.reason().contains("before 6.14"), absent.reason());
         assertEquals(250, ReuseVerdict.evaluate(Sysctls.linuxDefaults().withTwReuseDelayMs(250), true).delayMillis());
+    }
+
+    @Test
+    void bindBeforeConnectIsBlockedByTheBind() {
+        assertEquals(ReuseVerdict.BIND, ReuseVerdict.boundBeforeConnect().blockedBy());
     }
 
     @Test

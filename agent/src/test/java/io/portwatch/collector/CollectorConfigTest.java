@@ -145,8 +145,17 @@ class CollectorConfigTest {
             }
         }
         assertTrue(scraped, "prometheus.yml does not scrape the '" + collectorService + "' service: " + targets);
-        assertTrue(mounts(serviceByImage("prom/prometheus")).containsKey("/etc/prometheus/prometheus.yml"),
+        Map<String, String> mounts = mounts(serviceByImage("prom/prometheus"));
+        assertTrue(mounts.containsKey("/etc/prometheus/prometheus.yml"),
                 "prometheus.yml is not mounted where Prometheus reads its configuration");
+        // Rule files are read relative to the configuration's directory: each must be mounted there, from here.
+        List<?> rules = list(prometheus.get("rule_files"));
+        assertTrue(rules.contains("portwatch-alerts.yml"), "prometheus.yml does not load portwatch-alerts.yml: " + rules);
+        for (Object r : rules) {
+            String source = mounts.get("/etc/prometheus/" + r);
+            assertNotNull(source, r + " is not mounted beside prometheus.yml: " + mounts);
+            assertEquals(dir.resolve(String.valueOf(r)).normalize(), dir.resolve(source).normalize(), "mounted from elsewhere");
+        }
     }
 
     @Test

@@ -33,6 +33,20 @@ class PromQlTest {
         assertEquals("server_address", PrometheusNames.label("server.address"));
     }
 
+    /** As the agent's own endpoint served them (the SDK's Prometheus exporter), scraped by hand. */
+    @Test
+    void prometheusNamesAsTheAgentsEndpointMakesThem() {
+        assertEquals("portwatch_ports_seconds_left_seconds", PrometheusNames.direct(gauge("portwatch.ports.seconds_left", "s")),
+                "the unit is appended unless the name ends with it");
+        assertEquals("portwatch_ports_time_wait_hold_seconds", PrometheusNames.direct(gauge("portwatch.ports.time_wait.hold", "s")));
+        assertEquals("portwatch_connect_duration_milliseconds", PrometheusNames.direct(gauge("portwatch.connect.duration", "ms")));
+        assertEquals("portwatch_connect_duration_trend", PrometheusNames.direct(gauge("portwatch.connect.duration.trend", "1")));
+        assertEquals("portwatch_ports_used", PrometheusNames.direct(gauge("portwatch.ports.used", "{port}")));
+        assertEquals("portwatch_connections_closed_total", PrometheusNames.direct(Metric.newBuilder()
+                .setName("portwatch.connections.closed").setUnit("{connection}")
+                .setSum(Sum.newBuilder().setIsMonotonic(true)).build()));
+    }
+
     private static Metric gauge(String name, String unit) {
         return Metric.newBuilder().setName(name).setUnit(unit).setGauge(Gauge.newBuilder()).build();
     }

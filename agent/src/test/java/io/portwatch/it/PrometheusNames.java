@@ -21,6 +21,11 @@ import java.util.TreeSet;
  * {@code ratio} for a gauge of unit {@code 1}; words joined with underscores. Attribute keys
  * become labels with every other character an underscore; the resource gives {@code job} and
  * {@code instance}.
+ *
+ * <p>And the names the agent's own endpoint ({@code OTEL_METRICS_EXPORTER=prometheus}, the SDK's
+ * exporter) serves, {@link #direct}: the same but for the unit, appended unless the name already
+ * ends with it ({@code portwatch_ports_seconds_left_seconds}), none for {@code 1}; and an
+ * {@code otel_scope_name} label on every series; {@code job} and {@code instance} are the scrape's.
  */
 final class PrometheusNames {
 
@@ -45,6 +50,33 @@ final class PrometheusNames {
             }
         }
         return out;
+    }
+
+    /** Prometheus metric name → label names, as the agent's own endpoint serves them. */
+    static Map<String, Set<String>> ofDirect(List<Metric> metrics) {
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (Metric m : metrics) {
+            Set<String> labels = out.computeIfAbsent(direct(m),
+                    k -> new TreeSet<>(List.of("job", "instance", "otel_scope_name")));
+            for (List<KeyValue> attributes : attributes(m)) {
+                for (KeyValue kv : attributes) labels.add(label(kv.getKey()));
+            }
+        }
+        return out;
+    }
+
+    static String direct(Metric m) {
+        String name = String.join("_", words(m.getName()));
+        String unit = m.getUnit().replaceAll("\\{[^}]*\\}", "").trim();
+        if (!unit.isEmpty() && !unit.equals("1")) {
+            String[] parts = unit.split("/", 2);
+            String prom = UNITS.getOrDefault(parts[0], parts[0]);
+            if (parts.length > 1) prom = prom + "_per_" + PER_UNITS.getOrDefault(parts[1], parts[1]);
+            if (!name.endsWith(prom)) name = name + "_" + prom;
+        }
+        boolean counter = m.getDataCase() == Metric.DataCase.SUM && m.getSum().getIsMonotonic();
+        if (counter && !name.endsWith("_total")) name = name + "_total";
+        return name;
     }
 
     static String name(Metric m) {
