@@ -1,7 +1,9 @@
 package io.portwatch.host;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,11 +18,24 @@ final class WarningUpdates {
 
     private WarningUpdates() {}
 
+    /**
+     * Causes read from one sample's figures, which come and go from sample to sample (an overflow
+     * counter that rose since the last one, a connect slower than twice its best, others' open
+     * ports): said when the warning is said, not a reason to say it again.
+     */
+    private static final Set<String> PASSING = new HashSet<>(Arrays.asList("overflow", "slowing", "others"));
+
     static boolean worthSaying(PortWarning said, List<String> saidCauses, long saidNanos,
                                PortWarning now, List<String> causes, long nowNanos) {
         if (nowNanos - saidNanos < SPACING_NANOS) return false;
-        if (!new HashSet<>(saidCauses).equals(new HashSet<>(causes))) return true;
+        if (!lasting(saidCauses).equals(lasting(causes))) return true;
         return !Double.isInfinite(now.secondsLeft)
                 && (Double.isInfinite(said.secondsLeft) || now.secondsLeft <= said.secondsLeft / 2);
+    }
+
+    private static Set<String> lasting(List<String> causes) {
+        Set<String> out = new HashSet<>(causes);
+        out.removeAll(PASSING);
+        return out;
     }
 }
