@@ -24,9 +24,14 @@ final class ListCommand {
             err.println("portwatch: cannot list processes (" + e + "); list needs Linux /proc");
             return AttachCommand.FAILED;
         }
+        jvms.removeIf(p -> p.pid == myPid);
+        if (jvms.isEmpty()) {
+            out.println("no other JVM found in " + proc + " (a JVM of another pid namespace shows only from"
+                    + " that namespace's /proc or its host's)");
+            return AttachCommand.OK;
+        }
         out.println(String.format(ROW, "PID", "UID", "JAVA", "PORTWATCH", "WHERE", "ATTACH", "MAIN"));
         for (JavaProcess p : jvms) {
-            if (p.pid == myPid) continue;
             out.println(String.format(ROW, p.pid, p.uid < 0 ? "?" : Long.toString(p.uid),
                     p.javaVersion == 0 ? "?" : Integer.toString(p.javaVersion), p.portwatchLoaded ? "yes" : "no",
                     where(p), attach.label(p), p.main));

@@ -1,9 +1,13 @@
 package io.portwatch.cli;
 
+import io.portwatch.agent.AgentConfig;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** {@code java -jar portwatch-agent.jar COMMAND}: the agent's command line. */
 public final class Main {
@@ -34,6 +38,11 @@ public final class Main {
             return args.length == 0 ? 1 : 0;
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        if (rest.length > 0 && (rest[0].equals("--help") || rest[0].equals("-h")) && COMMANDS.containsKey(args[0])
+                && !args[0].equals("doctor")) {
+            out.println("usage: " + args[0] + COMMANDS.get(args[0]));
+            return 0;
+        }
         switch (args[0]) {
             case "doctor":
                 return Doctor.run(rest, out, err);
@@ -52,23 +61,39 @@ public final class Main {
         }
     }
 
+    /** Each command's arguments and what it does, as {@code help} and {@code COMMAND --help} say them. */
+    private static final Map<String, String> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("doctor", " [--root DIR] [--top N]\n  check this host's TCP settings and port usage, with the reason and the fix");
+        COMMANDS.put("list", "\n  the JVMs on this host, whether portwatch is in them, and whether it can be attached to");
+        COMMANDS.put("attach", " PID [key=value ...]\n  load portwatch into a running JVM (the agent's keys, listed by help, and otel.* settings),"
+                + " e.g. attach 4711 otel.exporter.otlp.endpoint=http://collector:4318");
+        COMMANDS.put("report", " PID [FILE.html]\n  the churn report of a JVM running portwatch, now: the summary here, the"
+                + " HTML page to FILE");
+        COMMANDS.put("version", "\n  print the version");
+    }
+
     static void usage(PrintStream out) {
         out.println("portwatch " + version() + " - finds TCP connection churn and ephemeral-port exhaustion inside a JVM");
         out.println();
         out.println("As an agent:");
         out.println("  java -javaagent:portwatch-agent.jar[=key=value,...] -jar your-app.jar");
-        out.println("  keys: see docs/configuration.md (also as -Dportwatch.<key> or PORTWATCH_<KEY>)");
-        out.println("  export: the OpenTelemetry SDK's own OTEL_* variables, e.g. OTEL_EXPORTER_OTLP_ENDPOINT");
+        out.println("  e.g. java -javaagent:portwatch-agent.jar=summary=full,spans=all -jar your-app.jar");
+        out.println("  export: the OpenTelemetry SDK's own OTEL_* variables, e.g.");
+        out.println("    OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318, or OTEL_METRICS_EXPORTER=prometheus");
         out.println();
-        out.println("Commands:");
-        out.println("  doctor     check this host's TCP settings and port usage, with the reason and the fix");
-        out.println("  list       the JVMs on this host, and whether portwatch is in them or can attach");
-        out.println("  attach PID [key=value ...]");
-        out.println("             load portwatch into a running JVM (same keys as -javaagent, and otel.* settings)");
-        out.println("  report PID [FILE.html]");
-        out.println("             the churn report of a JVM running portwatch, now: summary here, HTML page to FILE");
-        out.println("  version    print the version");
-        out.println("  help       this text");
+        out.println("Keys (also as -Dportwatch.<key>=... or PORTWATCH_<KEY>=..., dots as underscores):");
+        for (AgentConfig.Option o : AgentConfig.OPTIONS) {
+            out.println("  " + o.key + " (default: " + (o.defaultValue.isEmpty() ? "none" : o.defaultValue) + ")");
+            out.println("      " + o.help);
+        }
+        out.println();
+        out.println("Commands (each answers --help):");
+        for (Map.Entry<String, String> c : COMMANDS.entrySet()) {
+            out.println("  " + c.getKey() + c.getValue().replace("\n", "\n    "));
+        }
+        out.println("  help\n      this text");
     }
 
     private static String version() {
