@@ -341,14 +341,16 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                 d.said = null;
             } else if (d.alarm.raised()) {
                 Advice advice = d.boundBeforeConnect ? new Advice().boundBeforeConnect(true) : new Advice().reuse(reuse);
-                advice.openedAt(d.topOpeners(), d.moreCallSites());
+                List<Advice.Opener> openers = d.topOpeners();
+                advice.openedAt(openers, d.moreCallSites());
                 advice.closer(d.closerKnown(), d.confirmed, d.timeWaitShare());
                 advice.timeWaitOverflow(overflowDelta);
                 advice.connectSlowing(d.latency);
                 if (attributed) advice.otherHolders(othersOpen, ownOpen + othersOpen);
                 advice.othersChurn(hostRate - ownRate, ownRate);
                 PortWarning w = new PortWarning(dest.toString(), dest.remoteAddress().getHostAddress(), dest.remotePort(),
-                        budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice, d.topCallSite());
+                        budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice,
+                        openers.isEmpty() ? null : openers.get(0).callSite());
                 if (d.said == null) {
                     listener.warningRaised(w);
                     said(d, w, advice, now);

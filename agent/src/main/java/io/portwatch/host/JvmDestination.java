@@ -113,10 +113,4 @@ final class JvmDestination {
     int moreCallSites() {
         return Math.max(0, callSites.size() - NAMED);
     }
-
-    /** The busiest call site, or null. */
-    String topCallSite() {
-        List<Advice.Opener> top = topOpeners();
-        return top.isEmpty() ? null : top.get(0).callSite();
-    }
 }
