@@ -36,22 +36,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Wires the agent together, in an order that matters:
+ * Wires the agent together. Before {@code main} (or before the attach command's reply) only what
+ * must be in place for the application's first connection to be recorded:
  * <ol>
  *   <li>(done by {@link PortwatchAgent}) configuration, and the bridge into the bootstrap loader;</li>
  *   <li>the transformer of the JDK's socket classes, registered before anything of the agent
- *       loads one of them: each is woven with plain ASM as the JDK loads it;</li>
- *   <li>the tracker, warmed up so that its classes are loaded before the application's first
- *       connection (its warm-up loads {@code java.net.Socket}, which is woven then);</li>
- *   <li>the listener onto the bridge;</li>
- *   <li>the tracker loop on an agent thread, draining the ring from the first connection on, and
- *       the OpenTelemetry SDK built on the reporter's thread before it delivers, so start-up does
- *       not wait for it and its sockets are never tracked;</li>
- *   <li>meanwhile, on this thread, those of the JDK's socket classes that were loaded before
- *       the transformer retransformed (all of them, in a JVM attached to);</li>
- *   <li>the library instrumentation (Byte Buddy, for JDBC and Netty's epoll transport) armed to
- *       install itself on an agent thread once the JVM is known to use either.</li>
+ *       loads one of them: each is woven with plain ASM as the JDK loads it; those loaded before
+ *       it (all of them, in a JVM attached to) are retransformed;</li>
+ *   <li>the tracker and its ring, and its listeners on the bridge: from here on every connection
+ *       is an event on the ring, whoever drains it;</li>
+ *   <li>the recording scopes of portwatch-api, and the exit hook.</li>
  * </ol>
+ * The rest starts on an agent thread while {@code main} runs ({@link #startThreads}): the tracker
+ * loop, the reporter (which builds the OpenTelemetry SDK before it delivers, so that nothing
+ * waits for it and its sockets are never tracked), the kernel reads, and the library
+ * instrumentation (Byte Buddy, for JDBC and Netty's epoll transport), armed to install itself on
+ * an agent thread once the JVM is known to use either. What the application connects meanwhile
+ * waits in the ring.
  */
 final class Agent {
 
@@ -75,7 +76,154 @@ final class Agent {
     /** Connections opened before attach listed one per line, at most. */
     private static final int MAX_LISTED = 20;
 
-    private Agent() {}
+    private final AgentConfig config;
+    private final Instrumentation inst;
+    private final JdkTransformer jdk;
+    private final Tracker tracker;
+    /** Counted down once {@link #startThreads} has run. */
+    private final CountDownLatch threadsStarted = new CountDownLatch(1);
+    /** Counted down once the reporter's thread has built the sinks, the OpenTelemetry SDK among them. */
+    private final CountDownLatch sinksReady = new CountDownLatch(1);
+    private volatile Report report;
+    private volatile Telemetry telemetry;
+    private volatile Thread loop;
+    private volatile Thread reporterThread;
+    private volatile LibraryTrigger libraries;
+
+    private Agent(AgentConfig config, Instrumentation inst) {
+        this.config = config;
+        this.inst = inst;
+        this.jdk = JdkWeaving.register(inst, Log::error);
+        CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
+        this.tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
+        AtomicLong trackerFailures = new AtomicLong();
+        Consumer<Throwable> failures = t -> {
+            long n = trackerFailures.incrementAndGet();
+            if (n <= 3) Log.error("tracker: " + t + (n == 3 ? " (further failures not shown)" : ""));
+        };
+        tracker.failures(failures);
+        tracker.problems(Log::error);
+        tracker.reporter().failures(failures);
+    }
+
+    /**
+     * Called once the bootstrap classes are in place.
+     *
+     * @return what was done, a line each, for the attach command to print
+     */
+    static List<String> start(AgentConfig config, Instrumentation inst, Start how) throws Exception {
+        long weaveStart = System.nanoTime();
+        Agent agent = new Agent(config, inst);
+        List<String> done = new ArrayList<>();
+        agent.startRecordings();
+        if (how == Start.ATTACH && config.kernel()) {
+            done.addAll(openedBeforeAttach(agent.tracker));
+        }
+        Bridge.sockets = agent.tracker.events();
+        Bridge.jdbc = agent.tracker.jdbcEvents();
+        if (config.instrumentNetty()) {
+            Bridge.netty = new NettyEvents(agent.tracker.events());
+        }
+        JdkWeaving.weaveLoaded(inst, agent.jdk, Log::error);
+        Log.debug("woven " + agent.jdk.woven().size() + " JDK types in " + (System.nanoTime() - weaveStart) / 1_000_000
+                + " ms of the agent's start (the others as the JDK loads them): " + agent.jdk.woven());
+        done.add(0, "instrumented " + agent.jdk.woven().size() + " of the " + JdkTransformer.TYPE_COUNT
+                + " JDK socket types (" + String.join(", ", agent.jdk.woven().keySet())
+                + "), the rest as the JDK loads them");
+        Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, agent::atExit, "portwatch-exit"));
+        if (how == Start.PREMAIN) {
+            // main need not wait for the rest: what it connects meanwhile waits in the ring. Not
+            // one of the agent's threads, whose socket events the tracker ignores: the warm-up
+            // must pass for the application's. It opens no socket.
+            Thread rest = new Thread(agent::startThreads, "portwatch-start");
+            rest.setDaemon(true);
+            rest.start();
+        } else {
+            done.add(1, agent.startThreads());
+        }
+        Log.info("tracking TCP connections" + how.note);
+        done.add("tracking every TCP connection opened from now on");
+        return done;
+    }
+
+    /**
+     * Recording scopes for tests (portwatch-api) and the whole-run budget: counted inline on the
+     * tracker thread, reached through the bootstrap class {@link Recordings}. In place before
+     * {@code main}, so that a test's first scope is never opened before the agent can count it.
+     */
+    private void startRecordings() {
+        Scopes scopes = new Scopes();
+        tracker.observer(scopes);
+        AgentRecordings recordings = new AgentRecordings(scopes, tracker);
+        Recordings.install(recordings);
+        if (!config.budgets().isEmpty()) {
+            ExitBudget.start(config.budgets(), config.budgetExitStatus(), recordings, inst, Log::info, Log::error);
+        }
+    }
+
+    /**
+     * The tracker warmed up, and the threads: the tracker loop, the reporter with its sinks, the
+     * kernel reads; then the library instrumentation armed.
+     *
+     * @return a line that says how the library types are instrumented
+     */
+    private String startThreads() {
+        try {
+            try {
+                Tracker.warmUp();
+            } catch (Throwable t) {
+                Log.error("tracker warm-up: " + t); // a cost on the first connection, no more
+            }
+            // The churn report's recording, fed on the reporter thread; Report.active() finds it on demand.
+            Recording recording = new Recording();
+            recording.losses(() -> tracker.droppedEvents() + tracker.reporter().dropped(), tracker::untrackedConnections);
+            report = new Report(recording);
+            Report.activate(report);
+            // The tracker drains the ring; the reporter's thread builds the OpenTelemetry SDK
+            // (hundreds of milliseconds) before it delivers, and what ends meanwhile waits in its
+            // queue. Built on the tracker thread instead, the SDK kept the ring undrained, and a JVM
+            // that churns from the first line of main lost events.
+            reporterThread = tracker.reporter().start(deliver -> AgentThreads.newThread("reporter", () -> {
+                try {
+                    buildSinks(recording);
+                } finally {
+                    sinksReady.countDown();
+                }
+                deliver.run();
+            }));
+            loop = AgentThreads.newThread("tracker", tracker::run);
+            loop.start();
+            libraries = LibraryTrigger.arm(inst, config.instrumentNetty(), Log::error, Log::debug);
+            String libraryTypes = "JDBC drivers and connections" + (config.instrumentNetty() ? ", Netty's epoll channels" : "");
+            return libraryTypes + (libraries.startedBy() != null
+                    ? ": those already loaded being instrumented on an agent thread, the others as they load"
+                    : ": instrumented on an agent thread once in use");
+        } finally {
+            threadsStarted.countDown();
+        }
+    }
+
+    /** On the reporter's thread: the OpenTelemetry SDK, the sinks it feeds, and the host sampler. */
+    private void buildSinks(Recording recording) {
+        Telemetry t = Telemetry.start(config.otelArguments(), Log::error);
+        telemetry = t;
+        List<ConnectionSink> sinks = new ArrayList<>();
+        sinks.add(recording);
+        // Told of the warnings too, so that it keeps the spans of a destination under one.
+        SpanPolicy spans = new SpanPolicy(SpanPolicy.Mode.of(config.spans()));
+        if (t.exporting()) {
+            sinks.add(t.connectionCounters());
+            // Spans cost CPU to build; with nothing exported, nobody would see them.
+            if (spans.mode() != SpanPolicy.Mode.OFF) sinks.add(t.connectionSpans(spans));
+        }
+        HostSampler sampler = config.kernel() ? hostSampler(config, t, recording, spans) : null;
+        if (sampler != null) {
+            sampler.readOn(Executors.newSingleThreadExecutor(AgentThreads.factory("kernel")));
+            tracker.reporter().kernelCheck(sampler);
+            sinks.add(sampler);
+        }
+        tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), sinks));
+    }
 
     /**
      * The host sampler, or null when the kernel's tables cannot be read (one line says why); logs
@@ -102,133 +250,42 @@ final class Agent {
     }
 
     /**
-     * Recording scopes for tests (portwatch-api) and the whole-run budget: counted inline on the
-     * tracker thread, reached through the bootstrap class {@link Recordings}.
+     * The exit hook. A JVM that exits with nothing recorded waits for nothing: neither the rest of
+     * the start nor the OpenTelemetry SDK, and there is nothing to flush. One that recorded
+     * anything waits for both, within {@link #FLUSH_MILLIS}: what the tracker drained meanwhile
+     * waits in the reporter's queue.
      */
-    private static void startRecordings(AgentConfig config, Tracker tracker, Instrumentation inst) {
-        Scopes scopes = new Scopes();
-        tracker.observer(scopes);
-        AgentRecordings recordings = new AgentRecordings(scopes, tracker);
-        Recordings.install(recordings);
-        if (!config.budgets().isEmpty()) {
-            ExitBudget.start(config.budgets(), config.budgetExitStatus(), recordings, inst, Log::info, Log::error);
-        }
-    }
-
-    /**
-     * Called once the bootstrap classes are in place.
-     *
-     * @return what was done, a line each, for the attach command to print
-     */
-    static List<String> start(AgentConfig config, Instrumentation inst, Start how) throws Exception {
-        List<String> done = new ArrayList<>();
-        long weaveStart = System.nanoTime();
-        JdkTransformer jdk = JdkWeaving.register(inst, Log::error);
-        CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
-        Tracker tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
-        AtomicLong trackerFailures = new AtomicLong();
-        Consumer<Throwable> failures = t -> {
-            long n = trackerFailures.incrementAndGet();
-            if (n <= 3) Log.error("tracker: " + t + (n == 3 ? " (further failures not shown)" : ""));
-        };
-        tracker.failures(failures);
-        tracker.problems(Log::error);
-        tracker.reporter().failures(failures);
-        tracker.warmUp();
-        startRecordings(config, tracker, inst);
-        if (how == Start.ATTACH && config.kernel()) {
-            done.addAll(openedBeforeAttach(tracker));
-        }
-        Bridge.sockets = tracker.events();
-        Bridge.jdbc = tracker.jdbcEvents();
-        if (config.instrumentNetty()) {
-            Bridge.netty = new NettyEvents(tracker.events());
-        }
-
-        // The churn report's recording, fed on the reporter thread; Report.active() finds it on demand.
-        Recording recording = new Recording();
-        recording.losses(() -> tracker.droppedEvents() + tracker.reporter().dropped(), tracker::untrackedConnections);
-        Report report = new Report(recording);
-        Report.activate(report);
-        CountDownLatch ready = new CountDownLatch(1);
-        Telemetry[] telemetry = new Telemetry[1];
-        // The tracker drains the ring from the first connection on; the reporter's thread builds
-        // the OpenTelemetry SDK (hundreds of milliseconds) before it delivers, and what ends
-        // meanwhile waits in its queue. Built on the tracker thread instead, the SDK kept the ring
-        // undrained, and a JVM that churns from the first line of main lost events.
-        Thread reporterThread = tracker.reporter().start(deliver -> AgentThreads.newThread("reporter", () -> {
-            try {
-                Telemetry t = Telemetry.start(config.otelArguments(), Log::error);
-                telemetry[0] = t;
-                List<ConnectionSink> sinks = new ArrayList<>();
-                sinks.add(recording);
-                // Told of the warnings too, so that it keeps the spans of a destination under one.
-                SpanPolicy spans = new SpanPolicy(SpanPolicy.Mode.of(config.spans()));
-                if (t.exporting()) {
-                    sinks.add(t.connectionCounters());
-                    // Spans cost CPU to build; with nothing exported, nobody would see them.
-                    if (spans.mode() != SpanPolicy.Mode.OFF) sinks.add(t.connectionSpans(spans));
-                }
-                HostSampler sampler = config.kernel() ? hostSampler(config, t, recording, spans) : null;
-                if (sampler != null) {
-                    sampler.readOn(Executors.newSingleThreadExecutor(AgentThreads.factory("kernel")));
-                    tracker.reporter().kernelCheck(sampler);
-                    sinks.add(sampler);
-                }
-                tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), sinks));
-            } finally {
-                ready.countDown();
+    private void atExit() {
+        try {
+            ExitDeadline deadline = new ExitDeadline(FLUSH_MILLIS);
+            boolean recorded = tracker.hasRecorded();
+            if (recorded || !config.report().isEmpty()) {
+                threadsStarted.await(deadline.millisLeft(), TimeUnit.MILLISECONDS);
             }
-            deliver.run();
-        }));
-        Thread loop = AgentThreads.newThread("tracker", tracker::run);
-        // The SDK starts on the reporter thread while this one weaves the JDK: on two cores,
-        // start-up costs the longer of the two rather than their sum.
-        loop.start();
-
-        JdkWeaving.weaveLoaded(inst, jdk, Log::error);
-        Log.debug("woven " + jdk.woven().size() + " JDK types in " + (System.nanoTime() - weaveStart) / 1_000_000
-                + " ms of the agent's start (the others as the JDK loads them): " + jdk.woven());
-        LibraryTrigger libraries = LibraryTrigger.arm(inst, config.instrumentNetty(), Log::error, Log::debug);
-        done.add(0, "instrumented " + jdk.woven().size() + " of the " + JdkTransformer.TYPE_COUNT + " JDK socket types ("
-                + String.join(", ", jdk.woven().keySet()) + "), the rest as the JDK loads them");
-        String libraryTypes = "JDBC drivers and connections" + (config.instrumentNetty() ? ", Netty's epoll channels" : "");
-        done.add(1, libraryTypes + (libraries.startedBy() != null
-                ? ": those already loaded being instrumented on an agent thread, the others as they load"
-                : ": instrumented on an agent thread once in use"));
-
-        Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, () -> {
-            try {
-                // A JVM that exits with nothing recorded need not wait for the OpenTelemetry SDK to
-                // finish starting: there is nothing to flush. One that recorded anything waits for
-                // it: what the tracker drained meanwhile waits in the reporter's queue.
-                ExitDeadline deadline = new ExitDeadline(FLUSH_MILLIS);
-                if (ready.getCount() == 0 || tracker.hasRecorded()) {
-                    ready.await(deadline.millisLeft(), TimeUnit.MILLISECONDS);
-                    tracker.stop();
-                    loop.join(deadline.millisLeft());
-                    tracker.reporter().stop();
-                    reporterThread.join(deadline.millisLeft());
-                }
-                if (telemetry[0] != null) {
-                    // With nothing recorded there is nothing of ours to flush but the last gauges:
-                    // a collector that is down would otherwise hold the exit for the exporter's
-                    // retries, seconds, for a JVM that opened no connection.
-                    telemetry[0].shutdown(tracker.hasRecorded() ? deadline.millisLeft() : 0, Log::warn);
-                }
-                ExitSummary.print(config, telemetry[0] != null && telemetry[0].exporting(), report);
-                Log.debug("instrumented " + jdk.woven().keySet() + " and " + libraries.instrumented());
-                if (Bridge.adviceFailures() > 0) {
-                    Log.warn(Bridge.adviceFailures() + " errors inside advice were suppressed; last: "
-                            + Bridge.lastAdviceFailure());
-                }
-            } catch (Throwable t) {
-                Log.error("at exit: " + t);
+            if (threadsStarted.getCount() == 0 && (recorded || sinksReady.getCount() == 0)) {
+                sinksReady.await(deadline.millisLeft(), TimeUnit.MILLISECONDS);
+                tracker.stop();
+                loop.join(deadline.millisLeft());
+                tracker.reporter().stop();
+                reporterThread.join(deadline.millisLeft());
             }
-        }, "portwatch-exit"));
-        Log.info("tracking TCP connections" + how.note);
-        done.add("tracking every TCP connection opened from now on");
-        return done;
+            Telemetry t = telemetry;
+            if (t != null) {
+                // With nothing recorded there is nothing of ours to flush but the last gauges:
+                // a collector that is down would otherwise hold the exit for the exporter's
+                // retries, seconds, for a JVM that opened no connection.
+                t.shutdown(recorded ? deadline.millisLeft() : 0, Log::warn);
+            }
+            ExitSummary.print(config, t != null && t.exporting(), recorded, report);
+            LibraryTrigger l = libraries;
+            Log.debug("instrumented " + jdk.woven().keySet() + (l == null ? "" : " and " + l.instrumented()));
+            if (Bridge.adviceFailures() > 0) {
+                Log.warn(Bridge.adviceFailures() + " errors inside advice were suppressed; last: "
+                        + Bridge.lastAdviceFailure());
+            }
+        } catch (Throwable t) {
+            Log.error("at exit: " + t);
+        }
     }
 
     /**

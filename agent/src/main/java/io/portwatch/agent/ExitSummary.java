@@ -11,19 +11,31 @@ final class ExitSummary {
 
     private ExitSummary() {}
 
-    static void print(AgentConfig config, boolean exporting, Report report) {
+    /**
+     * @param recorded whether the application opened or accepted any connection; with none, the
+     *     summary is one line, said without the report (which may not be built yet)
+     * @param report the churn report, or null when the agent's start did not get that far
+     */
+    static void print(AgentConfig config, boolean exporting, boolean recorded, Report report) {
         ConsoleReport.Detail detail = detail(config.summary(), exporting);
         if (detail != null) {
-            for (String line : report.consoleLines(detail)) {
-                if (line.startsWith("WARN ")) {
-                    Log.warn(line.substring("WARN ".length()));
-                } else {
-                    Log.info(line);
+            if (!recorded) {
+                Log.info("summary: no TCP connection opened or accepted");
+            } else if (report == null) {
+                Log.warn("summary: none, the agent had not finished starting");
+            } else {
+                for (String line : report.consoleLines(detail)) {
+                    if (line.startsWith("WARN ")) {
+                        Log.warn(line.substring("WARN ".length()));
+                    } else {
+                        Log.info(line);
+                    }
                 }
             }
         }
         if (!config.report().isEmpty()) {
             try {
+                if (report == null) throw new IllegalStateException("the agent had not finished starting");
                 Path written = report.writeHtml(Paths.get(config.report()));
                 Log.info("report written to " + written);
             } catch (Exception e) {

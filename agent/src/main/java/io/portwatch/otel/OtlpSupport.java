@@ -8,13 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the agent's OTLP exporter can do: {@code http/protobuf}, sent through the JDK's own
- * {@code HttpClient} (the SDK's {@code opentelemetry-exporter-sender-jdk}). That sender has no gRPC
- * counterpart (the SDK's gRPC senders need OkHttp or grpc-java, megabytes the agent does not
- * carry), and it needs the JDK module {@code java.net.http}, which a jlink image or
- * {@code --limit-modules} may leave out. Unchecked, either fails inside the SDK: {@code grpc} with
- * "Unexpected configuration error", the missing module with a NoClassDefFoundError on the thread
- * that builds the SDK.
+ * What the agent's OTLP exporter can do: {@code http/protobuf}, sent through
+ * {@link UrlConnectionSender}. There is no gRPC sender (the SDK's gRPC senders need OkHttp or
+ * grpc-java, megabytes the agent does not carry); unchecked, {@code grpc} fails inside the SDK with
+ * "Unexpected configuration error".
  */
 final class OtlpSupport {
 
@@ -24,22 +21,15 @@ final class OtlpSupport {
 
     /**
      * Why the configured export cannot be done, or null: a signal exported over OTLP asks for
-     * {@code grpc}, or {@code java.net.http} is missing. {@code overrides} are the agent's own
-     * defaults, which win over {@code config}.
+     * {@code grpc}. {@code overrides} are the agent's own defaults, which win over {@code config}.
      */
     static String unsupported(ConfigProperties config, Map<String, String> overrides) {
-        return unsupported(config, overrides, ModuleLayer.boot().findModule("java.net.http").isPresent());
-    }
-
-    static String unsupported(ConfigProperties config, Map<String, String> overrides, boolean httpClient) {
-        boolean otlp = false;
         List<String> grpc = new ArrayList<>();
         for (String signal : SIGNALS) {
             String exporterKey = "otel." + signal + ".exporter";
             String exporters = overrides.containsKey(exporterKey)
                     ? overrides.get(exporterKey) : config.getString(exporterKey, "otlp");
             if (!names(exporters, "otlp")) continue;
-            otlp = true;
             String key = "otel.exporter.otlp." + signal + ".protocol";
             String protocol = config.getString(key);
             if (protocol == null) {
@@ -48,20 +38,13 @@ final class OtlpSupport {
             }
             if (protocol.trim().equals("grpc") && !grpc.contains(key)) grpc.add(key);
         }
-        if (!grpc.isEmpty()) {
-            List<String> settings = new ArrayList<>();
-            for (String key : grpc) {
-                settings.add(key.toUpperCase(Locale.ROOT).replace('.', '_') + " (" + key + ")");
-            }
-            return "OTLP over gRPC is not supported: " + String.join(", ", settings) + (grpc.size() == 1 ? " is" : " are")
-                    + " grpc; set http/protobuf instead, and the endpoint to the collector's OTLP/HTTP port, usually 4318";
+        if (grpc.isEmpty()) return null;
+        List<String> settings = new ArrayList<>();
+        for (String key : grpc) {
+            settings.add(key.toUpperCase(Locale.ROOT).replace('.', '_') + " (" + key + ")");
         }
-        if (otlp && !httpClient) {
-            return "the OTLP exporter sends through the JDK module java.net.http, which this JVM does not have"
-                    + " (a jlink image without it, --limit-modules, or a modular application that does not require it):"
-                    + " add it (--add-modules java.net.http, or jlink --add-modules java.net.http)";
-        }
-        return null;
+        return "OTLP over gRPC is not supported: " + String.join(", ", settings) + (grpc.size() == 1 ? " is" : " are")
+                + " grpc; set http/protobuf instead, and the endpoint to the collector's OTLP/HTTP port, usually 4318";
     }
 
     /** Whether the comma-separated exporter list {@code exporters} names {@code name}. */

@@ -154,16 +154,13 @@ public final class Telemetry {
      * down a moment ago most likely still is, and the application's exit need not wait out the
      * exporter's retries. The SDK's shutdown blocks its caller on timeouts of its own (its metric
      * reader waits up to 10 s for a collector that is down or hangs), so it runs on an agent
-     * thread, a daemon that is left behind when the time is up and ends with the JVM. Once it is
-     * done, the exporter's idle HttpClient threads are ended, which would otherwise hold up the
-     * JVM's exit ({@link HttpClientSelectors}).
+     * thread, a daemon that is left behind when the time is up and ends with the JVM.
      */
     public void shutdown(long timeoutMillis, Consumer<String> problems) throws InterruptedException {
         long wait = losses.lastExportFailed() ? Math.min(timeoutMillis, FAILING_COLLECTOR_MILLIS) : timeoutMillis;
         boolean[] done = {false};
         Thread stopping = AgentThreads.newThread("otel-shutdown", () -> {
             done[0] = sdk.shutdown().join(wait, TimeUnit.MILLISECONDS).isDone();
-            if (done[0]) HttpClientSelectors.end();
         });
         stopping.start();
         stopping.join(Math.max(1, wait));

@@ -32,8 +32,6 @@ public final class Tracker {
     static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final EventRing ring;
-    /** Events {@link #warmUp} sent through the ring: not the application's. */
-    private volatile long warmUpEvents;
     private final int maxOpen;
     private final CallSites callSites;
     private final OpenConnections<ConnectionRecord> open;
@@ -249,12 +247,16 @@ public final class Tracker {
     }
 
     /**
-     * Sends a connection of every kind of event through both halves once, so that every class on
-     * the event path is loaded before the JDK's socket classes are instrumented. Before a sink is set.
+     * Loads every class on the event path, both halves, by sending a connection of every kind of
+     * event through a tracker of its own, thrown away after: so that the application's first
+     * connection does not load them on its thread. From a thread the tracker does not ignore (not
+     * one of {@link AgentThreads}), or the events stop at the door.
      */
-    public void warmUp() {
+    public static void warmUp() {
+        Tracker t = new Tracker(64, 64, new CallSites(true, 1000, java.util.Collections.emptyList()));
         Object dummy = new Object();
         InetSocketAddress target = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9);
+        ConnectionEvents events = t.events;
         events.localAddressRead(target);
         events.connected(dummy, target, System.nanoTime(), null);
         events.endOfStream(dummy);
@@ -265,8 +267,8 @@ public final class Tracker {
         events.closed(dummy);
         events.connectPending(dummy, target, System.nanoTime());
         events.finishedConnect(dummy, new java.net.ConnectException("Connection refused"));
-        drain();
-        warmUpEvents = ring.claimedCount();
+        t.drain();
+        t.endAll();
     }
 
     /** Drains what is left and ends every open connection as still open at exit. */
@@ -292,9 +294,9 @@ public final class Tracker {
         }
     }
 
-    /** Whether any event was ever recorded, reported or not yet, but {@link #warmUp}'s own; from any thread. */
+    /** Whether any event was ever recorded, reported or not yet; from any thread. */
     public boolean hasRecorded() {
-        return ring.claimedCount() > warmUpEvents;
+        return ring.claimedCount() > 0;
     }
 
     public long droppedEvents() {

@@ -34,8 +34,8 @@ class AgentThreadsIT {
     }
 
     /**
-     * The exporter's threads (the SDK's batch and metric workers, its JDK HttpClient sender's
-     * executor, the HttpClient's selector manager and workers) inherit the agent's thread group,
+     * The exporter's threads (the SDK's batch and metric workers, the OTLP sender's) are in the
+     * agent's thread group,
      * so its connections to the collector are never tracked: the connection counter exported
      * while the exporter was sending says N, not N + its own; and none of them keeps the JVM alive.
      */
@@ -55,7 +55,7 @@ class AgentThreadsIT {
             Matcher t = Pattern.compile("(?m)^thread (.+) group=(\\S+) daemon=(\\w+)$").matcher(r.stdout);
             while (t.find()) {
                 String name = t.group(1);
-                boolean exporter = name.startsWith("HttpClient-") || name.startsWith("jdkhttp")
+                boolean exporter = name.startsWith("portwatch-otlp-sender")
                         || name.startsWith("BatchSpanProcessor") || name.startsWith("PeriodicMetricReader")
                         || name.startsWith("BatchLogRecordProcessor");
                 if (exporter) {
@@ -66,8 +66,8 @@ class AgentThreadsIT {
                     assertEquals("true", t.group(3), () -> name + " would keep the JVM alive: " + r.stdout);
                 }
             }
-            assertTrue(exporterThreads.stream().anyMatch(name -> name.contains("SelectorManager")),
-                    () -> "the JDK HttpClient sends: " + exporterThreads);
+            assertTrue(exporterThreads.stream().anyMatch(name -> name.startsWith("portwatch-otlp-sender")),
+                    () -> "the agent's sender sends: " + exporterThreads);
 
             assertEquals(n, lastOutgoingOpened(receiver.metrics()), () -> "connections counted: " + receiver.metrics());
             assertTrue(r.stderr.contains("[portwatch] summary: " + n + " outgoing and " + n + " accepted"), r::toString);

@@ -32,8 +32,8 @@ class TelemetryTest {
     }
 
     /**
-     * The agent's exporter has no gRPC sender (the JDK's HttpClient speaks HTTP/1.1 and h2c, not
-     * gRPC): one line that says what to set instead, and nothing exported.
+     * The agent's exporter has no gRPC sender (it sends over HTTP/1.1 with HttpURLConnection): one
+     * line that says what to set instead, and nothing exported.
      */
     @Test
     void grpcIsRefusedInOneLine() {
