@@ -15,10 +15,12 @@ import java.util.Locale;
  * {@link OtlpSink} in this process.
  * <ul>
  *   <li>loopback connect + close throughput ({@link ChurnTimer}), 1 and 8 threads, once the JVM
- *       is warm: after twice as many connections as are measured;</li>
+ *       is warm: after {@link #WARMUP_FACTOR} times as many connections as are measured, and
+ *       the JIT's compilation time over the measured ones, which says whether it was;</li>
  *   <li>bytes allocated by the client threads per connect + close;</li>
  *   <li>process CPU per connect + close, the agent's threads included, once warm and over the
  *       warm-up's connections (JIT compilation included: what the first seconds cost);</li>
+ *   <li>the peak resident memory of each run, at its end;</li>
  *   <li>start-up time of a hello-world main ({@link HelloWorld}), and its peak resident memory.</li>
  * </ul>
  * Prints a table and writes {@code benchmarks/target/agent-cost.json}. Usage:
@@ -51,6 +53,13 @@ public final class AgentCostBench {
         }
     }
 
+    /**
+     * Connections made before the measured ones, per measured one. On two cores the JIT is still
+     * compiling the agent's hot code (seconds of C2 time) well past twice the measured count; the
+     * measured window says how much it compiled ({@code jit_ms}), which shows whether it was warm.
+     */
+    private static final int WARMUP_FACTOR = 5;
+
     private void run(int rounds, int connections) throws Exception {
         System.out.printf(Locale.ROOT, "JDK %s, %d cores, %d rounds, %d connections per run%n%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds, connections);
@@ -62,26 +71,28 @@ public final class AgentCostBench {
             Comparison alloc = new Comparison("alloc_" + threads + "t", "bytes allocated per connect+close on the client threads, " + nThreads);
             Comparison cpu = new Comparison("cpu_" + threads + "t", "process CPU per connect+close, µs (agent threads included), " + nThreads);
             Comparison warmupCpu = new Comparison("warmup_cpu_" + threads + "t",
-                    "process CPU per connect+close over the first " + 2 * connections + ", µs (JIT included), " + nThreads);
+                    "process CPU per connect+close over the first " + WARMUP_FACTOR * connections + ", µs (JIT included), " + nThreads);
+            Comparison jit = new Comparison("jit_ms_" + threads + "t",
+                    "JIT compilation during the measured connections, ms (near 0: warm), " + nThreads);
+            Comparison churnRss = new Comparison("churn_rss_kb_" + threads + "t",
+                    "peak resident memory at the end of the run, kB, " + nThreads);
             for (int r = 0; r < rounds; r++) {
                 for (Variant v : Variant.orderOfRound(r)) {
                     String line = child.run(v, Collections.emptyList(), "-cp", classPath,
                             "io.portwatch.bench.ChurnTimer", String.valueOf(threads),
-                            String.valueOf(2 * connections), String.valueOf(connections));
+                            String.valueOf(WARMUP_FACTOR * connections), String.valueOf(connections));
                     rate.add(v, field(line, "perSecond"));
                     alloc.add(v, field(line, "clientAllocBytesPerConnection"));
                     cpu.add(v, field(line, "processCpuMicrosPerConnection"));
                     warmupCpu.add(v, field(line, "warmupProcessCpuMicrosPerConnection"));
+                    jit.add(v, field(line, "jitMillis"));
+                    churnRss.add(v, field(line, "peakRssKb"));
                 }
             }
-            rows.add(rate.row(false));
-            rows.add(alloc.row(true));
-            rows.add(cpu.row(true));
-            rows.add(warmupCpu.row(true));
-            all.add(rate);
-            all.add(alloc);
-            all.add(cpu);
-            all.add(warmupCpu);
+            for (Comparison c : new Comparison[]{rate, alloc, cpu, warmupCpu, jit, churnRss}) {
+                rows.add(c.row(c != rate));
+                all.add(c);
+            }
         }
         // Start-up is short and noisy: twice as many rounds, at least ten.
         Comparison startup = new Comparison("startup_ms", "hello-world start to exit, ms");

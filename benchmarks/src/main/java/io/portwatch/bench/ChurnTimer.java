@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * TIME_WAITs) and the port range never limits the run. WARMUP connections first, then MEASURED,
  * and one line: {@code connections=N seconds=S perSecond=R clientAllocBytesPerConnection=B
  * processCpuMicrosPerConnection=P clientCpuMicrosPerConnection=C
- * warmupProcessCpuMicrosPerConnection=W}. All but W are of the measured connections: a JVM that
- * has compiled its hot code, the agent's included, as a service does minutes after it starts. W
+ * warmupProcessCpuMicrosPerConnection=W jitMillis=J peakRssKb=M}. All but W and M are of the
+ * measured connections: a JVM that has compiled its hot code, the agent's included, as a service
+ * does minutes after it starts; J, the JIT's compilation time over them, says whether it had. M
+ * is the process's peak resident memory at the end. W
  * is the process's CPU over the warm-up's connections, JIT compilation and the agent's first
  * reads of the kernel's tables included: the one-off cost of the first seconds. The CPU figures
  * (the whole process's, agent threads and JIT included, and the client threads') vary far less
@@ -36,16 +38,19 @@ public final class ChurnTimer {
             run(lo, server.getLocalPort(), threads, warmup);
             double warmupCpuMicros = (os.getProcessCpuTime() - warmupCpu0) / 1e3;
             long[] alloc = new long[2];
+            long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             run(lo, server.getLocalPort(), threads, measured, alloc);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double processCpuMicros = (os.getProcessCpuTime() - cpu0) / 1e3;
+            long jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
             System.out.printf(java.util.Locale.ROOT, "connections=%d seconds=%.3f perSecond=%.1f clientAllocBytesPerConnection=%.0f"
                             + " processCpuMicrosPerConnection=%.2f clientCpuMicrosPerConnection=%.2f"
-                            + " warmupProcessCpuMicrosPerConnection=%.2f%n",
+                            + " warmupProcessCpuMicrosPerConnection=%.2f jitMillis=%d peakRssKb=%d%n",
                     measured, seconds, measured / seconds, (double) alloc[0] / measured,
-                    processCpuMicros / measured, alloc[1] / 1e3 / measured, warmupCpuMicros / warmup);
+                    processCpuMicros / measured, alloc[1] / 1e3 / measured, warmupCpuMicros / warmup, jitMillis,
+                    HelloWorld.peakRssKb());
         }
     }
 

@@ -1,0 +1,9 @@
+/**
+ * The churn report: {@link io.portwatch.report.Recording}, fed on the reporter thread with every
+ * connection and every budget sample, and what is made of it on demand: the summary at exit
+ * ({@link io.portwatch.report.ConsoleReport}), the HTML page ({@link io.portwatch.report.HtmlReport})
+ * and {@code report PID}.
+ *
+ * <p>Imports {@code budget}, {@code host}, {@code kernel} and {@code track}.
+ */
+package io.portwatch.report;
