@@ -1,5 +1,9 @@
 package io.portwatch.budget;
 
+import io.portwatch.clients.ChurnPattern;
+import io.portwatch.clients.ClientLibrary;
+import io.portwatch.clients.LibraryFixes;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -41,12 +45,22 @@ public final class Advice {
         final String callSite;
         final double perSecond;
         final boolean pooled;
+        /** The client library under the call site, or null when none known. */
+        final ClientLibrary library;
+        /** Connections it opened toward the destination so far. */
+        final long opened;
 
         /** {@code pooled}: most of its connections were opened by a JDBC connection pool. */
         public Opener(String callSite, double perSecond, boolean pooled) {
+            this(callSite, perSecond, pooled, null, 0);
+        }
+
+        public Opener(String callSite, double perSecond, boolean pooled, ClientLibrary library, long opened) {
             this.callSite = callSite;
             this.perSecond = perSecond;
             this.pooled = pooled;
+            this.library = library;
+            this.opened = opened;
         }
 
         public String callSite() {
@@ -66,12 +80,36 @@ public final class Advice {
         }
         List<String> parts = new ArrayList<>();
         for (Opener o : openers) {
-            parts.add(String.format(Locale.ROOT, "%s (%.1f/s, %s)", o.callSite, o.perSecond,
-                    o.pooled ? "by a pool" : "directly"));
+            parts.add(String.format(Locale.ROOT, "%s (%.1f/s, %s%s)", o.callSite, o.perSecond,
+                    o.pooled ? "by a pool" : "directly", o.library == null ? "" : ", through " + o.library.displayName));
         }
         add("opened at " + String.join(", ", parts)
                 + (more > 0 ? " and " + more + " more call site" + (more == 1 ? "" : "s") : ""),
                 "opened-at:" + openers.get(0).callSite, null);
+        return this;
+    }
+
+    /**
+     * The fix of the busiest opener in its library's words, once the kernel has confirmed that this
+     * JVM closes first and the opener has opened enough to call it churn ({@link ChurnPattern});
+     * nothing for an opener with no known library, or while the closer is not confirmed: the
+     * pattern would be a guess. Said before {@link #closer}, so that its few words are the
+     * warning's main fix rather than the general "pool them".
+     *
+     * @param timeWaitShare of the destination's confirmed closes, the share that left a TIME_WAIT
+     *                      here; applied to the opener, the busiest one
+     */
+    public Advice library(List<Opener> openers, boolean closerKnown, double timeWaitShare) {
+        if (openers.isEmpty() || !closerKnown) return this;
+        Opener top = openers.get(0);
+        if (top.library == null) return this;
+        long local = Math.round(top.opened * timeWaitShare);
+        ChurnPattern pattern = ChurnPattern.of(top.library, top.pooled, top.opened, local, top.opened - local);
+        String fix = LibraryFixes.fix(top.library, pattern);
+        if (fix == null) return this;
+        String sentence = fix.endsWith(".") ? fix.substring(0, fix.length() - 1) : fix;
+        add(top.library.displayName + " (" + pattern.id + "): " + sentence, "library:" + top.library.id + ":" + pattern.id,
+                LibraryFixes.shortFix(top.library, pattern));
         return this;
     }
 

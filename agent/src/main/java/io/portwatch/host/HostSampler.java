@@ -145,7 +145,8 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         JvmDestination d = destination(r);
         if (d == null) return;
         d.opened(r.connectedNanos() != 0 ? r.connectedNanos() : r.startNanos,
-                r.callSite == null ? null : r.callSite.toString(), r.jdbc() != null && r.jdbc().pool() != null);
+                r.callSite == null ? null : r.callSite.toString(), r.jdbc() != null && r.jdbc().pool() != null,
+                r.callSite == null ? null : r.callSite.library);
         d.boundBeforeConnect |= r.boundBeforeConnect();
         if (!r.openedBeforeAttach() && r.connectedNanos() > r.startNanos) {
             d.latency.observe((r.connectedNanos() - r.startNanos) / 1e6);
@@ -343,6 +344,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                 Advice advice = d.boundBeforeConnect ? new Advice().boundBeforeConnect(true) : new Advice().reuse(reuse);
                 List<Advice.Opener> openers = d.topOpeners();
                 advice.openedAt(openers, d.moreCallSites());
+                advice.library(openers, d.closerKnown(), d.timeWaitShare());
                 advice.closer(d.closerKnown(), d.confirmed, d.timeWaitShare());
                 advice.timeWaitOverflow(overflowDelta);
                 advice.connectSlowing(d.latency);

@@ -4,6 +4,7 @@ import io.portwatch.budget.Advice;
 import io.portwatch.budget.ConnectLatency;
 import io.portwatch.budget.ConnectionRate;
 import io.portwatch.budget.ExhaustionAlarm;
+import io.portwatch.clients.ClientLibrary;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,8 @@ final class JvmDestination {
         final ConnectionRate rate = new ConnectionRate();
         long opened;
         long pooled;
+        /** The client library under it, from its first connection; null: none known. */
+        ClientLibrary library;
     }
 
     JvmDestination(ExhaustionAlarm alarm) {
@@ -55,10 +58,10 @@ final class JvmDestination {
 
     /**
      * A connection opened toward it at {@code nanos}, at {@code callSite} (null: not known), by a
-     * pool or not. The rates count from the first connect: the reporter sees records in batches,
-     * later.
+     * pool or not, through {@code library} (null: none known). The rates count from the first
+     * connect: the reporter sees records in batches, later.
      */
-    void opened(long nanos, String callSite, boolean pooled) {
+    void opened(long nanos, String callSite, boolean pooled, ClientLibrary library) {
         if (opened == 0) rate.observe(nanos, 0);
         opened++;
         if (callSite == null) return;
@@ -67,6 +70,7 @@ final class JvmDestination {
             if (callSites.size() >= MAX_CALL_SITES) return;
             use = new CallSiteUse();
             use.rate.observe(nanos, 0);
+            use.library = library;
             callSites.put(callSite, use);
         }
         use.opened++;
@@ -104,7 +108,8 @@ final class JvmDestination {
         List<Advice.Opener> out = new ArrayList<>();
         for (Map.Entry<String, CallSiteUse> e : all.subList(0, Math.min(NAMED, all.size()))) {
             CallSiteUse use = e.getValue();
-            out.add(new Advice.Opener(e.getKey(), use.rate.perSecond(), use.pooled * 2 > use.opened));
+            out.add(new Advice.Opener(e.getKey(), use.rate.perSecond(), use.pooled * 2 > use.opened, use.library,
+                    use.opened));
         }
         return out;
     }

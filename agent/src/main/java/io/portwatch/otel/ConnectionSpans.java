@@ -8,6 +8,7 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.portwatch.clients.ChurnPattern;
 import io.portwatch.track.CallSite;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
@@ -75,6 +76,8 @@ public final class ConnectionSpans implements ConnectionSink {
     static final AttributeKey<Boolean> POOLED = booleanKey("portwatch.pooled");
     static final AttributeKey<String> POOL = stringKey("portwatch.pool");
     static final AttributeKey<Long> SOCKETS = longKey("portwatch.sockets");
+    static final AttributeKey<String> CLIENT_LIBRARY = stringKey("portwatch.client.library");
+    static final AttributeKey<String> CHURN_PATTERN = stringKey("portwatch.churn.pattern");
     /** How many connections a span stands for: 1, or an exemplar's count ({@link SpanPolicy#represents}). */
     static final AttributeKey<Long> REPRESENTS = longKey("portwatch.sample.represents");
 
@@ -96,6 +99,7 @@ public final class ConnectionSpans implements ConnectionSink {
     private final EndpointAttributes listeners = new EndpointAttributes(true);
     /** The {@code code.*} and call-site attributes, by call site (they are cached, one object per site). */
     private final Map<CallSite, Attributes> codeAttributes = new HashMap<>();
+    private final CallSitePatterns patterns = new CallSitePatterns();
 
     /**
      * {@code policy}: which connections become spans; {@code room}: whether the SDK's span queue
@@ -109,6 +113,8 @@ public final class ConnectionSpans implements ConnectionSink {
 
     @Override
     public void ended(ConnectionRecord r) {
+        // Counted before the policy decides, like the policy's own counts: every connection of a call site.
+        ChurnPattern pattern = patterns.ended(r);
         // The policy first: it counts every connection of a key, the ones the queue has no room for too.
         long represents = policy.represents(r, r.endNanos());
         if (represents == 0 || !room.getAsBoolean()) return;
@@ -139,6 +145,7 @@ public final class ConnectionSpans implements ConnectionSink {
         b.setAttribute(CLOSED_BY_SOURCE, r.closerSource());
         if (r.threadName != null) b.setAttribute(THREAD_NAME, r.threadName);
         b.setAllAttributes(codeAttributes(r.callSite));
+        if (pattern != null) b.setAttribute(CHURN_PATTERN, pattern.id);
         if (r.jdbc() != null) {
             b.setParent(Context.root().with(jdbcSpan(r.jdbc(), represents)));
         }
@@ -225,12 +232,15 @@ public final class ConnectionSpans implements ConnectionSink {
         return a;
     }
 
+    /** The call site's code attributes (none for a library's own thread) and its client library. */
     private static Attributes buildCodeAttributes(CallSite site) {
-        AttributesBuilder a = Attributes.builder()
-                .put(CALL_SITE, site.toString())
-                .put(CODE_FUNCTION, site.function);
-        if (site.file != null) a.put(CODE_FILE, site.file);
-        if (site.line >= 0) a.put(CODE_LINE, (long) site.line);
+        AttributesBuilder a = Attributes.builder();
+        if (site.hasApplicationFrame()) {
+            a.put(CALL_SITE, site.toString()).put(CODE_FUNCTION, site.function);
+            if (site.file != null) a.put(CODE_FILE, site.file);
+            if (site.line >= 0) a.put(CODE_LINE, (long) site.line);
+        }
+        if (site.library != null) a.put(CLIENT_LIBRARY, site.library.id);
         return a.build();
     }
 

@@ -1,5 +1,7 @@
 package io.portwatch.report;
 
+import io.portwatch.clients.ChurnPattern;
+import io.portwatch.clients.ClientLibrary;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
 
@@ -33,6 +35,10 @@ final class CallSiteTable {
         /** Confirmed by the kernel's tables to have left a TIME_WAIT on this host. */
         long timeWaitHere;
         final long[] byCloser = new long[Closer.values().length];
+        /** The client library under the call site, as its first connection's walk found it; null: none known. */
+        ClientLibrary library;
+        /** A pool's frames were on the stack of its first connection's walk. */
+        boolean poolOnStack;
 
         Row(String callSite) {
             this.callSite = callSite;
@@ -52,6 +58,12 @@ final class CallSiteTable {
             return connections - pooled;
         }
 
+        /** Why it churns, as far as its figures tell ({@link ChurnPattern}). */
+        ChurnPattern pattern() {
+            return ChurnPattern.of(library, poolOnStack || pooled * 2 > connections, connections - failed,
+                    closedBy(Closer.LOCAL), closedBy(Closer.PEER));
+        }
+
         Row copy() {
             Row r = new Row(callSite);
             r.destination = destination;
@@ -59,6 +71,8 @@ final class CallSiteTable {
             r.pooled = pooled;
             r.failed = failed;
             r.timeWaitHere = timeWaitHere;
+            r.library = library;
+            r.poolOnStack = poolOnStack;
             System.arraycopy(byCloser, 0, r.byCloser, 0, byCloser.length);
             return r;
         }
@@ -72,6 +86,10 @@ final class CallSiteTable {
         if (row == null) {
             site = rows.size() < MAX_ROWS ? site : OTHERS;
             row = rows.computeIfAbsent(site, Row::new);
+        }
+        if (row.connections == 0 && r.callSite != null && row.callSite.equals(site)) { // not the others' row
+            row.library = r.callSite.library;
+            row.poolOnStack = r.callSite.poolOnStack;
         }
         row.connections++;
         if (row.destination == null && r.peerAddress() != null) {

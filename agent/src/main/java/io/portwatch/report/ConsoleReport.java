@@ -37,9 +37,10 @@ public final class ConsoleReport {
         if (!s.callSites.isEmpty()) {
             out.add("summary: call sites by physical connections opened:");
             for (CallSiteTable.Row r : s.callSites.subList(0, Math.min(rows, s.callSites.size()))) {
-                out.add(String.format(Locale.ROOT, "summary:   %s  %s (%s direct, %s by a pool; closed by %s%s)",
+                out.add(String.format(Locale.ROOT, "summary:   %s  %s (%s direct, %s by a pool; closed by %s%s%s)",
                         Text.number(r.connections), r.callSite, Text.number(r.direct()), Text.number(r.pooled),
-                        closerShares(r), r.failed > 0 ? "; " + r.failed + " failed" : ""));
+                        closerShares(r), r.failed > 0 ? "; " + r.failed + " failed" : "",
+                        r.library == null ? "" : "; " + r.library.id + ", " + r.pattern().id));
             }
             more(out, s.callSites.size(), rows, "call sites");
         }

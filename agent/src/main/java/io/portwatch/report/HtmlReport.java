@@ -149,7 +149,8 @@ final class HtmlReport {
             return;
         }
         b.append("<table><tr><th>opened at</th><th>connections</th><th>direct</th><th>by a pool</th>"
-                + "<th>closed first by</th><th>TIME_WAIT here</th><th>failed</th><th>first destination</th></tr>");
+                + "<th>closed first by</th><th>TIME_WAIT here</th><th>failed</th><th>first destination</th>"
+                + "<th>client library</th><th>churn pattern</th></tr>");
         int shown = 0;
         for (CallSiteTable.Row r : s.callSites) {
             if (++shown > 50) break;
@@ -160,7 +161,9 @@ final class HtmlReport {
             b.append("<td>").append(Html.escape(ConsoleReport.closerShares(r))).append("</td>");
             num(b, r.timeWaitHere);
             num(b, r.failed);
-            b.append("<td>").append(Html.escape(r.destination)).append("</td></tr>");
+            b.append("<td>").append(Html.escape(r.destination)).append("</td>");
+            b.append("<td>").append(r.library == null ? "" : Html.escape(r.library.id)).append("</td>");
+            b.append("<td>").append(Html.escape(r.pattern().id)).append("</td></tr>");
         }
         b.append("</table>");
         if (s.callSites.size() > 50) b.append("<p class=\"sub\">").append(s.callSites.size() - 50).append(" more not shown.</p>");

@@ -2,6 +2,8 @@ package io.portwatch.report;
 
 import io.portwatch.budget.RuleResult;
 import io.portwatch.budget.Verdict;
+import io.portwatch.clients.ChurnPattern;
+import io.portwatch.clients.LibraryFixes;
 import io.portwatch.track.Closer;
 
 import java.util.ArrayList;
@@ -25,23 +27,32 @@ final class Recommendations {
     static List<String> top(RunSnapshot s, int n) {
         Set<String> out = new LinkedHashSet<>();
         for (CallSiteTable.Row row : s.callSites) {
-            if (row.direct() < CHURN_CONNECTIONS || row.callSite.startsWith("(")) continue;
+            ChurnPattern pattern = row.pattern();
+            // A pool's connections count as churn only when the walk saw the pool itself open them
+            // (pool_churn, with the library known); otherwise the direct ones, as always.
+            long churned = pattern == ChurnPattern.POOL_CHURN && row.library != null ? row.connections : row.direct();
+            // "(...)": no line of code to name, unless a library under it is known.
+            if (churned < CHURN_CONNECTIONS || (row.callSite.startsWith("(") && row.library == null)) continue;
             double perSecond = row.connections / Math.max(1.0, s.elapsedMillis / 1000.0);
             double local = row.share(Closer.LOCAL);
             out.add(String.format(Locale.ROOT, "Reuse the connections opened at %s: %s new connections to %s"
-                            + " (%s/s)%s. Use a connection pool or keep-alive there.",
-                    row.callSite, Text.number(row.direct()), row.destination, Text.number(round(perSecond)),
+                            + " (%s/s)%s%s. %s",
+                    row.callSite, Text.number(churned), row.destination, Text.number(round(perSecond)),
                     local >= 0.5 ? ", " + Text.percent(local) + " closed by this JVM first, each leaving its port"
-                            + " in TIME_WAIT on this host for 60 s" : ""));
+                            + " in TIME_WAIT on this host for 60 s" : "",
+                    row.library == null ? "" : ", through " + row.library.displayName + " (" + pattern.id + ")",
+                    fix(row, pattern)));
             if (out.size() >= 2) break; // leave room for the host's findings
         }
         for (RunSnapshot.Warning w : s.warnings) {
             if (!w.raised) continue;
             for (String sentence : w.advice.split("; ")) {
-                // "this JVM closes first ... pool them" repeats the call-site line above.
-                if (!sentence.startsWith("this JVM closes first") || out.isEmpty()) {
-                    out.add(sentence + " (warned for " + w.destination + ").");
-                }
+                // "this JVM closes first ... pool them" repeats the call-site line above, and so
+                // does "<library> (<pattern>): <fix>" when that line said the same fix.
+                if (sentence.startsWith("this JVM closes first") && !out.isEmpty()) continue;
+                int fix = sentence.indexOf("): ");
+                if (fix > 0 && saidAlready(out, sentence.substring(fix + 3))) continue;
+                out.add(sentence + " (warned for " + w.destination + ").");
             }
         }
         if (s.hostVerdicts != null) {
@@ -70,6 +81,17 @@ final class Recommendations {
         }
         List<String> list = new ArrayList<>(out);
         return list.subList(0, Math.min(n, list.size()));
+    }
+
+    /** The call site's fix: in its library's words where the pattern points to one. */
+    private static String fix(CallSiteTable.Row row, ChurnPattern pattern) {
+        String fix = LibraryFixes.fix(row.library, pattern);
+        if (fix != null) return fix;
+        if (pattern == ChurnPattern.PEER_CLOSES && row.library != null) {
+            return "The server closes them first (Connection: close, or an idle timeout shorter than the gaps"
+                    + " between requests): reusing them on this side needs the server to keep them open.";
+        }
+        return "Use a connection pool or keep-alive there.";
     }
 
     /** Whether a warning's advice already named this setting (it usually says how to fix it too). */

@@ -1,14 +1,13 @@
 package io.portwatch.track;
 
+import io.portwatch.clients.ClientLibrary;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Finds the first application frame on the stack of a thread that opens a connection: not the
@@ -20,6 +19,11 @@ import java.util.stream.Stream;
  * between take the last walk's answer. And JVM-wide, at most {@code limitPerSecond} walks a
  * second; past that, a connection with no earlier walk to take from is recorded without a call
  * site. Frames are turned into {@link CallSite}s later, on the tracker thread, and cached there.
+ *
+ * <p>The walk also notes the client library whose frames it passes between the socket and the
+ * application frame ({@link FramePrefixes}): the same test per frame that skips them, so the
+ * library costs no extra walk, and rides with the frame ({@link LibraryFrame}) to be cached with
+ * its call site.
  */
 public final class CallSites {
 
@@ -36,9 +40,10 @@ public final class CallSites {
             // network client libraries
             "okhttp3.", "okio.", "org.apache.http.", "org.apache.hc.", "io.netty.", "reactor.netty.",
             "io.grpc.", // its own code and the Netty it shades (io.grpc.netty.shaded.io.netty.)
+            "io.lettuce.", "redis.clients.jedis.", "org.apache.commons.pool2.",
             "kotlin.", "kotlinx.coroutines.");
 
-    /** Connection pools by package, and the name the spans give them. */
+    /** Connection pools by package, and the name the spans give them ({@code portwatch.pool}). */
     private static final String[][] POOLS = {
             {"com.zaxxer.hikari.", "hikari"}, {"org.apache.commons.dbcp", "dbcp"},
             {"org.apache.tomcat.jdbc.pool.", "tomcat-jdbc"}, {"com.mchange.v2.c3p0.", "c3p0"},
@@ -48,12 +53,14 @@ public final class CallSites {
 
     private final boolean enabled;
     private final int limitPerSecond;
-    private final String[] skip;
+    private final FramePrefixes prefixes;
     private final StackWalker walker = StackWalker.getInstance();
-    private final Function<Stream<StackWalker.StackFrame>, StackWalker.StackFrame> firstApplicationFrame;
+    /** Per thread: the walk to the first application frame, reused (it holds the trail it saw). */
+    private final ThreadLocal<FrameScan> scans;
     /** Rate-limit window: the high 32 bits are the window number, the low 32 the walks in it. */
     private final AtomicLong window = new AtomicLong();
-    private final Map<StackTraceElement, CallSite> cache = new HashMap<>();
+    /** By {@link StackTraceElement}, or by {@link SiteKey} for a frame whose walk passed a library or pool. */
+    private final Map<Object, CallSite> cache = new HashMap<>();
     private final ThreadLocal<RecentWalks> recentWalks = ThreadLocal.withInitial(RecentWalks::new);
     /** Frames {@link #resolve} saw lately, by identity, and their call sites; tracker thread only. */
     private static final int RESOLVED_SLOTS = 64;
@@ -70,9 +77,9 @@ public final class CallSites {
         this.limitPerSecond = limitPerSecond;
         List<String> all = new ArrayList<>(DEFAULT_SKIP);
         all.addAll(extraSkip);
-        this.skip = all.toArray(new String[0]);
-        Predicate<StackWalker.StackFrame> isApplication = f -> isApplication(f.getClassName());
-        this.firstApplicationFrame = frames -> frames.filter(isApplication).findFirst().orElse(null);
+        this.prefixes = new FramePrefixes(all);
+        FramePrefixes p = prefixes;
+        this.scans = ThreadLocal.withInitial(() -> new FrameScan(p));
     }
 
     /**
@@ -85,9 +92,16 @@ public final class CallSites {
         }
         RecentWalks.Entry recent = recentWalks.get().entry(destination, nowNanos);
         if (recent.mayWalk(nowNanos) && withinLimit()) {
-            recent.walked(walker.walk(firstApplicationFrame));
+            recent.walked(walkToApplication(recent.answer));
         }
         return (StackWalker.StackFrame) recent.answer;
+    }
+
+    /** The first application frame, with the libraries passed on the way; {@code previous}: the last answer, taken again when the same. */
+    private StackWalker.StackFrame walkToApplication(Object previous) {
+        FrameScan scan = scans.get();
+        StackWalker.StackFrame frame = walker.walk(scan);
+        return LibraryFrame.of(previous, frame, scan.trail);
     }
 
     /**
@@ -101,7 +115,7 @@ public final class CallSites {
         }
         RecentWalks.Entry recent = recentWalks.get().entry(destination, nowNanos);
         if (recent.mayWalk(nowNanos) && withinLimit()) {
-            recent.walked(captureWalking(scope));
+            recent.walked(captureWalking(scope, recent.answer));
         }
         return (StackWalker.StackFrame) recent.answer;
     }
@@ -129,7 +143,7 @@ public final class CallSites {
         if (!enabled || !withinLimit()) {
             return null;
         }
-        return walker.walk(firstApplicationFrame);
+        return walkToApplication(null);
     }
 
     /** Where a physical database connection came from: the application frame, and the pool if any. */
@@ -162,13 +176,16 @@ public final class CallSites {
     private Origin walkOrigin() {
         return walker.walk(frames -> {
             String pool = null;
+            int trail = 0;
             for (java.util.Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
                 StackWalker.StackFrame f = it.next();
                 String name = f.getClassName();
-                if (isApplication(name)) return new Origin(f, pool);
+                int code = prefixes.codeOf(name);
+                if (code == FramePrefixes.APPLICATION) return new Origin(LibraryFrame.of(null, f, trail), pool);
+                trail = FramePrefixes.pass(trail, code);
                 if (pool == null) pool = poolOf(name);
             }
-            return new Origin(null, pool);
+            return new Origin(LibraryFrame.of(null, null, trail), pool);
         });
     }
 
@@ -186,13 +203,15 @@ public final class CallSites {
         if (!enabled || !withinLimit()) {
             return null;
         }
-        return captureWalking(scope);
+        return captureWalking(scope, null);
     }
 
-    private StackWalker.StackFrame captureWalking(JdbcScope scope) {
+    private StackWalker.StackFrame captureWalking(JdbcScope scope, Object previous) {
         scope.originWalked = true;
         return walker.walk(frames -> {
             StackWalker.StackFrame first = null;
+            int trail = 0; // up to the first application frame
+            int originTrail = 0; // up to the origin's
             int connects = scope.depth + 1; // the outer connect and the nested ones still running
             int seen = 0;
             String pool = null;
@@ -200,8 +219,13 @@ public final class CallSites {
             for (java.util.Iterator<StackWalker.StackFrame> it = frames.iterator(); it.hasNext(); ) {
                 StackWalker.StackFrame f = it.next();
                 String name = f.getClassName();
-                boolean application = isApplication(name);
-                if (first == null && application) first = f;
+                int code = prefixes.codeOf(name);
+                boolean application = code == FramePrefixes.APPLICATION;
+                if (first == null) {
+                    if (application) first = f;
+                    else trail = FramePrefixes.pass(trail, code);
+                }
+                if (!done && !application) originTrail = FramePrefixes.pass(originTrail, code);
                 if (!done) {
                     if (scope.isConnectFrame(f)) {
                         seen++;
@@ -211,7 +235,7 @@ public final class CallSites {
                     } else if (seen == connects) {
                         if (pool == null) pool = poolOf(name);
                         if (application) {
-                            scope.origin = new Origin(f, pool);
+                            scope.origin = new Origin(LibraryFrame.of(null, f, originTrail), pool);
                             done = true;
                         }
                     }
@@ -219,9 +243,11 @@ public final class CallSites {
                 if (done && first != null) break;
             }
             if (!done && seen == connects) {
-                scope.origin = new Origin(null, pool); // no application frame above the connect
+                // no application frame above the connect: a pool's own thread, say
+                scope.origin = new Origin(LibraryFrame.of(null, null, originTrail), pool);
             }
-            return first;
+            // Without an application frame the walk went to the stack's end: the trail is whole.
+            return LibraryFrame.of(previous, first, trail);
         });
     }
 
@@ -233,12 +259,7 @@ public final class CallSites {
     }
 
     boolean isApplication(String className) {
-        for (String prefix : skip) {
-            if (className.startsWith(prefix)) {
-                return false;
-            }
-        }
-        return true;
+        return prefixes.codeOf(className) == FramePrefixes.APPLICATION;
     }
 
     private boolean withinLimit() {
@@ -273,16 +294,51 @@ public final class CallSites {
         if (resolvedFrames[slot] == frame) {
             return resolvedSites[slot];
         }
-        StackTraceElement e = frame.toStackTraceElement();
-        CallSite site = cache.get(e);
+        StackWalker.StackFrame bare = frame;
+        int trail = 0;
+        if (frame instanceof LibraryFrame) {
+            bare = ((LibraryFrame) frame).frame;
+            trail = ((LibraryFrame) frame).trail;
+        }
+        ClientLibrary library = FramePrefixes.library(trail);
+        if (bare == null && library == null) {
+            return null; // a pool's frames but no library's, and no application frame: nothing to name
+        }
+        StackTraceElement e = bare == null ? null : bare.toStackTraceElement();
+        Object key = trail == 0 ? e : new SiteKey(e, trail);
+        CallSite site = cache.get(key);
         if (site == null) {
-            site = CallSite.of(e);
+            boolean pooled = FramePrefixes.poolOnStack(trail);
+            site = e == null ? CallSite.inside(library, pooled) : CallSite.of(e, library, pooled);
             if (cache.size() < CACHE_LIMIT) {
-                cache.put(e, site);
+                cache.put(key, site);
             }
         }
         resolvedFrames[slot] = frame;
         resolvedSites[slot] = site;
         return site;
+    }
+
+    /** A call site's cache key when its walk passed a library or pool: the same line under another library is another call site. */
+    private static final class SiteKey {
+        final StackTraceElement element; // null: no application frame
+        final int trail;
+
+        SiteKey(StackTraceElement element, int trail) {
+            this.element = element;
+            this.trail = trail;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof SiteKey)) return false;
+            SiteKey k = (SiteKey) o;
+            return trail == k.trail && java.util.Objects.equals(element, k.element);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hashCode(element) + trail;
+        }
     }
 }

@@ -29,7 +29,10 @@ final class RecentWalks {
     /** One key's walk budget and last answer. */
     static final class Entry {
         Object key;
-        /** The last walk's answer: a {@code StackWalker.StackFrame} or a {@code CallSites.Origin}; null if none found. */
+        /**
+         * The last walk's answer: a {@code StackWalker.StackFrame} (a {@link LibraryFrame} when the
+         * walk passed a library) or a {@code CallSites.Origin}; null if none found.
+         */
         Object answer;
         /** Whether a walk was ever made for this key on this thread: without one, {@link #answer} means nothing. */
         boolean walked;

@@ -1,5 +1,7 @@
 package io.portwatch.track;
 
+import io.portwatch.clients.ClientLibrary;
+
 import java.net.InetAddress;
 
 /** Ended connection records for tests outside this package (the report's). */
@@ -16,7 +18,26 @@ public final class TestRecords {
      */
     public static ConnectionRecord outgoing(String siteFunction, int line, int port, Closer closer, String pool,
                                             long endNanos) {
-        CallSite site = siteFunction == null ? null : new CallSite(siteFunction, "Work.java", line);
+        return outgoing(siteFunction == null ? null : new CallSite(siteFunction, "Work.java", line), port, closer, pool,
+                endNanos);
+    }
+
+    /**
+     * {@link #outgoing}, from a call site whose walk passed {@code library} (and a pool's frames
+     * when {@code poolOnStack}); {@code siteFunction} null: a library's own thread, no application frame.
+     * One call site object per site, as the tracker caches them.
+     */
+    public static ConnectionRecord outgoingThrough(ClientLibrary library, boolean poolOnStack, String siteFunction,
+                                                   int port, Closer closer, long endNanos) {
+        CallSite site = SITES.computeIfAbsent(library + "/" + poolOnStack + "/" + siteFunction,
+                k -> siteFunction == null ? CallSite.inside(library, poolOnStack)
+                        : new CallSite(siteFunction, "Work.java", 12, library, poolOnStack));
+        return outgoing(site, port, closer, null, endNanos);
+    }
+
+    private static final java.util.Map<String, CallSite> SITES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static ConnectionRecord outgoing(CallSite site, int port, Closer closer, String pool, long endNanos) {
         ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.OUTGOING, "socket", null,
                 "worker", site, endNanos - 1_000_000);
         InetAddress lo = InetAddress.getLoopbackAddress();
