@@ -76,7 +76,8 @@ final class LibraryInstaller {
                     .or(nameStartsWith("io.portwatch.otel.")).or(nameStartsWith("io.portwatch.host."))
                     .or(nameStartsWith("io.portwatch.kernel.")).or(nameStartsWith("io.portwatch.budget."))
                     .or(nameStartsWith("io.portwatch.report.")).or(nameStartsWith("io.portwatch.churnbudget."))
-                    .or(nameStartsWith("io.portwatch.cli.")).or(isSynthetic())
+                    .or(nameStartsWith("io.portwatch.cli.")).or(nameStartsWith("io.portwatch.clients."))
+                    .or(isSynthetic())
                     // The OpenTelemetry Java agent's own classes: no JDBC driver or Netty there, and their
                     // supertypes cannot be resolved from outside (one error line per class).
                     .or(nameStartsWith(OTEL_JAVAAGENT));
