@@ -27,9 +27,9 @@ public final class ConsoleReport {
         List<String> out = new ArrayList<>();
         ConnectionCounts c = s.totals;
         out.add(String.format(Locale.ROOT, "summary: %d outgoing and %d accepted TCP connections ended;"
-                        + " closed by local=%d peer=%d reset=%d unknown=%d",
+                        + " closed by local=%d peer=%d reset=%d unknown=%d%s",
                 c.outgoing(), c.accepted(), c.closedBy(Closer.LOCAL), c.closedBy(Closer.PEER),
-                c.closedBy(Closer.RESET), c.closedBy(Closer.UNKNOWN)));
+                c.closedBy(Closer.RESET), c.closedBy(Closer.UNKNOWN), closerSource(c, s.kernelSampled)));
         if (!c.failures().isEmpty()) {
             out.add("summary: failed connects " + c.failures());
         }
@@ -44,6 +44,10 @@ public final class ConsoleReport {
             }
             more(out, s.callSites.size(), rows, "call sites");
         }
+        if (s.warningsRaised == 0 && Recommendations.churning(s) == 0 && c.outgoing() + c.accepted() > 0) {
+            out.add("summary: no churn: no line of code opened " + Recommendations.CHURN_CONNECTIONS
+                    + " or more connections without reusing them");
+        }
 
         List<RunSnapshot.Destination> dests = new ArrayList<>(s.destinations);
         dests.sort((a, b) -> Integer.compare(b.peakUsed, a.peakUsed));
@@ -51,10 +55,10 @@ public final class ConsoleReport {
             out.add("summary: destinations by peak ports held:");
             for (RunSnapshot.Destination d : dests.subList(0, Math.min(rows, dests.size()))) {
                 out.add(String.format(Locale.ROOT, "summary:   %s: at most %s of %s ports held (%s in TIME_WAIT),"
-                                + " at most %s TIME_WAIT-making connections/s; %s",
+                                + " at most %s new connections/s leaving a TIME_WAIT here; %s",
                         d.name, Text.number(d.peakUsed), Text.number(d.capacity), Text.number(d.peakTimeWait),
                         Text.number(Math.rint(d.peakRate * 10) / 10), Double.isInfinite(d.leastSecondsLeft)
-                                ? "never on course to run out"
+                                ? "never on course to run out (" + sustainable(d) + ")"
                                 : "at its worst out of ports in " + Text.duration(d.leastSecondsLeft)
                                         + " (at " + Text.elapsed(d.leastSecondsLeftAt) + ")"));
             }
@@ -99,6 +103,24 @@ public final class ConsoleReport {
                     + s.untracked + " connections untracked (max.open reached)");
         }
         return out;
+    }
+
+    /** Whose word the closers are: the kernel's tables (a TIME_WAIT on the side that closed first) or this JVM's. */
+    static String closerSource(ConnectionCounts c, boolean kernelSampled) {
+        long ended = c.outgoing() + c.accepted();
+        if (!kernelSampled || ended == 0) return " (who closed first: as this JVM saw it)";
+        if (c.closerConfirmed() >= ended) return " (who closed first: all confirmed by the kernel's tables)";
+        return " (who closed first: " + c.closerConfirmed() + " confirmed by the kernel's tables, the rest as this JVM saw it)";
+    }
+
+    /**
+     * Why a destination never ran short: the rate its ports sustain, each TIME_WAIT holding its
+     * port 60 s, or only until reused ({@code tcp_tw_reuse} effective: loopback by default).
+     */
+    static String sustainable(RunSnapshot.Destination d) {
+        String rate = Text.number(Math.floor(d.capacity / Math.max(d.holdSeconds, 0.001))) + "/s sustainable";
+        return d.holdSeconds < 60 ? rate + ": TIME_WAIT ports are reused after " + Text.number(d.holdSeconds) + " s"
+                : rate + ": " + Text.number(d.capacity) + " ports, each held 60 s in TIME_WAIT";
     }
 
     /** {@code local 98%, peer 2%}: the closers with a share, largest first. */

@@ -19,6 +19,8 @@ final class DestinationTrack {
     int peakUsed;
     int peakTimeWait;
     int lastCapacity;
+    /** How long a TIME_WAIT port blocked new connections at the last sample: the reuse delay, or 60 s. */
+    double lastHoldSeconds = 60;
     double peakRate;
     double leastSecondsLeft = Double.POSITIVE_INFINITY;
     /** When the least time left was seen, millis into the run; -1 while it was never finite. */
@@ -47,6 +49,7 @@ final class DestinationTrack {
         peakUsed = Math.max(peakUsed, d.used);
         peakTimeWait = Math.max(peakTimeWait, d.timeWait);
         lastCapacity = d.capacity;
+        lastHoldSeconds = d.holdSeconds;
         peakRate = Math.max(peakRate, d.ratePerSecond);
         if (d.secondsLeft < leastSecondsLeft) {
             leastSecondsLeft = d.secondsLeft;

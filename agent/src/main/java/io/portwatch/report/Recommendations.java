@@ -24,15 +24,34 @@ final class Recommendations {
 
     private Recommendations() {}
 
+    /** The call sites whose connections count as churn worth a line. */
+    static int churning(RunSnapshot s) {
+        int n = 0;
+        for (CallSiteTable.Row row : s.callSites) {
+            if (churned(row) >= CHURN_CONNECTIONS && nameable(row)) n++;
+        }
+        return n;
+    }
+
+    /**
+     * The connections of a row that count as churn: a pool's only when the walk saw the pool
+     * itself open them (pool_churn, with the library known); otherwise the direct ones.
+     */
+    private static long churned(CallSiteTable.Row row) {
+        return row.pattern() == ChurnPattern.POOL_CHURN && row.library != null ? row.connections : row.direct();
+    }
+
+    /** "(...)": no line of code to name, unless a library under it is known. */
+    private static boolean nameable(CallSiteTable.Row row) {
+        return !(row.callSite.startsWith("(") && row.library == null);
+    }
+
     static List<String> top(RunSnapshot s, int n) {
         Set<String> out = new LinkedHashSet<>();
         for (CallSiteTable.Row row : s.callSites) {
             ChurnPattern pattern = row.pattern();
-            // A pool's connections count as churn only when the walk saw the pool itself open them
-            // (pool_churn, with the library known); otherwise the direct ones, as always.
-            long churned = pattern == ChurnPattern.POOL_CHURN && row.library != null ? row.connections : row.direct();
-            // "(...)": no line of code to name, unless a library under it is known.
-            if (churned < CHURN_CONNECTIONS || (row.callSite.startsWith("(") && row.library == null)) continue;
+            long churned = churned(row);
+            if (churned < CHURN_CONNECTIONS || !nameable(row)) continue;
             double perSecond = row.connections / Math.max(1.0, s.elapsedMillis / 1000.0);
             double local = row.share(Closer.LOCAL);
             out.add(String.format(Locale.ROOT, "Reuse the connections opened at %s: %s new connections to %s"

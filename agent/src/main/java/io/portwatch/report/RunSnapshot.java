@@ -19,6 +19,8 @@ final class RunSnapshot {
         final int peakUsed;
         final int peakTimeWait;
         final int capacity;
+        /** Seconds a TIME_WAIT port blocked new connections, at the last sample: 60, or the reuse delay. */
+        final double holdSeconds;
         final double peakRate;
         final double leastSecondsLeft;
         final long leastSecondsLeftAt;
@@ -34,6 +36,7 @@ final class RunSnapshot {
             peakUsed = t.peakUsed;
             peakTimeWait = t.peakTimeWait;
             capacity = t.lastCapacity;
+            holdSeconds = t.lastHoldSeconds;
             peakRate = t.peakRate;
             leastSecondsLeft = t.leastSecondsLeft;
             leastSecondsLeftAt = t.leastSecondsLeftAt;

@@ -15,6 +15,8 @@ public final class ConnectionCounts implements ConnectionSink {
     private final Map<String, Long> failures = new TreeMap<>();
     private long outgoing;
     private long accepted;
+    /** Closers the kernel's tables confirmed ({@link ConnectionRecord#closerSource()}). */
+    private long closerConfirmed;
 
     @Override
     public void ended(ConnectionRecord r) {
@@ -23,6 +25,7 @@ public final class ConnectionCounts implements ConnectionSink {
             return;
         }
         byCloser.merge(r.closer(), 1L, Long::sum);
+        if ("kernel".equals(r.closerSource())) closerConfirmed++;
         if (r.direction == ConnectionRecord.Direction.ACCEPTED) {
             accepted++;
         } else {
@@ -33,6 +36,7 @@ public final class ConnectionCounts implements ConnectionSink {
     public long outgoing() { return outgoing; }
     public long accepted() { return accepted; }
     public long closedBy(Closer c) { return byCloser.getOrDefault(c, 0L); }
+    public long closerConfirmed() { return closerConfirmed; }
     public Map<String, Long> failures() { return failures; }
 
     /** A copy, for reading on another thread. */
@@ -42,6 +46,7 @@ public final class ConnectionCounts implements ConnectionSink {
         c.failures.putAll(failures);
         c.outgoing = outgoing;
         c.accepted = accepted;
+        c.closerConfirmed = closerConfirmed;
         return c;
     }
 }

@@ -13,6 +13,13 @@ public final class TestSnapshots {
                 timeWait, rate, secondsLeft, -1, -1, Double.NaN, Double.NaN, false, 60, "tcp_timestamps");
     }
 
+    /** A destination toward which TIME_WAIT reuse is effective: each TIME_WAIT port blocks it {@code holdSeconds}. */
+    public static HostSnapshot.DestinationBudget reusing(String server, int port, int capacity, int used, int timeWait,
+                                                         double rate, double holdSeconds) {
+        return new HostSnapshot.DestinationBudget(server, port, "127.0.0.1", capacity, used, used - timeWait,
+                timeWait, rate, Double.POSITIVE_INFINITY, -1, -1, Double.NaN, Double.NaN, false, holdSeconds, null);
+    }
+
     public static HostSnapshot snapshot(long hostTimeWait, List<HostSnapshot.DestinationBudget> destinations) {
         return new HostSnapshot(hostTimeWait, 0, 0, destinations);
     }

@@ -69,6 +69,23 @@ class AgentRobustnessIT {
         assertEquals(Arrays.asList("[portwatch] switched off by configuration (enabled=false)"), portwatchLines(r.stderr));
     }
 
+    /**
+     * {@code JAVA_TOOL_OPTIONS}, the way docs/deploying.md puts the agent into a container or a
+     * service without changing its command line: the JVM picks it up and the agent tracks as with
+     * {@code -javaagent} on the command line.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void startedThroughJavaToolOptions(String jdk) throws Exception {
+        ChildJvm.Result r = new ChildJvm(jdk).withoutAgent()
+                .env("JAVA_TOOL_OPTIONS", "-javaagent:" + ChildJvm.agentJar().toAbsolutePath())
+                .main(SocketWorkload.class, "client-close", "127.0.0.1", "4").run();
+        assertEquals(0, r.exitCode, r::toString);
+        assertEquals("workload client-close done", r.stdout.trim());
+        assertTrue(r.stderr.contains("Picked up JAVA_TOOL_OPTIONS: -javaagent:"), r::toString);
+        assertTrue(r.stderr.contains("[portwatch] summary: 4 outgoing and 4 accepted"), r::toString);
+    }
+
     @ParameterizedTest
     @MethodSource("jdks")
     void withoutAnEndpointNothingIsExportedAndNothingComplains(String jdk) throws Exception {

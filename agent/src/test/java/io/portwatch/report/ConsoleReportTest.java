@@ -54,6 +54,8 @@ class ConsoleReportTest {
                 "the warning's advice already says to turn timestamps on\n" + text);
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("summary: to do 4")), text);
         assertTrue(text.contains("... and 2 more call sites"), "short: three call sites\n" + text);
+        assertTrue(lines.get(0).endsWith("(who closed first: all confirmed by the kernel's tables)"), text);
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("summary: no churn")), text);
         assertTrue(lines.size() <= 16, "concise: " + lines.size() + " lines\n" + text);
     }
 
@@ -72,6 +74,24 @@ class ConsoleReportTest {
         List<String> lines = new Report(r).consoleLines(ConsoleReport.Detail.SHORT);
         assertFalse(String.join("\n", lines).contains("to do"), String.join("\n", lines));
         assertTrue(lines.contains("summary: port budgets: none (the kernel's tables were not read)"), lines.toString());
+        assertTrue(lines.get(0).endsWith("(who closed first: as this JVM saw it)"), lines.toString());
+        assertTrue(lines.contains("summary: no churn: no line of code opened 100 or more connections without reusing them"),
+                lines.toString());
+    }
+
+    /** The churn demo on loopback: fast, yet never short of ports, and the summary says why. */
+    @Test
+    void aDestinationThatNeverRunsShortSaysWhy() {
+        Recording r = new Recording(clock::get, 0, "Work");
+        clock.set(1_000_000_000L);
+        r.sampled(TestSnapshots.snapshot(500, List.of(TestSnapshots.reusing("127.0.0.1", 3306, 28_232, 600, 590, 645.2, 1))));
+        String text = String.join("\n", new Report(r).consoleLines(ConsoleReport.Detail.SHORT));
+        assertTrue(text.contains("at most 645.2 new connections/s leaving a TIME_WAIT here; never on course to run out"
+                + " (28,232/s sustainable: TIME_WAIT ports are reused after 1 s)"), text);
+        Recording noReuse = new Recording(clock::get, 0, "Work");
+        noReuse.sampled(TestSnapshots.snapshot(50, List.of(TestSnapshots.reusing("10.0.0.5", 3306, 28_232, 60, 50, 2, 60))));
+        assertTrue(String.join("\n", new Report(noReuse).consoleLines(ConsoleReport.Detail.SHORT))
+                .contains("(470/s sustainable: 28,232 ports, each held 60 s in TIME_WAIT)"));
     }
 
     @Test
