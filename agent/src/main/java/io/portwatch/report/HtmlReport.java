@@ -172,7 +172,7 @@ final class HtmlReport {
     private static void destinations(StringBuilder b, RunSnapshot s) {
         if (s.destinations.isEmpty()) return;
         b.append("<h2>Destinations</h2><table><tr><th>destination</th><th>peak ports held</th><th>peak TIME_WAIT</th>"
-                + "<th>capacity</th><th>peak TIME_WAIT-making rate</th><th>least time left</th></tr>");
+                + "<th>capacity</th><th>peak rate of new connections leaving a TIME_WAIT here</th><th>least time left</th></tr>");
         for (RunSnapshot.Destination d : s.destinations) {
             b.append("<tr><td>").append(Html.escape(d.name)).append("</td>");
             num(b, d.peakUsed);

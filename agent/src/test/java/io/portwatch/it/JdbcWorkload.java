@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection per write, from several threads), the same through a HikariCP pool, a connect with
  * a wrong password (each once the agent's JDBC advice is in place), and one connect first thing
  * in {@code main} ({@code first}). Usage: {@code JdbcWorkload MODE URL USER PASSWORD WRITES THREADS}.
+ * {@code steady} is the incident's job at a steady rate until its first failed write:
+ * {@code ... WRITES THREADS PER_SECOND}; it prints when it started and when a write first failed.
  */
 public final class JdbcWorkload {
 
@@ -66,6 +68,14 @@ public final class JdbcWorkload {
                     });
                 }
                 break;
+            case "steady":
+                createTable(DriverManager.getConnection(url, info));
+                steady(writes, threads, Double.parseDouble(args[6]), () -> {
+                    try (Connection c = DriverManager.getConnection(url, info)) {
+                        insert(c);
+                    }
+                });
+                break;
             case "wrong-password":
                 try (Connection c = DriverManager.getConnection(url, info)) {
                     throw new IllegalStateException("connected with a wrong password?");
@@ -94,6 +104,42 @@ public final class JdbcWorkload {
             ps.setString(1, Thread.currentThread().getName());
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * {@code writes} at most, {@code perSecond} in all over {@code threads}, each on a new
+     * connection, until the first one fails: then the failure's time and cause, and the end.
+     * Bounded by the count and by two minutes.
+     */
+    private static void steady(int writes, int threads, double perSecond, Write write) throws InterruptedException {
+        long periodNanos = (long) (1e9 / perSecond);
+        long start = System.nanoTime();
+        AtomicInteger next = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        System.out.println("jdbc steady started at " + System.currentTimeMillis());
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Thread(() -> {
+                int i;
+                while (!failed.get() && (i = next.getAndIncrement()) < writes
+                        && System.nanoTime() - start < TimeUnit.MINUTES.toNanos(2)) {
+                    long wait = start + i * periodNanos - System.nanoTime();
+                    if (wait > 0) java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    try {
+                        write.run();
+                    } catch (SQLException e) {
+                        if (failed.compareAndSet(false, true)) {
+                            Throwable cause = e;
+                            while (cause.getCause() != null) cause = cause.getCause();
+                            System.out.println("jdbc FIRST FAILURE at " + System.currentTimeMillis() + " after " + i
+                                    + " writes: " + cause);
+                        }
+                    }
+                }
+            }, "writer-" + t);
+            workers[t].start();
+        }
+        for (Thread w : workers) w.join();
     }
 
     private static void run(int writes, int threads, Write write) throws InterruptedException {

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,22 +56,45 @@ public final class ChurnTimer {
         }
     }
 
+    /**
+     * The client threads, made once: the warm-up's connections and the measured ones are made by
+     * the same threads, as a service's pooled threads make them hours apart. A thread's first
+     * connections toward a destination each cost a stack walk (the call site); fresh threads for
+     * the measured connections would measure that first cost again, not the warm one.
+     */
+    private static ExecutorService clients;
+
     private static void run(InetAddress lo, int port, int threads, int total) throws Exception {
         run(lo, port, threads, total, new long[2]);
     }
 
     /**
-     * {@code total} connections spread over {@code threads}; adds the client threads' allocation
-     * to out[0] and their CPU time in nanoseconds to out[1].
+     * {@code total} connections spread over {@code threads}, one task per client thread (a latch
+     * holds each until all have started, so no thread takes two); adds the client threads'
+     * allocation to out[0] and their CPU time in nanoseconds to out[1].
      */
     private static void run(InetAddress lo, int port, int threads, int total, long[] out) throws Exception {
+        if (clients == null) {
+            clients = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "client");
+                t.setDaemon(true);
+                return t;
+            });
+        }
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         AtomicLong allocated = new AtomicLong();
         AtomicLong cpu = new AtomicLong();
+        CountDownLatch started = new CountDownLatch(threads);
         CountDownLatch done = new CountDownLatch(threads);
         for (int t = 0; t < threads; t++) {
             int share = total / threads + (t < total % threads ? 1 : 0);
-            new Thread(() -> {
+            clients.execute(() -> {
+                started.countDown();
+                try {
+                    started.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
                 long cpuBefore = mx.getCurrentThreadCpuTime();
                 byte[] buf = new byte[16];
@@ -87,7 +112,7 @@ public final class ChurnTimer {
                     cpu.addAndGet(mx.getCurrentThreadCpuTime() - cpuBefore);
                     done.countDown();
                 }
-            }).start();
+            });
         }
         done.await();
         out[0] += allocated.get();

