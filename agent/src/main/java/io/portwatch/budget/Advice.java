@@ -16,6 +16,12 @@ import java.util.Locale;
  */
 public final class Advice {
 
+    /**
+     * The share of closes leaving a TIME_WAIT here from which both sides are said to close first,
+     * by turns, rather than the peer: past it this side's TIME_WAITs fill ports as well.
+     */
+    static final double MIXED_CLOSES = 0.2;
+
     /** Said when nothing more specific was found. */
     public static final String GENERAL = "pool and reuse connections, or give connect() more 4-tuples: "
         + "widen net.ipv4.ip_local_port_range or spread over more destination addresses or ports";
@@ -129,6 +135,12 @@ public final class Advice {
             add(String.format(Locale.ROOT, "this JVM closes first (confirmed by the kernel: %.0f%% of %d"
                     + " closes left their port in TIME_WAIT here for 60 s) — pool them, or keep them alive",
                     100 * timeWaitShare, confirmed), "closer:local", "pool those connections, or keep them alive");
+        } else if (timeWaitShare >= MIXED_CLOSES) {
+            // Both ends close at once and the FINs cross: Connector/J without TLS against MariaDB
+            // does (docs/jdbc.md). Whichever lands first keeps the TIME_WAIT, a share of them here.
+            add(String.format(Locale.ROOT, "both sides close first, by turns (confirmed by the kernel: %.0f%% of %d"
+                    + " closes left their port in TIME_WAIT here for 60 s) — pool them, or keep them alive",
+                    100 * timeWaitShare, confirmed), "closer:mixed", "pool those connections, or keep them alive");
         } else {
             add(String.format(Locale.ROOT, "the peer closes first (confirmed by the kernel: %.0f%% of %d"
                     + " closes left a TIME_WAIT here): the ports here are held by open connections",

@@ -51,6 +51,11 @@ class AdviceTest {
         Advice peer = new Advice().closer(true, 40, 0.1);
         assertTrue(peer.text().startsWith("the peer closes first (confirmed by the kernel: 10% of 40 closes"), peer.text());
         assertEquals(List.of("closer:peer"), peer.causes());
+        // Connector/J without TLS: both ends close at once, and a third of the TIME_WAITs land here.
+        Advice racing = new Advice().closer(true, 18, 0.33);
+        assertEquals("both sides close first, by turns (confirmed by the kernel: 33% of 18 closes left their port in"
+                + " TIME_WAIT here for 60 s) — pool them, or keep them alive", racing.text());
+        assertEquals(List.of("closer:mixed"), racing.causes());
     }
 
     @Test
