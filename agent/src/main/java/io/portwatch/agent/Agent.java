@@ -21,6 +21,7 @@ import io.portwatch.churnbudget.ExitBudget;
 import io.portwatch.churnbudget.Scopes;
 import io.portwatch.track.AgentThreads;
 import io.portwatch.track.CallSites;
+import io.portwatch.track.EventPathWarmUp;
 import io.portwatch.track.ConnectionSink;
 import io.portwatch.track.ConnectionSinks;
 import io.portwatch.track.NettyEvents;
@@ -170,7 +171,7 @@ final class Agent {
     private String startThreads() {
         try {
             try {
-                Tracker.warmUp();
+                EventPathWarmUp.run();
             } catch (Throwable t) {
                 Log.error("tracker warm-up: " + t); // a cost on the first connection, no more
             }

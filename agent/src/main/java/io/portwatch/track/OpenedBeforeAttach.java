@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The connections that were open before the agent attached, as the kernel's tables listed them,
  * each waiting for the first event of its socket: the advice reports the socket object, and only
- * its endpoints tell which of these it is. Tracker thread only.
+ * its endpoints tell which of these it is. Listed from any thread ({@link #listed}), taken in
+ * and claimed on the tracker thread.
  */
 final class OpenedBeforeAttach {
 
@@ -38,6 +39,37 @@ final class OpenedBeforeAttach {
     }
 
     private final Map<String, Waiting> byEndpoints = new HashMap<>();
+    /** Listed and not taken in yet: any thread adds, the tracker takes them in at its next drain. */
+    private final java.util.Queue<Waiting> listed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A connection the kernel listed as this JVM's when the agent attached. Any thread. */
+    void listed(Waiting w) {
+        listed.add(w);
+    }
+
+    /** Takes in what was listed since the last call. Tracker thread. */
+    void takeListed() {
+        for (Waiting w; (w = listed.poll()) != null; ) {
+            add(w);
+        }
+    }
+
+    /**
+     * The record of a connection opened before attach, at the first event of its socket: marked
+     * as such and started when the kernel listed it; null if {@code connection} is none of them.
+     */
+    ConnectionRecord recordFor(Object connection, java.util.concurrent.atomic.AtomicLong ids) {
+        if (byEndpoints.isEmpty()) return null;
+        Waiting w = claim(connection);
+        if (w == null) return null;
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(),
+                w.accepted ? ConnectionRecord.Direction.ACCEPTED : ConnectionRecord.Direction.OUTGOING,
+                connection instanceof Socket ? "socket" : "channel", null, null, null, w.seenNanos);
+        r.openedBeforeAttach = true;
+        r.connectedNanos = w.seenNanos;
+        r.endpoints(w.localAddress, w.localPort, w.peerAddress, w.peerPort);
+        return r;
+    }
 
     void add(Waiting w) {
         byEndpoints.put(key(w.localPort, w.peerAddress, w.peerPort), w);

@@ -1,11 +1,6 @@
 package io.portwatch.track;
 
-import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,8 +14,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Tracker {
 
-    /** How long a channel closed inside a non-blocking connect may wait for its failure event. */
-    private static final long ABANDON_AFTER_NANOS = TimeUnit.SECONDS.toNanos(2);
     /**
      * The loop's park between drains while events come (the reporter's too). Each wake-up is a
      * futex wait and a reschedule, tens of microseconds on shared virtual cores: at 2 ms they were
@@ -32,48 +25,34 @@ public final class Tracker {
     static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final EventRing ring;
-    private final int maxOpen;
     private final CallSites callSites;
     private final OpenConnections<ConnectionRecord> open;
     private final ConnectionEvents events;
     private final JdbcEvents jdbcEvents;
     private final JdbcConnections jdbc;
-    /**
-     * What was done to sockets before they connected ({@link #LINGER_ZERO}, {@link #BOUND}); weakly
-     * held, like the records.
-     */
-    private final OpenConnections<Integer> beforeConnect;
-    private static final int LINGER_ZERO = 1;
-    private static final int BOUND = 2;
-    private final List<Abandoning> closedWhileConnecting = new ArrayList<>();
+    private final BeforeConnect beforeConnect;
+    private final ClosedWhileConnecting closedWhileConnecting;
     /** Where the application asked for connections that an event loop makes later (Netty). */
     private final ConnectRequests connectRequests;
-    /** Opened during this drain: their opened reports wait for its end ({@link #sinkOpened}). */
-    private final List<ConnectionRecord> openedThisDrain = new ArrayList<>();
+    private final RecordHandOff handOff;
     private final OpenedBeforeAttach beforeAttach = new OpenedBeforeAttach();
-    private final java.util.Queue<OpenedBeforeAttach.Waiting> listedBeforeAttach =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicLong untracked = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
     private final Reporter reporter;
     private volatile boolean stopping;
     private volatile Consumer<Throwable> failures = t -> { };
     private volatile Consumer<String> problems = s -> { };
-    /** Events and reports lost as of the last line that said so, and when it was said. */
-    private long lossesSaid;
-    private long lossesSaidNanos;
-    private static final long LOSSES_QUIET_NANOS = TimeUnit.MINUTES.toNanos(5);
+    private final LossReports losses = new LossReports();
     private volatile Thread loopThread;
-    /** Told on this thread as each connection opens and ends, before the reporter: recording scopes. */
-    private volatile ConnectionSink observer;
 
     public Tracker(int ringCapacity, int maxOpen, CallSites callSites) {
         this.ring = new EventRing(ringCapacity);
         this.reporter = new Reporter(Math.max(1024, ringCapacity));
-        this.maxOpen = maxOpen;
+        this.handOff = new RecordHandOff(reporter);
         this.callSites = callSites;
         this.open = new OpenConnections<>(maxOpen);
-        this.beforeConnect = new OpenConnections<>(maxOpen);
+        this.beforeConnect = new BeforeConnect(maxOpen);
+        this.closedWhileConnecting = new ClosedWhileConnecting(maxOpen);
         this.connectRequests = new ConnectRequests(maxOpen);
         this.jdbc = new JdbcConnections(maxOpen, ids, callSites, untracked, reporter);
         this.jdbcEvents = new JdbcEvents(ring, callSites);
@@ -93,6 +72,7 @@ public final class Tracker {
     /** Where the tracker loop reports its own failures (default: nowhere). */
     public void failures(Consumer<Throwable> failures) {
         this.failures = failures;
+        handOff.failures(failures);
     }
 
     /** Where the loop says that connections went unrecorded (default: nowhere). */
@@ -111,7 +91,7 @@ public final class Tracker {
      * It must be quick and must not block.
      */
     public void observer(ConnectionSink observer) {
-        this.observer = observer;
+        handOff.observer(observer);
     }
 
     /**
@@ -149,7 +129,7 @@ public final class Tracker {
             return false;
         }
         ring.drain(this::handle);
-        reportOpened();
+        handOff.endOfDrain();
         return true;
     }
 
@@ -166,23 +146,21 @@ public final class Tracker {
      */
     public void openedBeforeAttach(java.net.InetAddress localAddress, int localPort,
                                    java.net.InetAddress peerAddress, int peerPort, boolean accepted, long seenNanos) {
-        listedBeforeAttach.add(new OpenedBeforeAttach.Waiting(localAddress, localPort, peerAddress, peerPort, accepted,
+        beforeAttach.listed(new OpenedBeforeAttach.Waiting(localAddress, localPort, peerAddress, peerPort, accepted,
                 seenNanos));
     }
 
     /** Processes whatever is waiting; returns how many events were handled. Tracker thread only. */
     public int drain() {
-        for (OpenedBeforeAttach.Waiting w; (w = listedBeforeAttach.poll()) != null; ) {
-            beforeAttach.add(w);
-        }
+        beforeAttach.takeListed();
         int n = ring.drain(this::handle);
         for (ConnectionRecord r : open.expungeCollected()) {
             r.end(ConnectionEnd.COLLECTED, System.nanoTime());
-            emit(r);
+            handOff.ended(r);
         }
         jdbc.endCollected(System.nanoTime());
-        abandonStaleConnects(System.nanoTime());
-        reportOpened();
+        closedWhileConnecting.abandon(System.nanoTime(), false, handOff::ended);
+        handOff.endOfDrain();
         if (!reporter.threaded()) {
             reporter.deliver(false); // no reporter thread (tests): deliver on this one
         }
@@ -216,25 +194,9 @@ public final class Tracker {
         sayLosses(System.nanoTime(), true);
     }
 
-    /**
-     * Says that connections went unrecorded because the ring or the reporter's queue was full:
-     * the first time at once, then at most every five minutes ({@code last}: now, if anything was
-     * lost since the last line). The record of the whole run, the summary, says so only when it is
-     * shown, and it is not while telemetry is exported. Tracker thread.
-     */
+    /** Says that connections went unrecorded, if any were, as {@link LossReports} paces it. Tracker thread. */
     void sayLosses(long now, boolean last) {
-        long events = ring.dropped();
-        long reports = reporter.dropped();
-        if (events + reports == lossesSaid || (!last && lossesSaid > 0 && now - lossesSaidNanos < LOSSES_QUIET_NANOS)) {
-            return;
-        }
-        lossesSaid = events + reports;
-        lossesSaidNanos = now;
-        List<String> why = new ArrayList<>();
-        if (events > 0) why.add(events + " events dropped, the tracker behind the application (buffer.size)");
-        if (reports > 0) why.add(reports + " reports dropped, the reporter behind the tracker (buffer.size sets its queue too)");
-        problems.accept("connections went unrecorded, so far: " + String.join("; ", why)
-                + "; the connection counters, the spans and the summary's counts miss them");
+        losses.say(ring.dropped(), reporter.dropped(), now, last, problems);
     }
 
     /** Asks the loop to finish: it drains what is left, ends what is open, and returns. */
@@ -244,31 +206,6 @@ public final class Tracker {
         if (t != null) {
             LockSupport.unpark(t);
         }
-    }
-
-    /**
-     * Loads every class on the event path, both halves, by sending a connection of every kind of
-     * event through a tracker of its own, thrown away after: so that the application's first
-     * connection does not load them on its thread. From a thread the tracker does not ignore (not
-     * one of {@link AgentThreads}), or the events stop at the door.
-     */
-    public static void warmUp() {
-        Tracker t = new Tracker(64, 64, new CallSites(true, 1000, java.util.Collections.emptyList()));
-        Object dummy = new Object();
-        InetSocketAddress target = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9);
-        ConnectionEvents events = t.events;
-        events.localAddressRead(target);
-        events.connected(dummy, target, System.nanoTime(), null);
-        events.endOfStream(dummy);
-        events.ioFailed(dummy, new java.net.SocketException("Connection reset"));
-        events.outputShutdown(dummy);
-        events.lingerSet(dummy, true);
-        events.bound(dummy);
-        events.closed(dummy);
-        events.connectPending(dummy, target, System.nanoTime());
-        events.finishedConnect(dummy, new java.net.ConnectException("Connection refused"));
-        t.drain();
-        t.endAll();
     }
 
     /** Drains what is left and ends every open connection as still open at exit. */
@@ -281,13 +218,9 @@ public final class Tracker {
             } else {
                 r.end(ConnectionEnd.OPEN_AT_EXIT, now);
             }
-            emit(r);
+            handOff.ended(r);
         }
-        for (Abandoning a : closedWhileConnecting) {
-            a.record.end(ConnectionEnd.ABANDONED, a.record.endNanos);
-            emit(a.record);
-        }
-        closedWhileConnecting.clear();
+        closedWhileConnecting.abandon(now, true, handOff::ended);
         jdbc.endAll(now);
         if (!reporter.threaded()) {
             reporter.deliver(true);
@@ -320,7 +253,7 @@ public final class Tracker {
                 r = newRecord(e, ConnectionRecord.Direction.OUTGOING);
                 if (e.error != null) {
                     r.fail(e.error, e.nanos);
-                    emit(r);
+                    handOff.ended(r);
                 } else if (e.kind == EventKind.CONNECTED) {
                     r.connectedNanos = e.nanos;
                     track(e.connection, r);
@@ -353,12 +286,12 @@ public final class Tracker {
                 if (r != null) {
                     r.lingerZero(e.flag);
                 } else {
-                    beforeConnect(e.connection, LINGER_ZERO, e.flag); // often set before connect()
+                    beforeConnect.mark(e.connection, BeforeConnect.LINGER_ZERO, e.flag);
                 }
                 break;
             case BOUND:
                 if (known(e.connection) == null) {
-                    beforeConnect(e.connection, BOUND, true);
+                    beforeConnect.mark(e.connection, BeforeConnect.BOUND, true);
                 }
                 break;
             case CLOSED:
@@ -387,20 +320,10 @@ public final class Tracker {
      */
     private ConnectionRecord known(Object connection) {
         ConnectionRecord r = open.get(connection);
-        if (r != null || beforeAttach.isEmpty()) {
-            return r;
+        if (r == null) {
+            r = beforeAttach.recordFor(connection, ids);
+            if (r != null) track(connection, r);
         }
-        OpenedBeforeAttach.Waiting w = beforeAttach.claim(connection);
-        if (w == null) {
-            return null;
-        }
-        r = new ConnectionRecord(ids.incrementAndGet(),
-                w.accepted ? ConnectionRecord.Direction.ACCEPTED : ConnectionRecord.Direction.OUTGOING,
-                connection instanceof Socket ? "socket" : "channel", null, null, null, w.seenNanos);
-        r.openedBeforeAttach = true;
-        r.connectedNanos = w.seenNanos;
-        r.endpoints(w.localAddress, w.localPort, w.peerAddress, w.peerPort);
-        track(connection, r);
         return r;
     }
 
@@ -409,19 +332,19 @@ public final class Tracker {
         if (r == null || !r.isConnecting()) {
             // finishConnect() also returns true on a channel connected long ago; or its channel
             // was closed inside the failing finishConnect, before this event: look there.
-            r = e.error == null ? null : takeClosedWhileConnecting(e.connection);
+            r = e.error == null ? null : closedWhileConnecting.take(e.connection);
             if (r == null) return;
         }
         if (e.error != null) {
             open.remove(e.connection);
             r.fail(e.error, e.nanos);
-            emit(r);
+            handOff.ended(r);
         } else {
             r.connectedNanos = e.nanos;
             // keep the target's address when the channel's could not be read
             r.endpoints(e.localAddress, e.localPort,
                     e.peerAddress != null ? e.peerAddress : r.peerAddress, e.peerAddress != null ? e.peerPort : r.peerPort);
-            sinkOpened(r);
+            handOff.opened(r);
         }
     }
 
@@ -435,49 +358,14 @@ public final class Tracker {
             // A failing non-blocking connect closes its channel before the failure is reported:
             // keep the record a moment so that the failure event can still find it.
             r.endNanos = e.nanos;
-            if (closedWhileConnecting.size() < maxOpen) {
-                closedWhileConnecting.add(new Abandoning(e.connection, r));
-            } else {
+            if (!closedWhileConnecting.hold(e.connection, r)) {
                 r.end(ConnectionEnd.ABANDONED, e.nanos);
-                emit(r);
+                handOff.ended(r);
             }
             return;
         }
         r.end(ConnectionEnd.CLOSED, e.nanos);
-        emit(r);
-    }
-
-    private ConnectionRecord takeClosedWhileConnecting(Object connection) {
-        for (Iterator<Abandoning> it = closedWhileConnecting.iterator(); it.hasNext(); ) {
-            Abandoning a = it.next();
-            if (a.connection.get() == connection) {
-                it.remove();
-                return a.record;
-            }
-        }
-        return null;
-    }
-
-    private void abandonStaleConnects(long now) {
-        for (Iterator<Abandoning> it = closedWhileConnecting.iterator(); it.hasNext(); ) {
-            ConnectionRecord r = it.next().record;
-            if (now - r.endNanos > ABANDON_AFTER_NANOS) {
-                it.remove();
-                r.end(ConnectionEnd.ABANDONED, r.endNanos);
-                emit(r);
-            }
-        }
-    }
-
-    /** A channel closed while its non-blocking connect was pending, and its record. */
-    private static final class Abandoning {
-        final WeakReference<Object> connection;
-        final ConnectionRecord record;
-
-        Abandoning(Object connection, ConnectionRecord record) {
-            this.connection = new WeakReference<>(connection);
-            this.record = record;
-        }
+        handOff.ended(r);
     }
 
     private ConnectionRecord newRecord(Event e, ConnectionRecord.Direction direction) {
@@ -503,77 +391,14 @@ public final class Tracker {
         return r;
     }
 
-    private void beforeConnect(Object connection, int flag, boolean set) {
-        Integer old = beforeConnect.get(connection);
-        int flags = old == null ? 0 : old;
-        flags = set ? flags | flag : flags & ~flag;
-        if (flags == 0) {
-            beforeConnect.remove(connection);
-        } else {
-            beforeConnect.put(connection, flags);
-        }
-    }
-
     private void track(Object connection, ConnectionRecord r) {
-        Integer before = beforeConnect.remove(connection);
-        if (before != null) {
-            r.lingerZero((before & LINGER_ZERO) != 0);
-            r.boundBeforeConnect = (before & BOUND) != 0;
-        }
+        beforeConnect.applyTo(connection, r);
         if (!open.put(connection, r)) {
             untracked.incrementAndGet();
             return;
         }
         if (!r.isConnecting()) {
-            sinkOpened(r);
-        }
-    }
-
-    /**
-     * An opened connection: its report goes to the reporter at the end of this drain, or with its
-     * ended report if it ends first. A short connection (most of a churn) then costs the reporter's
-     * queue one report instead of two.
-     */
-    private void sinkOpened(ConnectionRecord r) {
-        observe(r, true);
-        r.openedPending = true;
-        openedThisDrain.add(r);
-    }
-
-    /** An ended connection: to the reporter, which asks the kernel and tells the sink. */
-    private void emit(ConnectionRecord r) {
-        observe(r, false);
-        if (r.openedPending) {
-            r.openedPending = false;
-            r.carriesOpened = true;
-        }
-        reporter.ended(r);
-    }
-
-    /** Hands over the opened reports of connections still open at the end of a drain. */
-    private void reportOpened() {
-        for (ConnectionRecord r : openedThisDrain) {
-            if (r.openedPending) {
-                r.openedPending = false;
-                reporter.opened(r);
-            }
-        }
-        openedThisDrain.clear();
-    }
-
-    private void observe(ConnectionRecord r, boolean opened) {
-        ConnectionSink o = observer;
-        if (o == null) {
-            return;
-        }
-        try {
-            if (opened) {
-                o.opened(r);
-            } else {
-                o.ended(r);
-            }
-        } catch (RuntimeException e) {
-            failures.accept(e); // the reporter still gets the record
+            handOff.opened(r);
         }
     }
 }

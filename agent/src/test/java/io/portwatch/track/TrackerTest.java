@@ -705,7 +705,7 @@ class TrackerTest {
 
     @Test
     void warmUpLeavesNothingBehind() {
-        Tracker.warmUp();
+        EventPathWarmUp.run();
         Tracker fresh = new Tracker(64, 100, new CallSites(true, 1000, List.of()));
         assertFalse(fresh.hasRecorded());
         Collecting s = new Collecting();
