@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       is an event on the ring, whoever drains it;</li>
  *   <li>the recording scopes of portwatch-api, and the exit hook.</li>
  * </ol>
- * The rest starts on an agent thread while {@code main} runs ({@link #startThreads}): the tracker
+ * The rest starts on a thread of its own while {@code main} runs ({@link #startThreads}): the tracker
  * loop, the reporter (which builds the OpenTelemetry SDK before it delivers, so that nothing
  * waits for it and its sockets are never tracked), the kernel reads, and the library
  * instrumentation (Byte Buddy, for JDBC and Netty's epoll transport), armed to install itself on
@@ -136,7 +136,13 @@ final class Agent {
             // main need not wait for the rest: what it connects meanwhile waits in the ring. Not
             // one of the agent's threads, whose socket events the tracker ignores: the warm-up
             // must pass for the application's. It opens no socket.
-            Thread rest = new Thread(agent::startThreads, "portwatch-start");
+            Thread rest = new Thread(() -> {
+                try {
+                    agent.startThreads();
+                } catch (Throwable t) {
+                    Log.error("portwatch could not finish starting, it reports nothing; the application runs on: " + t);
+                }
+            }, "portwatch-start");
             rest.setDaemon(true);
             rest.start();
         } else {
