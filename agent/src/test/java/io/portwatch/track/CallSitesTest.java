@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
+import static io.portwatch.track.GeneratedCallers.in;
+import static io.portwatch.track.GeneratedCallers.onFreshThread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,40 +29,9 @@ class CallSitesTest {
     static final class AppCode {
         static final String CLASS = "com.example.app.Caller";
 
-        @SuppressWarnings("unchecked")
         static <T> T call(Callable<T> body) {
-            try {
-                Class<?> type = new ByteBuddy()
-                        .subclass(Object.class)
-                        .implement(Supplier.class)
-                        .name(CLASS)
-                        .method(ElementMatchers.named("get"))
-                        .intercept(MethodCall.call(body))
-                        .make()
-                        .load(CallSitesTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
-                        .getLoaded();
-                return ((Supplier<T>) type.getDeclaredConstructor().newInstance()).get();
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
+            return GeneratedCallers.in(CLASS, body);
         }
-    }
-
-    /** Runs {@code body} on a fresh thread, whose stack holds nothing but JDK and this package. */
-    private static <T> T onFreshThread(Callable<T> body) throws InterruptedException {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                result.set(body.call());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        t.start();
-        t.join(10_000);
-        if (failure.get() != null) throw new AssertionError(failure.get());
-        return result.get();
     }
 
     @Test
@@ -189,26 +158,6 @@ class CallSitesTest {
         assertEquals("a.B.c", fromElement.function);
         assertEquals("B.java", fromElement.file);
         assertEquals(9, fromElement.line);
-    }
-
-    /** Runs {@code body} in the method {@code get} of a class generated with the given name. */
-    private static <T> T in(String className, Callable<T> body) {
-        try {
-            Class<?> type = new ByteBuddy()
-                    .subclass(Object.class)
-                    .implement(Supplier.class)
-                    .name(className)
-                    .method(ElementMatchers.named("get"))
-                    .intercept(MethodCall.call(body))
-                    .make()
-                    .load(CallSitesTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
-                    .getLoaded();
-            @SuppressWarnings("unchecked")
-            T result = ((Supplier<T>) type.getDeclaredConstructor().newInstance()).get();
-            return result;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A {@link java.sql.Driver} of the given class name whose {@code connect} runs {@code body}. */

@@ -1,18 +1,14 @@
 package io.portwatch.track;
 
 import io.portwatch.clients.ClientLibrary;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
-import net.bytebuddy.implementation.MethodCall;
-import net.bytebuddy.matcher.ElementMatchers;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
+import static io.portwatch.track.GeneratedCallers.in;
+import static io.portwatch.track.GeneratedCallers.onFreshThread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -29,42 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LibraryCallSitesTest {
 
     private static final String APP = "com.example.app.Caller";
-
-    /** Runs {@code body} in the method {@code get} of a class generated with the given name. */
-    @SuppressWarnings("unchecked")
-    private static <T> T in(String className, Callable<T> body) {
-        try {
-            Class<?> type = new ByteBuddy()
-                    .subclass(Object.class)
-                    .implement(Supplier.class)
-                    .name(className)
-                    .method(ElementMatchers.named("get"))
-                    .intercept(MethodCall.call(body))
-                    .make()
-                    .load(LibraryCallSitesTest.class.getClassLoader(), ClassLoadingStrategy.Default.WRAPPER)
-                    .getLoaded();
-            return ((Supplier<T>) type.getDeclaredConstructor().newInstance()).get();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Runs {@code body} on a fresh thread, whose stack holds nothing but JDK and this package below it. */
-    private static <T> T onFreshThread(Callable<T> body) throws InterruptedException {
-        AtomicReference<T> result = new AtomicReference<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                result.set(body.call());
-            } catch (Throwable e) {
-                failure.set(e);
-            }
-        });
-        t.start();
-        t.join(10_000);
-        if (failure.get() != null) throw new AssertionError(failure.get());
-        return result.get();
-    }
 
     @Test
     void theLibraryBetweenTheApplicationAndTheSocketIsOnItsCallSite() {
