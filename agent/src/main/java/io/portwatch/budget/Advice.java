@@ -192,6 +192,53 @@ public final class Advice {
         return this;
     }
 
+    /**
+     * The other processes named as holders of open ports toward the destination ({@link PortHolder}),
+     * said when they hold at least half of the open ports, or when the churn is mostly elsewhere
+     * ({@link #churnElsewhere}): the names say where to look. Three at most, most ports first.
+     *
+     * @param others open ports not this JVM's, named or not; @param open all open ports toward it
+     */
+    public Advice namedHolders(List<PortHolder> named, int others, int open, boolean churnElsewhere) {
+        if (named.isEmpty() || !(churnElsewhere || others >= MIN_OTHER_HOLDERS && others * 2 >= open)) return this;
+        PortHolder top = named.get(0);
+        StringBuilder b = new StringBuilder(top.name() + " holds " + top.openPorts + " of the " + open
+                + " open ports toward it");
+        for (PortHolder h : named.subList(1, Math.min(NAMED_HOLDERS, named.size()))) {
+            b.append(", ").append(h.name()).append(' ').append(h.openPorts);
+        }
+        int more = named.size() - NAMED_HOLDERS;
+        if (more > 0) b.append(" and ").append(more).append(" more process").append(more == 1 ? "" : "es");
+        int unnamed = others - named.stream().mapToInt(h -> h.openPorts).sum();
+        if (unnamed > 0) {
+            b.append(", ").append(unnamed).append(" held by processes this user may not read (ss -tnp as root shows them)");
+        }
+        add(b.toString(), "others", null);
+        return this;
+    }
+
+    /**
+     * Whose the TIME_WAITs toward the destination are, when the churn is mostly elsewhere: this
+     * JVM's are its confirmed closes of the last 60 s (at most the rows counted), the rest other
+     * processes', whose sockets have no owner left in the kernel's tables.
+     */
+    public Advice timeWaitHolders(int jvm, int timeWait, boolean churnElsewhere) {
+        if (churnElsewhere && timeWait > 0) {
+            int own = Math.min(jvm, timeWait);
+            add("of the " + timeWait + " TIME_WAITs toward it, this JVM holds " + own + " (its confirmed closes),"
+                    + " other processes " + (timeWait - own), "tw-holders", null);
+        }
+        return this;
+    }
+
+    /**
+     * Whether other processes close connections toward the destination first at least as often as
+     * this JVM, and often enough to matter: the churn is mostly elsewhere.
+     */
+    public static boolean churnElsewhere(double othersPerSecond, double ownPerSecond) {
+        return othersPerSecond >= MIN_OTHERS_PER_SECOND && othersPerSecond >= ownPerSecond;
+    }
+
     /** The change the first sentence that asks for one asks for, in a few words; else the general advice's. */
     public String mainFix() {
         for (String fix : fixes) {
@@ -213,13 +260,16 @@ public final class Advice {
      * @param ownPerSecond    this JVM's
      */
     public Advice othersChurn(double othersPerSecond, double ownPerSecond) {
-        if (othersPerSecond >= MIN_OTHERS_PER_SECOND && othersPerSecond >= ownPerSecond) {
+        if (churnElsewhere(othersPerSecond, ownPerSecond)) {
             add(String.format(Locale.ROOT, "other processes on this host add %.1f TIME_WAITs/s toward it,"
                     + " this JVM %.1f/s: the ports are shared, and cutting this JVM's churn alone is not enough"
                     + " (ss -tan state time-wait shows them all)", othersPerSecond, ownPerSecond), "others-churn", null);
         }
         return this;
     }
+
+    /** Holders named by name; the rest are counted. */
+    private static final int NAMED_HOLDERS = 3;
 
     /** Below this, other processes' open ports are not worth a sentence (the server's own end, a stray client). */
     private static final int MIN_OTHER_HOLDERS = 5;

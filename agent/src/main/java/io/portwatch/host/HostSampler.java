@@ -1,14 +1,9 @@
 package io.portwatch.host;
 
-import io.portwatch.budget.Advice;
 import io.portwatch.budget.Destination;
 import io.portwatch.budget.DestinationCounts;
-import io.portwatch.budget.DestinationUsage;
-import io.portwatch.budget.ExhaustionAlarm;
 import io.portwatch.budget.Forecast;
 import io.portwatch.budget.HostRules;
-import io.portwatch.budget.PortBudget;
-import io.portwatch.budget.ReuseVerdict;
 import io.portwatch.budget.RuleResult;
 import io.portwatch.budget.Verdict;
 import io.portwatch.kernel.Netstat;
@@ -21,25 +16,22 @@ import io.portwatch.track.KernelCheck;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * Joins this JVM's connections with the kernel's view of the host, on the reporter thread, the
- * tables read on a thread of their own ({@link #readOn}):
+ * When and how the kernel's tables are read, and what each read is for: on the reporter thread,
+ * the tables read on a thread of their own ({@link #readOn}).
  * <ul>
- *   <li>confirms, for connections that just ended, whether this host holds their TIME_WAIT and
- *       who closed first ({@link ClosedConnections}); spans wait for it about a second, longer
+ *   <li>for connections that just ended, the read confirms whether this host holds their TIME_WAIT
+ *       and who closed first ({@link ClosedConnections}); spans wait for it about a second, longer
  *       on a host whose tables take long to read (the gap below);</li>
- *   <li>every sample interval, counts the ports each destination holds, and for the destinations
- *       this JVM connects to computes the budget and the forecast ({@link Forecast}), and raises
- *       or clears a warning ({@link ExhaustionAlarm}, with hysteresis) with specific advice.</li>
+ *   <li>every sample interval, the read counts the ports each destination holds and hands them,
+ *       with the sysctls, to {@link DestinationBudgets}, which computes the budgets, the forecasts
+ *       and the warnings.</li>
  * </ul>
  * One read of {@code /proc/net/tcp} and {@code tcp6} serves both. The reads are kept to 2% of one
  * core: never more often than {@link #READ_SPACING} times their own duration.
@@ -58,19 +50,18 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private static final long SYSCTL_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** At exit, how long to wait for a read under way: a cold read of a big table took 3.9 s. */
     private static final long EXIT_READ_NANOS = TimeUnit.SECONDS.toNanos(2);
-    private static final int MAX_DESTINATIONS = 1000;
 
     private final ProcFs proc;
     private final long sampleNanos;
-    private final double horizonSeconds;
-    private final double share;
-    private final BudgetListener listener;
     private final Consumer<String> problems;
 
     private final TcpTableReader reader = new TcpTableReader();
     private final DestinationCounts counts;
     private final ClosedConnections closed = new ClosedConnections();
-    private final Map<Destination, JvmDestination> jvm = new HashMap<>();
+    /** The budgets and warnings computed from each read. */
+    private final DestinationBudgets budgets;
+    /** Who holds the ports toward the destinations near trouble, looked for within some reads. */
+    private final HolderScan holders = new HolderScan(ProcessHandle.current().pid(), READ_SPACING);
 
     /** Where the tables are read: the caller's thread unless {@link #readOn} says otherwise. */
     private Executor reads = Runnable::run;
@@ -86,12 +77,15 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private boolean scanAttributed;
     private long scanOverflow;
     private Netstat scanNetstat;
+    private PortHolders scanHolders = PortHolders.NONE;
     private long scanNanos;
 
     private Sysctls sysctls;
     private long sysctlsRead;
     private long lastScan = Long.MIN_VALUE / 2;
-    private long lastSample = Long.MIN_VALUE / 2;
+    /** When the last sample was taken; long enough ago at first for the widest window. */
+    static final long NO_SAMPLE = Long.MIN_VALUE / 2;
+    private long lastSample = NO_SAMPLE;
     /** The window of the scan under way for the host's new TIME_WAITs, in seconds. */
     private double scanFreshSeconds;
     private static final double MIN_FRESH_SECONDS = 5;
@@ -111,9 +105,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                        BudgetListener listener, Consumer<String> problems) {
         this.proc = proc;
         this.sampleNanos = TimeUnit.MILLISECONDS.toNanos(sampleMillis);
-        this.horizonSeconds = horizonSeconds;
-        this.share = share;
-        this.listener = listener;
+        this.budgets = new DestinationBudgets(horizonSeconds, share, listener);
         this.problems = problems;
         this.sysctls = proc.sysctls();
         this.sysctlsRead = System.nanoTime();
@@ -142,15 +134,12 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         if (r.direction != ConnectionRecord.Direction.OUTGOING || r.localAddress() == null || r.peerAddress() == null) {
             return;
         }
-        JvmDestination d = destination(r);
-        if (d == null) return;
-        d.opened(r.connectedNanos() != 0 ? r.connectedNanos() : r.startNanos,
+        // Only a connect timed from its start measures the kernel's port search.
+        double connectMillis = !r.openedBeforeAttach() && r.connectedNanos() > r.startNanos
+                ? (r.connectedNanos() - r.startNanos) / 1e6 : Double.NaN;
+        budgets.opened(key(r), r.connectedNanos() != 0 ? r.connectedNanos() : r.startNanos,
                 r.callSite == null ? null : r.callSite.toString(), r.jdbc() != null && r.jdbc().pool() != null,
-                r.callSite == null ? null : r.callSite.library);
-        d.boundBeforeConnect |= r.boundBeforeConnect();
-        if (!r.openedBeforeAttach() && r.connectedNanos() > r.startNanos) {
-            d.latency.observe((r.connectedNanos() - r.startNanos) / 1e6);
-        }
+                r.callSite == null ? null : r.callSite.library, r.boundBeforeConnect(), connectMillis);
     }
 
     @Override
@@ -159,11 +148,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
                 || r.localAddress() == null || r.peerAddress() == null) {
             return;
         }
-        JvmDestination d = jvm.get(key(r));
-        if (d != null) {
-            d.confirmed++;
-            if (r.timeWait()) d.timeWaitHere++;
-        }
+        budgets.closeConfirmed(key(r), r.timeWait(), r.endNanos());
     }
 
     /** Reads the tables on {@code reads} (a thread of the agent's) rather than on the caller's. */
@@ -209,11 +194,12 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             sysctlsRead = now;
         }
         counts.beginSnapshot(portLow(), portHigh());
-        // The host's new TIME_WAITs are counted over the time since the last sample, five
-        // seconds at least (a steadier rate) and 60 s at most (a TIME_WAIT's whole life).
-        scanFreshSeconds = Math.max(MIN_FRESH_SECONDS, Math.min(Forecast.TIME_WAIT_SECONDS - 1,
-                (now - lastSample) / 1e9));
+        scanFreshSeconds = freshWindowSeconds(now, lastSample);
         counts.freshWithin(scanFreshSeconds);
+        List<Destination> near = new ArrayList<>();
+        List<Boolean> byLocal = new ArrayList<>();
+        if (sample) budgets.nearTrouble(near, byLocal);
+        holders.watch(near, byLocal, now, sampleNanos);
         closed.begin(records);
         scanRecords = records.size();
         scanNow = now;
@@ -228,6 +214,15 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         }
     }
 
+    /**
+     * The window over which a read counts the host's new TIME_WAITs, in seconds: the time since
+     * the last sample, five seconds at least (a steadier rate) and 59 at most (within a TIME_WAIT's
+     * 60 s life); the first sample, with none before it, looks back 59 s.
+     */
+    static double freshWindowSeconds(long now, long lastSample) {
+        return Math.max(MIN_FRESH_SECONDS, Math.min(Forecast.TIME_WAIT_SECONDS - 1, (now - lastSample) / 1e9));
+    }
+
     /** The part of a scan that reads: on {@link #reads}, between startScan and finishScan. */
     private void read() {
         long started = System.nanoTime();
@@ -236,6 +231,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             long[] own = ownSocketInodes();
             scanAttributed = own != null;
             counts.ownSockets(own == null ? NO_INODES : own);
+            holders.begin(own == null ? NO_INODES : own);
         }
         scanOverflow = -1;
         scanNetstat = null;
@@ -244,6 +240,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             proc.readTcpTables(reader, row -> {
                 counts.row(row);
                 closed.row(row);
+                holders.row(row);
             });
             scanNetstat = proc.netstat();
             scanOverflow = scanNetstat.timeWaitOverflow();
@@ -258,6 +255,10 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             tableProblemReported = true;
         }
         scanNanos = System.nanoTime() - started;
+        // After the timing: the holders' scan is paced by its own cost, and would otherwise space
+        // the table reads, and the ended connections' confirmation, further apart. Only when this
+        // JVM's own sockets are known: the rest is the others'.
+        scanHolders = scanAttributed && holders.watching() ? holders.resolve(proc, problems) : PortHolders.NONE;
         scanDone = true;
     }
 
@@ -278,7 +279,8 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         scanTook(scanNanos);
         if (scanSample) {
             lastSample = scanNow;
-            sample(scanNow, scanNetstat, overflowed ? scanOverflow - lastOverflow : 0, scanAttributed);
+            budgets.sample(new KernelRead(counts, scanFreshSeconds, sysctls, scanNetstat,
+                    overflowed ? scanOverflow - lastOverflow : 0, scanAttributed, scanHolders), scanNow);
         }
         if (scanOverflow >= 0) lastOverflow = scanOverflow;
         return scanRecords;
@@ -306,86 +308,6 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             }
             return null;
         }
-    }
-
-    private void sample(long now, Netstat netstat, long overflowDelta, boolean attributed) {
-        PortBudget budget = PortBudget.of(sysctls);
-        List<HostSnapshot.DestinationBudget> out = new ArrayList<>();
-        for (Iterator<Map.Entry<Destination, JvmDestination>> it = jvm.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Destination, JvmDestination> e = it.next();
-            Destination dest = e.getKey();
-            JvmDestination d = e.getValue();
-            // Bound before connect: every port from the local address counts, whatever its destination.
-            DestinationUsage usage = d.boundBeforeConnect ? counts.fromLocal(dest) : counts.get(dest);
-            int established = usage == null ? 0 : usage.established();
-            int timeWait = usage == null ? 0 : usage.timeWait();
-            int other = usage == null ? 0 : usage.other();
-            d.observe(now);
-            double opens = d.rate.perSecond();
-            // Only closes that leave a TIME_WAIT here use up the pool for 60 s. This JVM's own,
-            // and the host's: every process's new TIME_WAITs toward it, this JVM's among them.
-            double ownRate = opens * d.timeWaitShare();
-            double hostRate = usage == null ? 0 : usage.freshTimeWait() / scanFreshSeconds;
-            double rate = Math.max(ownRate, hostRate);
-            ReuseVerdict reuse = d.boundBeforeConnect ? ReuseVerdict.boundBeforeConnect()
-                    : ReuseVerdict.evaluate(sysctls, dest.isLoopback());
-            Forecast f = Forecast.compute(budget.capacity(), established, timeWait, other, rate, reuse);
-            int ownOpen = usage == null ? 0 : usage.ownOpen();
-            int othersOpen = usage == null ? 0 : usage.othersOpen();
-            out.add(new HostSnapshot.DestinationBudget(dest.remoteAddress().getHostAddress(), dest.remotePort(),
-                    dest.local(), budget.capacity(), f.held(), established, timeWait, rate, f.secondsLeft(),
-                    attributed ? ownOpen : -1, attributed ? othersOpen : -1, d.latency.millis(),
-                    d.latency.trend(), d.boundBeforeConnect, f.holdSeconds(), reuse.blockedBy()));
-            ExhaustionAlarm.Change change = d.alarm.update(f);
-            if (change == ExhaustionAlarm.Change.CLEARED && d.said != null) {
-                listener.warningCleared(d.said);
-                d.said = null;
-            } else if (d.alarm.raised()) {
-                Advice advice = d.boundBeforeConnect ? new Advice().boundBeforeConnect(true) : new Advice().reuse(reuse);
-                List<Advice.Opener> openers = d.topOpeners();
-                advice.openedAt(openers, d.moreCallSites());
-                advice.library(openers, d.closerKnown(), d.timeWaitShare());
-                advice.closer(d.closerKnown(), d.confirmed, d.timeWaitShare());
-                advice.timeWaitOverflow(overflowDelta);
-                advice.connectSlowing(d.latency);
-                if (attributed) advice.otherHolders(othersOpen, ownOpen + othersOpen);
-                advice.othersChurn(hostRate - ownRate, ownRate);
-                PortWarning w = new PortWarning(dest.toString(), dest.remoteAddress().getHostAddress(), dest.remotePort(),
-                        budget.capacity(), f.held(), timeWait, rate, f.secondsLeft(), advice,
-                        openers.isEmpty() ? null : openers.get(0).callSite());
-                if (d.said == null) {
-                    listener.warningRaised(w);
-                    said(d, w, advice, now);
-                } else if (WarningUpdates.worthSaying(d.said, d.saidCauses, d.saidNanos, w, advice.causes(), now)) {
-                    listener.warningUpdated(w);
-                    said(d, w, advice, now);
-                }
-            }
-            if (opens == 0 && usage == null && !d.alarm.raised()) {
-                // Quiet for a whole rate window and holding no port: forget it, so that new
-                // destinations keep a budget (the report's recording keeps its peaks).
-                it.remove();
-            }
-        }
-        listener.sampled(new HostSnapshot(netstat == null ? -1 : counts.hostTimeWait(),
-                netstat == null ? -1 : netstat.timeWaitRecycled(),
-                netstat == null ? -1 : netstat.timeWaitOverflow(), out));
-    }
-
-    private static void said(JvmDestination d, PortWarning w, Advice advice, long now) {
-        d.said = w;
-        d.saidCauses = new ArrayList<>(advice.causes());
-        d.saidNanos = now;
-    }
-
-    private JvmDestination destination(ConnectionRecord r) {
-        Destination key = key(r);
-        JvmDestination d = jvm.get(key);
-        if (d == null && jvm.size() < MAX_DESTINATIONS) {
-            d = new JvmDestination(new ExhaustionAlarm(horizonSeconds, share));
-            jvm.put(key, d);
-        }
-        return d;
     }
 
     /**

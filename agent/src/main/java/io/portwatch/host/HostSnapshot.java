@@ -1,5 +1,7 @@
 package io.portwatch.host;
 
+import io.portwatch.budget.PortHolder;
+
 import java.util.Collections;
 import java.util.List;
 
@@ -30,11 +32,19 @@ public final class HostSnapshot {
         public final double holdSeconds;
         /** What stops TIME_WAIT reuse toward it ({@link io.portwatch.budget.ReuseVerdict#blockedBy()}). */
         public final String reuseBlockedBy;
+        /**
+         * Of {@link #timeWait}, this JVM's: its closes confirmed as leaving a TIME_WAIT here within the
+         * last 60 s, at most the rows counted; the rest are other processes'.
+         */
+        public final int timeWaitByJvm;
+        /** The other processes found holding open ports toward it, most first; empty when not looked for. */
+        public final List<PortHolder> holders;
 
         DestinationBudget(String serverAddress, int serverPort, String localAddress, int capacity, int used,
                           int established, int timeWait, double ratePerSecond, double secondsLeft,
                           int openByJvm, int openByOthers, double connectMillis, double connectTrend,
-                          boolean boundBeforeConnect, double holdSeconds, String reuseBlockedBy) {
+                          boolean boundBeforeConnect, double holdSeconds, String reuseBlockedBy,
+                          int timeWaitByJvm, List<PortHolder> holders) {
             this.serverAddress = serverAddress;
             this.serverPort = serverPort;
             this.localAddress = localAddress;
@@ -51,6 +61,8 @@ public final class HostSnapshot {
             this.boundBeforeConnect = boundBeforeConnect;
             this.holdSeconds = holdSeconds;
             this.reuseBlockedBy = reuseBlockedBy;
+            this.timeWaitByJvm = timeWaitByJvm;
+            this.holders = holders;
         }
     }
 

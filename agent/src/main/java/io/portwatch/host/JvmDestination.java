@@ -36,6 +36,10 @@ final class JvmDestination {
     boolean boundBeforeConnect;
     long confirmed;
     long timeWaitHere;
+    /** Its closes that left a TIME_WAIT here lately: which of the destination's TIME_WAITs are this JVM's. */
+    final RecentTimeWaits recentTimeWaits = new RecentTimeWaits();
+    /** At the last sample, near enough to trouble that the processes holding its ports are worth naming. */
+    boolean nearTrouble;
     /** The warning as last said (raised or updated); null while none is raised. */
     PortWarning said;
     List<String> saidCauses;

@@ -21,9 +21,9 @@ final class WarningUpdates {
     /**
      * Causes read from one sample's figures, which come and go from sample to sample (an overflow
      * counter that rose since the last one, a connect slower than twice its best, others' open
-     * ports): said when the warning is said, not a reason to say it again.
+     * ports and whose the TIME_WAITs are): said when the warning is said, not a reason to say it again.
      */
-    private static final Set<String> PASSING = new HashSet<>(Arrays.asList("overflow", "slowing", "others"));
+    private static final Set<String> PASSING = new HashSet<>(Arrays.asList("overflow", "slowing", "others", "tw-holders"));
 
     static boolean worthSaying(PortWarning said, List<String> saidCauses, long saidNanos,
                                PortWarning now, List<String> causes, long nowNanos) {

@@ -89,6 +89,24 @@ public final class ProcFs {
         return SocketInodes.read(proc(pid).resolve("fd"));
     }
 
+    /**
+     * A process's command name ({@code /proc/PID/comm}, at most 15 characters, set by the process
+     * itself, so printable characters only are kept), or null when it cannot be read: gone, or
+     * hidden by {@code hidepid}. Never throws.
+     */
+    public String command(String pid) {
+        String text = textOrNull(proc(pid).resolve("comm"));
+        if (text == null) return null;
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < text.length() && b.length() < 32; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7f) b.append(c);
+            else if (c == '\n') break;
+        }
+        String name = b.toString().trim();
+        return name.isEmpty() ? null : name;
+    }
+
     private Path ipv4(String name) {
         return proc("sys/net/ipv4").resolve(name);
     }

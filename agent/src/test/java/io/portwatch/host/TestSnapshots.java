@@ -10,7 +10,7 @@ public final class TestSnapshots {
     public static HostSnapshot.DestinationBudget budget(String server, int port, int capacity, int used, int timeWait,
                                                         double rate, double secondsLeft) {
         return new HostSnapshot.DestinationBudget(server, port, "127.0.0.1", capacity, used, used - timeWait,
-                timeWait, rate, secondsLeft, -1, -1, Double.NaN, Double.NaN, false, 60, "tcp_timestamps");
+                timeWait, rate, secondsLeft, -1, -1, Double.NaN, Double.NaN, false, 60, "tcp_timestamps", 0, List.of());
     }
 
     /** A destination toward which TIME_WAIT reuse is effective: each TIME_WAIT port blocks it {@code holdSeconds}. */
