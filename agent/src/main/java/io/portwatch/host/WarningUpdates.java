@@ -29,7 +29,8 @@ final class WarningUpdates {
                                PortWarning now, List<String> causes, long nowNanos) {
         if (nowNanos - saidNanos < SPACING_NANOS) return false;
         if (!lasting(saidCauses).equals(lasting(causes))) return true;
-        return !Double.isInfinite(now.secondsLeft)
+        // Out of ports already (0 s left) is said once: 0 is "half" of 0, and would flap every spacing.
+        return !Double.isInfinite(now.secondsLeft) && said.secondsLeft > 0
                 && (Double.isInfinite(said.secondsLeft) || now.secondsLeft <= said.secondsLeft / 2);
     }
 

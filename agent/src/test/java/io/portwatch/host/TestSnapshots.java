@@ -17,7 +17,7 @@ public final class TestSnapshots {
     public static HostSnapshot.DestinationBudget reusing(String server, int port, int capacity, int used, int timeWait,
                                                          double rate, double holdSeconds) {
         return new HostSnapshot.DestinationBudget(server, port, "127.0.0.1", capacity, used, used - timeWait,
-                timeWait, rate, Double.POSITIVE_INFINITY, -1, -1, Double.NaN, Double.NaN, false, holdSeconds, null);
+                timeWait, rate, Double.POSITIVE_INFINITY, -1, -1, Double.NaN, Double.NaN, false, holdSeconds, null, 0, List.of());
     }
 
     public static HostSnapshot snapshot(long hostTimeWait, List<HostSnapshot.DestinationBudget> destinations) {

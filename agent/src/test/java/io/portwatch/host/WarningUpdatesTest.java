@@ -38,6 +38,8 @@ class WarningUpdatesTest {
         assertTrue(WarningUpdates.worthSaying(secondsLeft(40), UNCONFIRMED, 0, secondsLeft(20), UNCONFIRMED, 10 * SECOND));
         assertTrue(WarningUpdates.worthSaying(secondsLeft(Double.POSITIVE_INFINITY), UNCONFIRMED, 0, secondsLeft(50),
                 UNCONFIRMED, 10 * SECOND), "from sustainable (a share warning) to a countdown");
+        assertFalse(WarningUpdates.worthSaying(secondsLeft(0), UNCONFIRMED, 0, secondsLeft(0), UNCONFIRMED, 10 * SECOND),
+                "a pool out of ports is said once, not every 5 s while it stays full");
         assertFalse(WarningUpdates.worthSaying(secondsLeft(40), UNCONFIRMED, 0, secondsLeft(Double.POSITIVE_INFINITY),
                 UNCONFIRMED, 10 * SECOND));
     }
