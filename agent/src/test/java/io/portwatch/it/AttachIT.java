@@ -75,8 +75,11 @@ class AttachIT {
             assertEquals(50, after.size(), "the second attach instrumented nothing twice: one span per connection");
 
             target.command("close-held", "held closed");
+            // Its 4-tuple, not its local port alone: connect() needs only a unique 4-tuple, so a
+            // burst connection toward the other server may have had the same local port.
             List<ReceivedSpan> held = receiver.awaitSpans(s -> s.name.equals("tcp.connection")
-                    && Long.valueOf(target.heldPort).equals(s.num("network.local.port")), 1, WAIT);
+                    && Long.valueOf(target.heldPort).equals(s.num("network.local.port"))
+                    && Long.valueOf(target.serverPort).equals(s.num("network.peer.port")), 1, WAIT);
             assertEquals(1, held.size(), () -> "the held connection's end: " + receiver.spans());
             assertEquals(Boolean.TRUE, held.get(0).attributes.get("portwatch.opened_before_attach"), held::toString);
             assertEquals("local", held.get(0).str("portwatch.closed_by"), held::toString);
