@@ -124,7 +124,8 @@ final class UrlConnectionSender implements HttpSender {
     }
 
     private Response post(byte[] body) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) (proxy() == null ? endpoint.openConnection() : endpoint.openConnection(proxy()));
+        Proxy proxy = proxy();
+        HttpURLConnection c = (HttpURLConnection) (proxy == null ? endpoint.openConnection() : endpoint.openConnection(proxy));
         try {
             if (c instanceof HttpsURLConnection && config.getSslContext() != null) {
                 ((HttpsURLConnection) c).setSSLSocketFactory(config.getSslContext().getSocketFactory());
