@@ -41,15 +41,42 @@ public final class TcpTableReader {
         }
     }
 
+    // The columns up to inode: "sl: local:port remote:port st tx:rx tr:when retrnsmt uid timeout inode".
+    private static final int LOCAL = 1;
+    private static final int LOCAL_PORT = 2;
+    private static final int REMOTE = 3;
+    private static final int REMOTE_PORT = 4;
+    private static final int STATE = 5;
+    private static final int TX_QUEUE = 6;
+    private static final int RX_QUEUE = 7;
+    private static final int TIMER = 8;
+    private static final int TIMER_TICKS = 9;
+    private static final int UID = 11;
+    private static final int INODE = 13;
+    private static final int COLUMNS = 14;
+    /** What follows a column: one colon, one or more spaces, or both (after {@code sl}). */
+    private static final byte COLON = 0;
+    private static final byte SPACES = 1;
+    private static final byte COLON_SPACES = 2;
+    private static final byte[] AFTER = {COLON_SPACES, COLON, SPACES, COLON, SPACES, SPACES, COLON, SPACES,
+        COLON, SPACES, SPACES, SPACES, SPACES, SPACES};
+    private static final boolean[] DECIMAL = {true, false, false, false, false, false, false, false,
+        false, false, false, true, true, true};
+    /** Addresses are 8 digits (IPv4) or 32 (IPv6), checked apart; decimals at most 19 digits, a long. */
+    private static final byte[] MIN_DIGITS = {1, 8, 4, 8, 4, 2, 1, 1, 2, 1, 1, 1, 1, 1};
+    private static final byte[] MAX_DIGITS = {19, 32, 4, 32, 4, 2, 16, 16, 2, 16, 16, 19, 19, 19};
+
     private final byte[] buf;
     private final TcpRow row = new TcpRow();
+    private final long[] values = new long[COLUMNS];
+    private final int[] starts = new int[COLUMNS];
+    private final int[] digits = new int[COLUMNS];
     private long rows;
     private long badLines;
 
-    // Parse cursor over buf: position, end of the current line, and whether the line went wrong.
+    // Parse cursor over buf: position and end of the current line.
     private int pos;
     private int end;
-    private boolean bad;
 
     public TcpTableReader() {
         this(64 * 1024);
@@ -134,7 +161,6 @@ public final class TcpTableReader {
     private boolean line(int from, int to, boolean firstLine, RowVisitor visitor) {
         pos = from;
         end = to;
-        bad = false;
         skipSpaces();
         if (pos == end) {
             return false; // blank line: nothing to count
@@ -150,133 +176,103 @@ public final class TcpTableReader {
         return true;
     }
 
+    /**
+     * Parses the columns up to {@code inode} into r, then checks that one more begins. Every column
+     * goes through the one {@link #column} call in the loop: written as a call per column, the JIT
+     * inlined the digit loops a dozen times over, and compiling that one method took ~19 MB of
+     * compiler memory and most of a second of CPU on the agent's first kernel reads.
+     */
     private boolean parse(TcpRow r) {
-        decimal();           // sl
-        expect(':');
-        spaces();
-        int digits = address(r, true);
-        expect(':');
-        r.localPort = (int) hex(4, 4);
-        spaces();
-        if (address(r, false) != digits) {
-            return false; // local and remote of one row are of one family
+        for (int c = 0; c < COLUMNS; c++) {
+            if (!column(c)) {
+                return false;
+            }
         }
-        expect(':');
-        r.remotePort = (int) hex(4, 4);
-        spaces();
-        r.state = (int) hex(2, 2);
-        spaces();
-        r.txQueue = hex(1, 16);
-        expect(':');
-        r.rxQueue = hex(1, 16);
-        spaces();
-        r.timerActive = (int) hex(2, 2);
-        expect(':');
-        r.timerTicks = hex(1, 16);
-        spaces();
-        hex(1, 16);          // retrnsmt
-        spaces();
-        r.uid = decimal();
-        spaces();
-        decimal();           // timeout
-        spaces();
-        r.inode = decimal();
-        spaces();            // then at least one more column (the refcount): the line is whole
-        decimal();
-        r.ipv6Socket = digits == 32;
-        return !bad && TcpState.isValid(r.state);
+        if (pos == end || (buf[pos] - '0' & 0xFF) > 9) {
+            return false; // the refcount column: the line is whole
+        }
+        int addressDigits = digits[LOCAL];
+        if (addressDigits != digits[REMOTE] || (addressDigits != 8 && addressDigits != 32)) {
+            return false; // local and remote of one row are of one family: IPv4 or IPv6
+        }
+        boolean v6 = addressDigits == 32;
+        int at = starts[LOCAL];
+        r.localHi = v6 ? words(at) : 0;
+        r.localLo = v6 ? words(at + 16) : IpAddress.v4Lo(word(at));
+        at = starts[REMOTE];
+        r.remoteHi = v6 ? words(at) : 0;
+        r.remoteLo = v6 ? words(at + 16) : IpAddress.v4Lo(word(at));
+        r.localPort = (int) values[LOCAL_PORT];
+        r.remotePort = (int) values[REMOTE_PORT];
+        r.state = (int) values[STATE];
+        r.txQueue = values[TX_QUEUE];
+        r.rxQueue = values[RX_QUEUE];
+        r.timerActive = (int) values[TIMER];
+        r.timerTicks = values[TIMER_TICKS];
+        r.uid = values[UID];
+        r.inode = values[INODE];
+        r.ipv6Socket = v6;
+        return TcpState.isValid(r.state);
     }
 
-    /** Parses an address of 8 or 32 hex digits into r; returns the digit count (or -1). */
-    private int address(TcpRow r, boolean local) {
+    /**
+     * Reads column {@code c}: its digits (hex or decimal, within its bounds) and what follows it;
+     * keeps its value, where it starts and its digit count.
+     */
+    private boolean column(int c) {
         int start = pos;
-        long hi;
-        long lo;
-        int w0 = word();
-        if (pos < end && buf[pos] == ':') { // IPv4
-            hi = 0;
-            lo = IpAddress.v4Lo(w0);
-        } else {
-            int w1 = word();
-            int w2 = word();
-            int w3 = word();
-            hi = ((long) w0 << 32) | (w1 & 0xFFFFFFFFL);
-            lo = ((long) w2 << 32) | (w3 & 0xFFFFFFFFL);
-        }
-        if (local) {
-            r.localHi = hi;
-            r.localLo = lo;
-        } else {
-            r.remoteHi = hi;
-            r.remoteLo = lo;
-        }
-        return bad ? -1 : pos - start;
-    }
-
-    /** Eight hex digits of one 32-bit word printed in host byte order, returned in network order. */
-    private int word() {
-        int w = (int) hex(8, 8);
-        return LITTLE_ENDIAN ? Integer.reverseBytes(w) : w;
-    }
-
-    /** Reads between min and max hex digits; marks the line bad otherwise. */
-    private long hex(int min, int max) {
+        boolean decimal = DECIMAL[c];
+        int max = MAX_DIGITS[c];
         long v = 0;
-        int start = pos;
-        if (max >= 8 && pos + 8 <= end) { // the kernel's %08X words: eight digits in one step
-            long word = Swar.hex8(buf, pos);
-            if (word >= 0) {
-                v = word;
+        if (!decimal) { // the kernel's %08X words: eight digits in one step
+            while (pos + 8 <= end && pos + 8 - start <= max) {
+                long word = Swar.hex8(buf, pos);
+                if (word < 0) {
+                    break;
+                }
+                v = (v << 32) | word;
                 pos += 8;
             }
         }
         while (pos < end && pos - start < max) {
             int d = HEX[buf[pos] & 0xFF];
-            if (d < 0) {
+            if (d < 0 || (decimal && d > 9)) {
                 break;
             }
-            v = (v << 4) | d;
+            v = decimal ? v * 10 + d : (v << 4) | d;
             pos++;
         }
-        if (pos - start < min) {
-            bad = true;
+        int count = pos - start;
+        if (count < MIN_DIGITS[c]) {
+            return false;
         }
-        return v;
-    }
-
-    /** Reads one or more decimal digits (at most 19); marks the line bad otherwise. */
-    private long decimal() {
-        long v = 0;
-        int start = pos;
-        while (pos < end && pos - start < 19) {
-            int d = buf[pos] - '0';
-            if (d < 0 || d > 9) {
-                break;
+        values[c] = v;
+        starts[c] = start;
+        digits[c] = count;
+        byte after = AFTER[c];
+        if (after != SPACES) {
+            if (pos == end || buf[pos] != ':') {
+                return false;
             }
-            v = v * 10 + d;
             pos++;
+            if (after == COLON) {
+                return true;
+            }
         }
-        if (pos == start) {
-            bad = true;
-        }
-        return v;
-    }
-
-    private void expect(char c) {
-        if (pos < end && buf[pos] == c) {
-            pos++;
-        } else {
-            bad = true;
-        }
-    }
-
-    /** One or more spaces. */
-    private void spaces() {
-        int start = pos;
+        int spaces = pos;
         skipSpaces();
-        if (pos == start) {
-            bad = true;
-        }
+        return pos > spaces;
+    }
+
+    /** The 32-bit word at buf[at, at + 8), printed in host byte order, in network order. */
+    private int word(int at) {
+        int w = (int) Swar.hex8(buf, at);
+        return LITTLE_ENDIAN ? Integer.reverseBytes(w) : w;
+    }
+
+    /** Two words of an IPv6 address, the first in the high half. */
+    private long words(int at) {
+        return ((long) word(at) << 32) | (word(at + 8) & 0xFFFFFFFFL);
     }
 
     private void skipSpaces() {
