@@ -34,9 +34,7 @@ final class ExhaustionRun implements AutoCloseable {
             return new ExhaustionRun(null, e.getMessage());
         }
         try {
-            ns.sysctl("net.ipv4.tcp_timestamps", "0");
-            ns.sysctl("net.ipv4.tcp_tw_reuse", "1");
-            ns.sysctl("net.ipv4.ip_local_port_range", RANGE);
+            ns.portReuse(false, RANGE);
         } catch (Exception | Error e) {
             ns.close();
             throw e;

@@ -46,9 +46,7 @@ class JdbcIncidentIT {
     @MethodSource("jdks")
     void theFirstWarningNamesTheJobAndTheSettingAheadOfTheFailure(String jdk) throws Exception {
         try (NetNs ns = NetNs.create()) {
-            ns.sysctl("net.ipv4.tcp_timestamps", "0");
-            ns.sysctl("net.ipv4.tcp_tw_reuse", "1");
-            ns.sysctl("net.ipv4.ip_local_port_range", RANGE);
+            ns.portReuse(false, RANGE);
             String dbAddress = ns.hostAddress().getHostAddress();
             try (EmbeddedDatabase db = EmbeddedDatabase.start(dbAddress);
                  OtlpReceiver receiver = new OtlpReceiver(ns.hostAddress())) {
@@ -81,8 +79,10 @@ class JdbcIncidentIT {
                         () -> "the first warning does not name the job's code:\n" + findings);
 
                 // the log record, and how far ahead it came
-                ReceivedLog first = awaitLog(receiver, "raised");
-                assertTrue(first != null, () -> "no raised log record; logs: " + receiver.logs());
+                List<ReceivedLog> raised = receiver.awaitLogs(l -> "portwatch.port_exhaustion".equals(l.eventName)
+                        && "raised".equals(l.attributes.get("portwatch.warning.state")), WAIT);
+                assertFalse(raised.isEmpty(), () -> "no raised log record; logs: " + receiver.logs());
+                ReceivedLog first = raised.get(0);
                 assertTrue(String.valueOf(first.attributes.get("portwatch.call_site")).startsWith(JdbcWorkload.class.getName()),
                         first::toString);
                 assertTrue(String.valueOf(first.attributes.get("portwatch.advice")).contains("tcp_timestamps"), first::toString);
@@ -125,19 +125,5 @@ class JdbcIncidentIT {
             if (p.test(lines.get(i))) return i;
         }
         return -1;
-    }
-
-    /** The first {@code portwatch.port_exhaustion} record in {@code state}, or null after {@link #WAIT}. */
-    private static ReceivedLog awaitLog(OtlpReceiver receiver, String state) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            List<ReceivedLog> found = receiver.logs().stream()
-                    .filter(l -> "portwatch.port_exhaustion".equals(l.eventName)
-                            && state.equals(l.attributes.get("portwatch.warning.state")))
-                    .collect(Collectors.toList());
-            if (!found.isEmpty()) return found.get(0);
-            if (System.nanoTime() > deadline) return null;
-            Thread.sleep(50);
-        }
     }
 }

@@ -62,9 +62,7 @@ class KernelNamespaceIT {
     @MethodSource("jdks")
     void timestampsOffExhaustsPortsAndIsWarnedAhead(String jdk) throws Exception {
         try (NetNs ns = NetNs.create()) {
-            ns.sysctl("net.ipv4.tcp_timestamps", "0");
-            ns.sysctl("net.ipv4.tcp_tw_reuse", "1");
-            ns.sysctl("net.ipv4.ip_local_port_range", RANGE);
+            ns.portReuse(false, RANGE);
             try (OtlpReceiver receiver = new OtlpReceiver(ns.hostAddress())) {
                 // 40 s would be 1200 connections: four times the range, so it must fail long before.
                 ChildJvm.Result result = churn(jdk, ns, receiver, 40);
@@ -95,7 +93,8 @@ class KernelNamespaceIT {
                 assertTrue(findings.contains("[portwatch]   opened at io.portwatch.it.ChurnWorkload.churn(ChurnWorkload.java:"),
                         () -> "the warning does not name the code: " + lines.get(warnAt) + "\n" + findings);
 
-                List<ReceivedLog> warnings = awaitLogs(receiver, "portwatch.port_exhaustion", "WARN");
+                List<ReceivedLog> warnings = receiver.awaitLogs(
+                        l -> "portwatch.port_exhaustion".equals(l.eventName) && "WARN".equals(l.severity), WAIT);
                 assertFalse(warnings.isEmpty(), () -> "no portwatch.port_exhaustion log record with severity WARN; logs: "
                         + receiver.logs());
                 ReceivedLog w = warnings.get(0);
@@ -138,9 +137,7 @@ class KernelNamespaceIT {
     @MethodSource("jdks")
     void timestampsOnReuseKeepsUpWithoutWarning(String jdk) throws Exception {
         try (NetNs ns = NetNs.create()) {
-            ns.sysctl("net.ipv4.tcp_timestamps", "1");
-            ns.sysctl("net.ipv4.tcp_tw_reuse", "1");
-            ns.sysctl("net.ipv4.ip_local_port_range", RANGE);
+            ns.portReuse(true, RANGE);
             try (OtlpReceiver receiver = new OtlpReceiver(ns.hostAddress())) {
                 double seconds = 20; // 600 connections: without reuse the range would run out at ~10 s
                 int expected = (int) (RATE * seconds);
@@ -191,9 +188,7 @@ class KernelNamespaceIT {
     @MethodSource("jdks")
     void bindBeforeConnectExhaustsDespiteReuseAndIsWarnedAhead(String jdk) throws Exception {
         try (NetNs ns = NetNs.create()) {
-            ns.sysctl("net.ipv4.tcp_timestamps", "1");
-            ns.sysctl("net.ipv4.tcp_tw_reuse", "1");
-            ns.sysctl("net.ipv4.ip_local_port_range", RANGE);
+            ns.portReuse(true, RANGE);
             try (OtlpReceiver receiver = new OtlpReceiver(ns.hostAddress())) {
                 ChildJvm.Result result = new ChildJvm(jdk).inNamespace(ns.name()).agentArgs(AGENT_ARGS)
                         .exportTo(receiver).timeoutSeconds(100)
@@ -343,18 +338,6 @@ class KernelNamespaceIT {
                 .timeoutSeconds((long) seconds + 60)
                 .main(ChurnWorkload.class, "churn", String.valueOf(SERVER_PORT), String.valueOf(RATE), String.valueOf(seconds))
                 .run();
-    }
-
-    private static List<ReceivedLog> awaitLogs(OtlpReceiver receiver, String eventName, String severity)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            List<ReceivedLog> found = receiver.logs().stream()
-                    .filter(l -> eventName.equals(l.eventName) && severity.equals(l.severity))
-                    .collect(Collectors.toList());
-            if (!found.isEmpty() || System.nanoTime() > deadline) return found;
-            Thread.sleep(50);
-        }
     }
 
     private static void assertNoAgentErrors(ChildJvm.Result result) {

@@ -129,6 +129,17 @@ final class NetNs implements AutoCloseable {
         return nsAddress;
     }
 
+    /**
+     * The settings that decide how fast TIME_WAIT ports come back: {@code tcp_timestamps} (without
+     * them {@code tcp_tw_reuse=1} cannot reuse a port), {@code tcp_tw_reuse=1}, and the ephemeral
+     * port range ({@code "FIRST LAST"}).
+     */
+    void portReuse(boolean timestamps, String range) throws IOException, InterruptedException {
+        sysctl("net.ipv4.tcp_timestamps", timestamps ? "1" : "0");
+        sysctl("net.ipv4.tcp_tw_reuse", "1");
+        sysctl("net.ipv4.ip_local_port_range", range);
+    }
+
     /** {@code sysctl -w key=value} inside the namespace, then reads it back; fails the test if it did not take. */
     void sysctl(String key, String value) throws IOException, InterruptedException {
         inside("sysctl", "-w", key + "=" + value);

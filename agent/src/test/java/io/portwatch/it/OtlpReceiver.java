@@ -190,6 +190,19 @@ public final class OtlpReceiver implements AutoCloseable {
         }
     }
 
+    /** The log records that match {@code filter}, as soon as there is one, or none after {@code timeout}. */
+    public List<ReceivedLog> awaitLogs(Predicate<ReceivedLog> filter, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<ReceivedLog> found = new ArrayList<>();
+            for (ReceivedLog l : logs) {
+                if (filter.test(l)) found.add(l);
+            }
+            if (!found.isEmpty() || System.nanoTime() > deadline) return found;
+            Thread.sleep(50);
+        }
+    }
+
     private void traces(HttpExchange ex) throws IOException {
         ExportTraceServiceRequest req = ExportTraceServiceRequest.parseFrom(body(ex));
         requestTexts.add(req.toString());

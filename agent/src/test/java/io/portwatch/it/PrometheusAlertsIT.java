@@ -52,7 +52,7 @@ class PrometheusAlertsIT {
     @ParameterizedTest
     @MethodSource("jdks")
     void theExhaustionAlertFiresBeforeTheFirstFailedConnect(String jdk) throws Exception {
-        try (NetNs ns = namespace("0");
+        try (NetNs ns = namespace(false);
              PrometheusServer prometheus = PrometheusServer.start(List.of(ns.nsAddress() + ":" + AGENT_PORT), List.of(rules()))) {
             prometheus.awaitFirstScrapes();
             ChildJvm.Result r = churn(jdk, ns, "40");
@@ -100,7 +100,7 @@ class PrometheusAlertsIT {
     @Test
     void noAlertWhenReuseKeepsUp() throws Exception {
         String jdk = ChildJvm.javaHomes().get(0);
-        try (NetNs ns = namespace("1");
+        try (NetNs ns = namespace(true);
              PrometheusServer prometheus = PrometheusServer.start(List.of(ns.nsAddress() + ":" + AGENT_PORT), List.of(rules()))) {
             prometheus.awaitFirstScrapes();
             ChildJvm.Result r = churn(jdk, ns, "20");
@@ -127,13 +127,11 @@ class PrometheusAlertsIT {
         }
     }
 
-    private static NetNs namespace(String timestamps) throws Exception {
+    private static NetNs namespace(boolean timestamps) throws Exception {
         PrometheusServer.binary("prometheus"); // skip before making a namespace, when Prometheus is not there
         NetNs ns = NetNs.create();
         try {
-            ns.sysctl("net.ipv4.tcp_timestamps", timestamps);
-            ns.sysctl("net.ipv4.tcp_tw_reuse", "1");
-            ns.sysctl("net.ipv4.ip_local_port_range", RANGE);
+            ns.portReuse(timestamps, RANGE);
             return ns;
         } catch (Exception | Error e) {
             ns.close();

@@ -53,9 +53,7 @@ class SharedPortsIT {
     void anotherProcessesChurnIsCountedAndWarnedAheadOfTheFirstFailure() throws Exception {
         String jdk = ChildJvm.javaHomes().get(0);
         try (NetNs ns = NetNs.create()) {
-            ns.sysctl("net.ipv4.tcp_timestamps", "0");
-            ns.sysctl("net.ipv4.tcp_tw_reuse", "1");
-            ns.sysctl("net.ipv4.ip_local_port_range", "40000 40299");
+            ns.portReuse(false, "40000 40299");
             Path otherOutput = Files.createTempFile("portwatch-other-client", ".txt");
             try (OtlpReceiver receiver = new OtlpReceiver(ns.hostAddress())) {
                 long start = System.currentTimeMillis();
