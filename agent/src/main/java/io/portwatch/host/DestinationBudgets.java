@@ -134,7 +134,7 @@ final class DestinationBudgets {
             out.add(new HostSnapshot.DestinationBudget(dest.remoteAddress().getHostAddress(), dest.remotePort(),
                     dest.local(), budget.capacity(), f.held(), established, timeWait, rate, f.secondsLeft(),
                     read.attributed ? ownOpen : -1, read.attributed ? othersOpen : -1, d.latency.millis(),
-                    d.latency.trend(), d.boundBeforeConnect, f.holdSeconds(), reuse.blockedBy(), jvmTimeWait, named));
+                    d.latency.trend(), d.boundBeforeConnect, f.holdSeconds(), reuse.blockedBy(), jvmTimeWait, named, ownRate, hostRate));
             ExhaustionAlarm.Change change = d.alarm.update(f);
             d.nearTrouble = read.attributed && nearTrouble(d, f, othersOpen, elsewhere);
             if (change == ExhaustionAlarm.Change.CLEARED && d.said != null) {

@@ -39,12 +39,17 @@ public final class HostSnapshot {
         public final int timeWaitByJvm;
         /** The other processes found holding open ports toward it, most first; empty when not looked for. */
         public final List<PortHolder> holders;
+        /** New TIME_WAITs a second toward it from this JVM's closes: its connection rate times their TIME_WAIT share. */
+        public final double jvmTimeWaitRate;
+        /** New TIME_WAITs a second toward it on the host, from the rows' own timers: every process's, this JVM's among them. */
+        public final double hostTimeWaitRate;
 
         DestinationBudget(String serverAddress, int serverPort, String localAddress, int capacity, int used,
                           int established, int timeWait, double ratePerSecond, double secondsLeft,
                           int openByJvm, int openByOthers, double connectMillis, double connectTrend,
                           boolean boundBeforeConnect, double holdSeconds, String reuseBlockedBy,
-                          int timeWaitByJvm, List<PortHolder> holders) {
+                          int timeWaitByJvm, List<PortHolder> holders, double jvmTimeWaitRate,
+                          double hostTimeWaitRate) {
             this.serverAddress = serverAddress;
             this.serverPort = serverPort;
             this.localAddress = localAddress;
@@ -63,6 +68,8 @@ public final class HostSnapshot {
             this.reuseBlockedBy = reuseBlockedBy;
             this.timeWaitByJvm = timeWaitByJvm;
             this.holders = holders;
+            this.jvmTimeWaitRate = jvmTimeWaitRate;
+            this.hostTimeWaitRate = hostTimeWaitRate;
         }
     }
 

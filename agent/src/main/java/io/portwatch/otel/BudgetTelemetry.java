@@ -82,6 +82,22 @@ public final class BudgetTelemetry implements BudgetListener {
                     m.record(d.openByJvm, of(d).toBuilder().put(HOLDER, "jvm").build());
                     m.record(d.openByOthers, of(d).toBuilder().put(HOLDER, "other").build());
                 }));
+        // The TIME_WAITs' split, apart from portwatch.ports.time_wait, whose series stays one per
+        // destination for the rules and dashboards that divide it by the capacity.
+        meter.gaugeBuilder("portwatch.ports.time_wait.by_holder").ofLongs().setUnit("{port}")
+                .setDescription("TIME_WAIT ports toward a destination, by whose close left them: this JVM's (its closes the"
+                        + " kernel confirmed within the last 60 s, an upper bound) or other processes'")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> {
+                    m.record(d.timeWaitByJvm, of(d).toBuilder().put(HOLDER, "jvm").build());
+                    m.record(d.timeWait - d.timeWaitByJvm, of(d).toBuilder().put(HOLDER, "other").build());
+                }));
+        meter.gaugeBuilder("portwatch.ports.time_wait.rate").setUnit("{port}/s")
+                .setDescription("New TIME_WAIT ports a second toward a destination, by whose close: this JVM's or other"
+                        + " processes' (the host's, from the rows' timers, less this JVM's)")
+                .buildWithCallback(m -> latest.destinations.forEach(d -> {
+                    m.record(d.jvmTimeWaitRate, of(d).toBuilder().put(HOLDER, "jvm").build());
+                    m.record(Math.max(0, d.hostTimeWaitRate - d.jvmTimeWaitRate), of(d).toBuilder().put(HOLDER, "other").build());
+                }));
         meter.gaugeBuilder("portwatch.connect.duration").setUnit("ms")
                 .setDescription("connect() duration toward a destination, smoothed over about the last 10 connects")
                 .buildWithCallback(m -> latest.destinations.forEach(d -> {
