@@ -1,0 +1,133 @@
+package io.portwatch.it;
+
+import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** The sample app's jar, and what its integration tests read from a run of it. */
+final class SampleApp {
+
+    static final Duration WAIT = Duration.ofSeconds(15);
+    static final Pattern READY = Pattern.compile("embedded MariaDB ready on 127\\.0\\.0\\.1:(\\d+)");
+    static final Pattern DATABASE_LINE = Pattern.compile("(?m)^database: (\\S+) \\(");
+    static final int TCP_TIME_WAIT = 0x06;
+
+    private SampleApp() {}
+
+    static Stream<String> jdks() {
+        return ChildJvm.javaHomes().stream();
+    }
+
+    /** A private copy of sample-app.jar for one test class: other builds may rewrite the original while a child runs. */
+    static Path copyJar() throws Exception {
+        Path original = builtSampleJar();
+        for (int attempt = 1; ; attempt++) {
+            Path copy = Files.createTempFile("sample-app-it-", ".jar");
+            Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING);
+            try (JarFile jar = new JarFile(copy.toFile())) {
+                if (jar.getManifest().getMainAttributes().getValue("Main-Class") != null
+                        && jar.getEntry("io/portwatch/sample/Main.class") != null) {
+                    return copy;
+                }
+            } catch (IOException | RuntimeException e) {
+                // copied while being rewritten: again
+            }
+            Files.deleteIfExists(copy);
+            if (attempt == 5) throw new IllegalStateException("no usable copy of " + original);
+            Thread.sleep(2000);
+        }
+    }
+
+    /**
+     * The executable sample-app jar: {@code -Dsample.jar}, else the jar the test class path has the
+     * sample's classes from (the shaded one, after package), else the module's build output.
+     */
+    static Path builtSampleJar() throws IOException {
+        String property = System.getProperty("sample.jar");
+        if (property != null) return Paths.get(property);
+        try {
+            Path source = Paths.get(io.portwatch.sample.Main.class.getProtectionDomain().getCodeSource()
+                    .getLocation().toURI());
+            if (Files.isRegularFile(source)) {
+                try (JarFile jar = new JarFile(source.toFile())) {
+                    if (jar.getManifest() != null
+                            && jar.getManifest().getMainAttributes().getValue("Main-Class") != null) {
+                        return source;
+                    }
+                }
+            }
+        } catch (URISyntaxException e) {
+            // fall through to the build output
+        }
+        Path built = Paths.get("..", "sample-app", "target", "sample-app.jar");
+        if (!Files.isRegularFile(built)) {
+            throw new IllegalStateException("sample-app.jar not built: " + built.toAbsolutePath());
+        }
+        return built;
+    }
+
+    static int dbPort(String stdout) {
+        Matcher m = READY.matcher(stdout);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** stderr without the agent's own lines (each starts with "[portwatch]"). */
+    static List<String> appLines(String stderr) {
+        return Arrays.stream(stderr.split("\\R")).filter(l -> !l.isEmpty() && !l.startsWith("[portwatch]"))
+                .collect(Collectors.toList());
+    }
+
+    static void assertNoSecret(String secret, OtlpReceiver receiver, String stdout, String stderr) {
+        for (ReceivedSpan s : receiver.spans()) {
+            assertFalse(s.toString().contains(secret), () -> "the password in " + s);
+        }
+        for (OtlpReceiver.ReceivedLog l : receiver.logs()) {
+            assertFalse(l.toString().contains(secret), () -> "the password in " + l);
+        }
+        receiver.metrics().forEach(m -> assertFalse(m.toString().contains(secret), () -> "the password in " + m));
+        assertFalse(stdout.contains(secret), "the password on stdout");
+        assertFalse(stderr.contains(secret), "the password on stderr");
+    }
+
+    static String read(Path p) throws IOException {
+        return Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.UTF_8) : "";
+    }
+
+    static int closedLoopbackPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static List<ReceivedSpan> filter(List<ReceivedSpan> spans, Predicate<ReceivedSpan> p) {
+        return spans.stream().filter(p).collect(Collectors.toCollection(ArrayList::new));
+    }
+
+    static String jdkName(String jdk) {
+        try {
+            return "JDK " + ChildJvm.featureVersion(jdk);
+        } catch (IOException e) {
+            return jdk;
+        }
+    }
+}
