@@ -8,6 +8,7 @@ import io.portwatch.host.HostSampler;
 import io.portwatch.instrument.LibraryTrigger;
 import io.portwatch.instrument.jdk.JdkTransformer;
 import io.portwatch.instrument.jdk.JdkWeaving;
+import io.portwatch.kernel.ConnectionKey;
 import io.portwatch.kernel.KernelAccess;
 import io.portwatch.kernel.OwnConnections;
 import io.portwatch.kernel.ProcFs;
@@ -90,6 +91,9 @@ final class Agent {
     private volatile Thread loop;
     private volatile Thread reporterThread;
     private volatile LibraryTrigger libraries;
+    /** The keys of the connections open when the agent attached: the kernel catch-all leaves them alone. */
+    private volatile long[] openBeforeAttach = new long[0];
+    private volatile HostSampler sampler;
 
     private Agent(AgentConfig config, Instrumentation inst) {
         this.config = config;
@@ -118,7 +122,7 @@ final class Agent {
         List<String> done = new ArrayList<>();
         agent.startRecordings();
         if (how == Start.ATTACH && config.kernel()) {
-            done.addAll(openedBeforeAttach(agent.tracker));
+            done.addAll(agent.openedBeforeAttach());
         }
         Bridge.sockets = agent.tracker.events();
         Bridge.jdbc = agent.tracker.jdbcEvents();
@@ -229,7 +233,13 @@ final class Agent {
             tracker.reporter().kernelCheck(sampler);
             sinks.add(sampler);
         }
-        tracker.sink(new ConnectionSinks(e -> Log.error("sink failed: " + e), sinks));
+        ConnectionSinks all = new ConnectionSinks(e -> Log.error("sink failed: " + e), sinks);
+        this.sampler = sampler;
+        if (sampler != null) {
+            // What no advice reported, from the sampler's own reads, to every sink (the sampler's budgets too).
+            sampler.catchAll(all, tracker.events().agentConnections()::takeAll, Log::warn, openBeforeAttach);
+        }
+        tracker.sink(all);
     }
 
     /**
@@ -265,7 +275,9 @@ final class Agent {
     private void atExit() {
         try {
             ExitDeadline deadline = new ExitDeadline(FLUSH_MILLIS);
-            boolean recorded = tracker.hasRecorded();
+            HostSampler s = sampler;
+            // A JVM whose every connection went past the instrumentation has its catch-all's to report.
+            boolean recorded = tracker.hasRecorded() || (s != null && s.countedUninstrumented());
             if (recorded || !config.report().isEmpty()) {
                 threadsStarted.await(deadline.millisLeft(), TimeUnit.MILLISECONDS);
             }
@@ -301,7 +313,7 @@ final class Agent {
      * this read is seen by the woven code instead (one opened during the weaving itself may be
      * missed by both).
      */
-    private static List<String> openedBeforeAttach(Tracker tracker) {
+    private List<String> openedBeforeAttach() {
         String before = "before attach";
         List<String> lines = new ArrayList<>();
         KernelAccess access = KernelAccess.check();
@@ -312,9 +324,13 @@ final class Agent {
         try {
             long now = System.nanoTime();
             List<OwnConnections.Connection> open = OwnConnections.read(ProcFs.system(), "self");
+            long[] keys = new long[open.size()];
+            int k = 0;
             for (OwnConnections.Connection c : open) {
                 tracker.openedBeforeAttach(c.localAddress, c.localPort, c.peerAddress, c.peerPort, c.accepted, now);
+                keys[k++] = ConnectionKey.of(c.localPort, c.peerAddress, c.peerPort);
             }
+            openBeforeAttach = keys;
             lines.add(open.size() + " TCP connections open " + before
                     + (open.isEmpty() ? "" : ", recorded from their end on:"));
             int shown = 0;

@@ -63,6 +63,12 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     /** Who holds the ports toward the destinations near trouble, looked for within some reads. */
     private final HolderScan holders = new HolderScan(ProcessHandle.current().pid(), READ_SPACING);
 
+    /** The kernel catch-all, and where what it counts goes; null until {@link #catchAll} is called. */
+    private volatile UninstrumentedConnections uninstrumented;
+    private ConnectionSink uninstrumentedSink;
+    /** Whether the catch-all looks at the read under way (a sample's, with this JVM's inodes known). */
+    private boolean scanCatchAll;
+
     /** Where the tables are read: the caller's thread unless {@link #readOn} says otherwise. */
     private Executor reads = Runnable::run;
     /*
@@ -129,8 +135,29 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         return out;
     }
 
+    /**
+     * Counts, from the sample reads, the connections of this JVM that no advice reported, and hands
+     * them to {@code sink} (which should include this sampler, for their budgets); {@code agentKeys}
+     * hands over the keys of the agent's own connections, {@code say} says which destinations carry
+     * such traffic. Before the first read.
+     */
+    public void catchAll(ConnectionSink sink, Consumer<java.util.function.LongConsumer> agentKeys, Consumer<String> say,
+                         long[] openBeforeAttach) {
+        UninstrumentedConnections u = new UninstrumentedConnections(agentKeys, say);
+        for (long key : openBeforeAttach) u.openBeforeAttach(key);
+        this.uninstrumentedSink = sink;
+        this.uninstrumented = u;
+    }
+
+    /** Whether the catch-all has counted any connection; any thread. */
+    public boolean countedUninstrumented() {
+        UninstrumentedConnections u = uninstrumented;
+        return u != null && u.countedAny();
+    }
+
     @Override
     public void opened(ConnectionRecord r) {
+        if (uninstrumented != null && r.instrumented()) uninstrumented.reported(r);
         if (r.direction != ConnectionRecord.Direction.OUTGOING || r.localAddress() == null || r.peerAddress() == null) {
             return;
         }
@@ -144,6 +171,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     @Override
     public void ended(ConnectionRecord r) {
+        if (uninstrumented != null && r.instrumented()) uninstrumented.reportedEnded(r);
         if (r.direction != ConnectionRecord.Direction.OUTGOING || r.timeWait() == null
                 || r.localAddress() == null || r.peerAddress() == null) {
             return;
@@ -158,6 +186,13 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     @Override
     public int check(List<ConnectionRecord> awaiting, long now, boolean force) {
+        int looked = checkScans(awaiting, now, force);
+        // At exit, after the last read: the uninstrumented connections still open end so.
+        if (force && uninstrumented != null) uninstrumented.endAll(now, uninstrumentedSink);
+        return looked;
+    }
+
+    private int checkScans(List<ConnectionRecord> awaiting, long now, boolean force) {
         int looked = 0;
         if (scanning) {
             if (!scanDone && !(force && awaitScan())) {
@@ -227,20 +262,27 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private void read() {
         long started = System.nanoTime();
         scanAttributed = false;
+        scanCatchAll = false;
         if (scanSample) {
             long[] own = ownSocketInodes();
             scanAttributed = own != null;
             counts.ownSockets(own == null ? NO_INODES : own);
             holders.begin(own == null ? NO_INODES : own);
+            if (uninstrumented != null && own != null) {
+                uninstrumented.begin(own);
+                scanCatchAll = true;
+            }
         }
         scanOverflow = -1;
         scanNetstat = null;
         try {
             reader.resetCounts();
+            UninstrumentedConnections catchAll = scanCatchAll ? uninstrumented : null;
             proc.readTcpTables(reader, row -> {
                 counts.row(row);
                 closed.row(row);
                 holders.row(row);
+                if (catchAll != null) catchAll.row(row);
             });
             scanNetstat = proc.netstat();
             scanOverflow = scanNetstat.timeWaitOverflow();
@@ -277,6 +319,8 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         boolean overflowed = lastOverflow >= 0 && scanOverflow > lastOverflow;
         closed.finish(overflowed);
         scanTook(scanNanos);
+        // Before the sample: a destination seen only through the catch-all gets its budget in it.
+        if (scanCatchAll && scanNetstat != null) uninstrumented.finish(scanNow, overflowed, uninstrumentedSink);
         if (scanSample) {
             lastSample = scanNow;
             budgets.sample(new KernelRead(counts, scanFreshSeconds, sysctls, scanNetstat,

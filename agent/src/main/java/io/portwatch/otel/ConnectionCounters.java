@@ -1,5 +1,6 @@
 package io.portwatch.otel;
 
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
@@ -20,21 +21,28 @@ import static io.portwatch.otel.ConnectionSpans.ERROR_TYPE;
  * The connection counters, {@code portwatch.connections.opened} and
  * {@code portwatch.connections.closed}: every connection, whichever of them become spans
  * ({@link SpanPolicy}). Called on the reporter thread only, once per connection; their attributes
- * are built once, not per connection.
+ * are built once, not per connection. The connections that no instrumentation reported, counted by
+ * the kernel catch-all, carry {@code portwatch.instrumented=false}; the others do not carry it.
  */
 public final class ConnectionCounters implements ConnectionSink {
 
     /** Most error types remembered per closer; past it the cache is emptied and fills again. */
     private static final int CACHE_LIMIT = 256;
-    /** The closed-connections counter's attributes for every (closer, end). */
+    static final AttributeKey<Boolean> INSTRUMENTED = AttributeKey.booleanKey("portwatch.instrumented");
+    /** The closed-connections counter's attributes for every (closer, end), and of the uninstrumented ones. */
     private static final Attributes[][] END_ATTRIBUTES = new Attributes[Closer.values().length][ConnectionEnd.values().length];
+    private static final Attributes[][] UNINSTRUMENTED_END = new Attributes[Closer.values().length][ConnectionEnd.values().length];
     private static final Attributes OUTGOING = Attributes.of(DIRECTION, "outgoing");
     private static final Attributes ACCEPTED = Attributes.of(DIRECTION, "accepted");
+    private static final Attributes UNINSTRUMENTED_OUTGOING = Attributes.of(DIRECTION, "outgoing", INSTRUMENTED, false);
+    private static final Attributes UNINSTRUMENTED_ACCEPTED = Attributes.of(DIRECTION, "accepted", INSTRUMENTED, false);
 
     static {
         for (Closer c : Closer.values()) {
             for (ConnectionEnd e : ConnectionEnd.values()) {
                 END_ATTRIBUTES[c.ordinal()][e.ordinal()] = Attributes.of(CLOSED_BY, c.value(), END, e.value());
+                UNINSTRUMENTED_END[c.ordinal()][e.ordinal()] = Attributes.of(CLOSED_BY, c.value(), END, e.value(),
+                        INSTRUMENTED, false);
             }
         }
     }
@@ -56,12 +64,21 @@ public final class ConnectionCounters implements ConnectionSink {
 
     @Override
     public void opened(ConnectionRecord r) {
-        opened.add(1, r.direction == ConnectionRecord.Direction.OUTGOING ? OUTGOING : ACCEPTED);
+        boolean outgoing = r.direction == ConnectionRecord.Direction.OUTGOING;
+        if (r.instrumented()) {
+            opened.add(1, outgoing ? OUTGOING : ACCEPTED);
+        } else {
+            opened.add(1, outgoing ? UNINSTRUMENTED_OUTGOING : UNINSTRUMENTED_ACCEPTED);
+        }
     }
 
     @Override
     public void ended(ConnectionRecord r) {
         Closer closer = r.closer();
+        if (!r.instrumented()) {
+            ended.add(1, UNINSTRUMENTED_END[closer.ordinal()][r.end().ordinal()]);
+            return;
+        }
         ended.add(1, r.failed() ? failureAttributes(closer, r.errorType())
                 : END_ATTRIBUTES[closer.ordinal()][r.end().ordinal()]);
     }

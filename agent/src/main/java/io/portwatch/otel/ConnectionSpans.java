@@ -113,6 +113,8 @@ public final class ConnectionSpans implements ConnectionSink {
 
     @Override
     public void ended(ConnectionRecord r) {
+        // No span for a connection only the kernel's tables saw: its start is a guess, it has no call site.
+        if (!r.instrumented()) return;
         // Counted before the policy decides, like the policy's own counts: every connection of a call site.
         ChurnPattern pattern = patterns.ended(r);
         // The policy first: it counts every connection of a key, the ones the queue has no room for too.

@@ -22,6 +22,8 @@ final class CallSiteTable {
     static final int MAX_ROWS = 200;
     static final String OTHERS = "(other call sites)";
     static final String UNKNOWN = "(call site not recorded)";
+    /** The connections no instrumentation reported, counted from the kernel's tables: they have no call site. */
+    static final String UNINSTRUMENTED = "(not instrumented: seen in the kernel's tables)";
 
     /** One call site's figures. Mutable while recording; {@link #copy()} for a snapshot. */
     static final class Row {
@@ -81,7 +83,7 @@ final class CallSiteTable {
     private final Map<String, Row> rows = new HashMap<>();
 
     void ended(ConnectionRecord r) {
-        String site = r.callSite == null ? UNKNOWN : r.callSite.toString();
+        String site = r.callSite != null ? r.callSite.toString() : r.instrumented() ? UNKNOWN : UNINSTRUMENTED;
         Row row = rows.get(site);
         if (row == null) {
             site = rows.size() < MAX_ROWS ? site : OTHERS;

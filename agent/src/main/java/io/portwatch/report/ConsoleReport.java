@@ -33,6 +33,9 @@ public final class ConsoleReport {
         if (!c.failures().isEmpty()) {
             out.add("summary: failed connects " + c.failures());
         }
+        if (!s.uninstrumented.isEmpty()) {
+            out.add("summary: " + uninstrumented(s));
+        }
 
         if (!s.callSites.isEmpty()) {
             out.add("summary: call sites by physical connections opened:");
@@ -103,6 +106,16 @@ public final class ConsoleReport {
                     + s.untracked + " connections untracked (max.open reached)");
         }
         return out;
+    }
+
+    /** The destinations of the connections no instrumentation reported, in one sentence. */
+    static String uninstrumented(RunSnapshot s) {
+        List<String> parts = new ArrayList<>();
+        for (java.util.Map.Entry<String, Long> e : s.uninstrumented.entrySet()) {
+            parts.add(Text.number(e.getValue()) + (e.getKey().startsWith("accepted") ? " " : " toward ") + e.getKey());
+        }
+        return "uninstrumented connections (no instrumentation reported them; counted from the kernel's tables,"
+                + " instrumented=false): " + String.join(", ", parts);
     }
 
     /** Whose word the closers are: the kernel's tables (a TIME_WAIT on the side that closed first) or this JVM's. */

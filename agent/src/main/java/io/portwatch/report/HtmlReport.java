@@ -77,6 +77,9 @@ final class HtmlReport {
         card(b, Text.number(failed), "failed connects");
         card(b, Text.number(s.warningsRaised), "port-exhaustion warnings");
         b.append("</div>");
+        if (!s.uninstrumented.isEmpty()) {
+            b.append("<p class=\"warn\">").append(Html.escape(ConsoleReport.uninstrumented(s))).append(".</p>");
+        }
         if (s.droppedEvents > 0 || s.untracked > 0) {
             b.append("<p class=\"warn\">Incomplete: ").append(s.droppedEvents).append(" events dropped, ")
                     .append(s.untracked).append(" connections untracked (raise buffer.size / max.open).</p>");

@@ -3,6 +3,7 @@ package io.portwatch.report;
 import io.portwatch.budget.RuleResult;
 import io.portwatch.host.BudgetListener;
 import io.portwatch.host.HostSnapshot;
+import io.portwatch.host.UninstrumentedDestinations;
 import io.portwatch.host.PortWarning;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionCounts;
@@ -49,6 +50,8 @@ public final class Recording implements ConnectionSink, BudgetListener {
     private final Series[] closerCounts = new Series[Closer.values().length];
     private final Series hostTimeWait = new Series(POINTS, BUCKET_MILLIS, Series.Merge.MAX);
     private final Map<String, DestinationTrack> destinations = new LinkedHashMap<>();
+    /** Connections no instrumentation reported (the kernel catch-all's), by destination, in the order first seen. */
+    private final Map<String, Long> uninstrumented = new LinkedHashMap<>();
     private final List<RunSnapshot.Warning> warnings = new ArrayList<>();
     private long warningsRaised;
     private List<RuleResult> hostVerdicts;
@@ -84,6 +87,12 @@ public final class Recording implements ConnectionSink, BudgetListener {
     @Override
     public synchronized void ended(ConnectionRecord r) {
         totals.ended(r);
+        if (!r.instrumented()) {
+            String name = UninstrumentedDestinations.name(r);
+            if (uninstrumented.containsKey(name) || uninstrumented.size() < MAX_DESTINATIONS) {
+                uninstrumented.merge(name, 1L, Long::sum);
+            }
+        }
         if (r.direction != ConnectionRecord.Direction.OUTGOING) return;
         callSites.ended(r);
         if (!r.failed()) {
@@ -156,7 +165,7 @@ public final class Recording implements ConnectionSink, BudgetListener {
                     callSites.snapshot(), dests, rates, hostTimeWait.points(now, false),
                     Collections.unmodifiableList(new ArrayList<>(warnings)), warningsRaised,
                     hostVerdicts == null ? null : Collections.unmodifiableList(new ArrayList<>(hostVerdicts)),
-                    kernelSampled, dropped, lost, resolution);
+                    kernelSampled, dropped, lost, resolution, new LinkedHashMap<>(uninstrumented));
         }
     }
 

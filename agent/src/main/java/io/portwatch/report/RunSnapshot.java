@@ -4,6 +4,7 @@ import io.portwatch.budget.RuleResult;
 import io.portwatch.track.ConnectionCounts;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a report shows, copied out of the {@link Recording} at one moment, so that a report
@@ -94,11 +95,17 @@ final class RunSnapshot {
     final long untracked;
     /** The coarsest bucket of the series: the resolution the charts have. */
     final long resolutionMillis;
+    /**
+     * Connections no instrumentation reported, counted from the kernel's tables, by destination
+     * ({@code host:port}, or {@code accepted on port N}), in the order first seen.
+     */
+    final Map<String, Long> uninstrumented;
 
     RunSnapshot(String application, long pid, long startEpochMillis, long elapsedMillis, ConnectionCounts totals,
                 List<CallSiteTable.Row> callSites, List<Destination> destinations, double[][][] closerRates,
                 double[][] hostTimeWait, List<Warning> warnings, long warningsRaised, List<RuleResult> hostVerdicts,
-                boolean kernelSampled, long droppedEvents, long untracked, long resolutionMillis) {
+                boolean kernelSampled, long droppedEvents, long untracked, long resolutionMillis,
+                Map<String, Long> uninstrumented) {
         this.application = application;
         this.pid = pid;
         this.startEpochMillis = startEpochMillis;
@@ -115,5 +122,6 @@ final class RunSnapshot {
         this.droppedEvents = droppedEvents;
         this.untracked = untracked;
         this.resolutionMillis = resolutionMillis;
+        this.uninstrumented = uninstrumented;
     }
 }

@@ -23,6 +23,8 @@ public final class ConnectionEvents implements SocketListener {
     private final EventRing ring;
     private final CallSites callSites;
     private final JdbcEvents jdbc;
+    /** The agent's own connections, which are not tracked, for the kernel catch-all to leave alone. */
+    private final AgentConnections agentConnections = new AgentConnections();
     /**
      * Per thread, the local address the JDK last read from the kernel, until the next connect or
      * accept event on that thread takes it. A {@code Socket}'s own {@code getLocalAddress()} makes
@@ -49,10 +51,19 @@ public final class ConnectionEvents implements SocketListener {
         return callSites;
     }
 
+    /** The agent's own connections, noted on its threads. */
+    public AgentConnections agentConnections() {
+        return agentConnections;
+    }
+
     @Override
     public void connected(Object connection, SocketAddress target, long startNanos, Throwable error) {
-        if (!(target instanceof InetSocketAddress) || AgentThreads.isCurrent()) {
-            return; // Unix-domain, or the agent's own exporter
+        if (!(target instanceof InetSocketAddress)) {
+            return; // Unix-domain
+        }
+        if (AgentThreads.isCurrent()) {
+            if (error == null) agentConnections.connected(connection); // the agent's own exporter
+            return;
         }
         if (error != null && ConnectErrors.isNotAnAttempt(error)) {
             return;
@@ -71,6 +82,7 @@ public final class ConnectionEvents implements SocketListener {
     @Override
     public void finishedConnect(Object connection, Throwable error) {
         if (AgentThreads.isCurrent()) {
+            if (error == null) agentConnections.connected(connection);
             return;
         }
         connectEvent(EventKind.FINISHED_CONNECT, connection, null, 0, error);
@@ -79,6 +91,7 @@ public final class ConnectionEvents implements SocketListener {
     @Override
     public void accepted(Object connection) {
         if (AgentThreads.isCurrent()) {
+            agentConnections.connected(connection); // a scrape of the Prometheus endpoint
             return;
         }
         connectEvent(EventKind.ACCEPTED, connection, null, 0, null);

@@ -19,7 +19,7 @@ public final class ConnectionRecord {
 
     public final long id;
     public final Direction direction;
-    /** "socket" for java.net.Socket, "channel" for SocketChannel. */
+    /** The {@code portwatch.api} value: "socket" for java.net.Socket, "channel" for SocketChannel, ... */
     public final String api;
     /** The host name or address the application asked for ({@code server.address}); null if accepted. */
     public final String serverName;
@@ -59,6 +59,9 @@ public final class ConnectionRecord {
      */
     boolean carriesOpened;
 
+    /** False for a connection no advice reported, found in the kernel's tables ({@link #seenByKernel}). */
+    private boolean instrumented = true;
+
     private FirstFin firstFin = FirstFin.NONE;
     private boolean reset;
     private boolean lingerZero;
@@ -76,6 +79,35 @@ public final class ConnectionRecord {
         this.threadName = threadName;
         this.callSite = callSite;
         this.startNanos = startNanos;
+    }
+
+    /**
+     * A connection of this JVM that no advice reported, found by the kernel catch-all: open (or
+     * accepted) at least since {@code firstSeenNanos}, when a read of the tables first listed it.
+     */
+    public static ConnectionRecord seenByKernel(long id, Direction direction, InetAddress localAddress, int localPort,
+                                                InetAddress peerAddress, int peerPort, long firstSeenNanos) {
+        ConnectionRecord r = new ConnectionRecord(id, direction, "uninstrumented", null, null, null, firstSeenNanos);
+        r.instrumented = false;
+        r.connectedNanos = firstSeenNanos;
+        r.endpoints(localAddress, localPort, peerAddress, peerPort);
+        return r;
+    }
+
+    /**
+     * The end of a connection {@link #seenByKernel}, as the tables told it: {@code closer} null
+     * when they could not tell; {@code timeWait} null when unknown.
+     */
+    public void endSeenByKernel(ConnectionEnd how, long nanos, Boolean timeWait, Closer closer) {
+        end = how;
+        endNanos = nanos;
+        this.timeWait = timeWait;
+        this.kernelCloser = closer;
+    }
+
+    /** False for a connection no advice reported, counted from the kernel's tables alone. */
+    public boolean instrumented() {
+        return instrumented;
     }
 
     void endpoints(InetAddress localAddress, int localPort, InetAddress peerAddress, int peerPort) {
