@@ -2,6 +2,7 @@ package io.portwatch.report;
 
 import io.portwatch.clients.ChurnPattern;
 import io.portwatch.clients.ClientLibrary;
+import io.portwatch.kernel.IpAddress;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
 
@@ -95,7 +96,7 @@ final class CallSiteTable {
         }
         row.connections++;
         if (row.destination == null && r.peerAddress() != null) {
-            row.destination = r.serverHostPort();
+            row.destination = destination(r);
         }
         if (r.jdbc() != null && r.jdbc().pool() != null) row.pooled++;
         if (r.failed()) {
@@ -116,5 +117,16 @@ final class CallSiteTable {
 
     int size() {
         return rows.size();
+    }
+
+    /**
+     * The destination by its address, as the port budgets name it, then the name the application
+     * asked for when it differs: {@code 127.0.0.1:3306 (localhost)}, so that one destination reads
+     * alike in every table.
+     */
+    static String destination(ConnectionRecord r) {
+        String address = r.peerAddress().getHostAddress();
+        String byAddress = IpAddress.hostPort(address, r.peerPort());
+        return r.serverName == null || r.serverName.equals(address) ? byAddress : byAddress + " (" + r.serverName + ")";
     }
 }

@@ -34,7 +34,7 @@ final class HtmlReport {
             + "vertical-align:top}th{background:#f6f8fa}td.n{text-align:right;white-space:nowrap}code{font-size:12px;"
             + "word-break:break-all}.cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid #d0d7de;"
             + "border-radius:6px;padding:8px 14px;min-width:140px}.card b{display:block;font-size:20px}"
-            + "svg.chart{display:block;max-width:100%;height:auto;margin:8px 0 16px}svg text{font:11px system-ui,"
+            + "svg.chart{display:block;width:100%;height:auto;margin:8px 0 16px}svg text{font:11px system-ui,"
             + "sans-serif;fill:#57606a}svg text.title{font-size:13px;font-weight:600;fill:#1f2328}"
             + "svg .grid{stroke:#eaeef2}svg .base{stroke:#8c959f}ol li{margin-bottom:6px}.warn{color:#cf222e}"
             + ".ok{color:#1a7f37}";
@@ -186,7 +186,9 @@ final class HtmlReport {
                             : Html.escape(Text.duration(d.leastSecondsLeft) + " at " + Text.elapsed(d.leastSecondsLeftAt)))
                     .append("</td></tr>");
         }
-        b.append("</table>");
+        b.append("</table><p class=\"sub\">Ports held and TIME_WAIT are the host's figures: every process's"
+                + " connections toward the destination, and the TIME_WAITs left from before portwatch started or"
+                + " attached, so they may exceed the connections recorded here.</p>");
     }
 
     private static void warnings(StringBuilder b, RunSnapshot s) {

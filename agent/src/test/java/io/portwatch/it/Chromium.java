@@ -61,9 +61,9 @@ final class Chromium {
         return null;
     }
 
-    /** The DOM after the page's scripts ran. */
-    Run dumpDom(Path page) throws IOException, InterruptedException {
-        return run("--dump-dom", page.toUri().toString());
+    /** The DOM after the page's scripts ran, in a window {@code width} x {@code height}. */
+    Run dumpDom(Path page, int width, int height) throws IOException, InterruptedException {
+        return run("--dump-dom", "--window-size=" + width + "," + height, page.toUri().toString());
     }
 
     /** A PNG of the page's first {@code width} x {@code height} pixels. */

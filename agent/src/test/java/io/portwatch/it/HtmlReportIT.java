@@ -77,7 +77,7 @@ class HtmlReportIT {
         Path measured = dir.resolve("measured.html");
         Files.writeString(measured, page.replace(CSP, CSP.replace("'unsafe-inline'\"", "'unsafe-inline'; script-src 'unsafe-inline'\""))
                 .replace("</body>", MEASURE + "</body>"), StandardCharsets.UTF_8);
-        Chromium.Run dom = chromium.dumpDom(measured);
+        Chromium.Run dom = chromium.dumpDom(measured, 1100, 1700);
         assertEquals(0, dom.exitCode, dom::toString);
         assertEquals(List.of(), dom.console(), "console messages: script errors or blocked loads");
         Matcher m = Pattern.compile("(?s)<pre id=\"portwatch-measure\">(.*?)</pre>").matcher(dom.stdout);
@@ -90,7 +90,7 @@ class HtmlReportIT {
         System.out.println("charts rendered (width height lines drawn): " + m.group(1).trim().replace('\n', ';'));
         assertTrue(charts.size() >= 3, "a destination's ports, closers, host TIME_WAIT: " + charts.size() + " charts");
         for (int[] c : charts) {
-            assertTrue(c[0] > 300 && c[1] > 100, "a chart without size: " + c[0] + "x" + c[1]);
+            assertTrue(c[0] > 900 && c[1] > 100, "a chart narrower than the page's 980 px: " + c[0] + "x" + c[1]);
             assertTrue(c[3] >= 1 && c[3] == c[2], "a chart with a line not drawn: " + c[3] + " of " + c[2]);
         }
         assertTrue(charts.get(0)[3] >= 2, "ports in use and TIME_WAIT toward the destination");

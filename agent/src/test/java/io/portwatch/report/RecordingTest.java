@@ -43,6 +43,18 @@ class RecordingTest {
         assertEquals(0, pool.direct());
     }
 
+    /** The destinations table names it by address (the kernel's); a call site's row begins the same way. */
+    @Test
+    void aDestinationAskedForByNameReadsByItsAddressFirst() {
+        recording.ended(TestRecords.outgoingTo("localhost", "com.example.Work.write", 3306, Closer.LOCAL, at(1)));
+        recording.ended(TestRecords.outgoingTo("127.0.0.1", "com.example.Other.write", 3307, Closer.LOCAL, at(2)));
+        RunSnapshot s = recording.snapshot();
+        java.util.Map<String, String> byCallSite = new java.util.HashMap<>();
+        for (CallSiteTable.Row r : s.callSites) byCallSite.put(r.callSite, r.destination);
+        assertEquals("127.0.0.1:3306 (localhost)", byCallSite.get("com.example.Work.write(Work.java:7)"));
+        assertEquals("127.0.0.1:3307", byCallSite.get("com.example.Other.write(Work.java:7)"));
+    }
+
     @Test
     void destinationsKeepTheirWorstMoment() {
         clock.set(at(2000));

@@ -37,8 +37,18 @@ public final class TestRecords {
 
     private static final java.util.Map<String, CallSite> SITES = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** {@link #outgoing}, toward loopback asked for by the name {@code serverName}. */
+    public static ConnectionRecord outgoingTo(String serverName, String siteFunction, int port, Closer closer, long endNanos) {
+        return outgoing(new CallSite(siteFunction, "Work.java", 7), serverName, port, closer, null, endNanos);
+    }
+
     private static ConnectionRecord outgoing(CallSite site, int port, Closer closer, String pool, long endNanos) {
-        ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.OUTGOING, "socket", null,
+        return outgoing(site, null, port, closer, pool, endNanos);
+    }
+
+    private static ConnectionRecord outgoing(CallSite site, String serverName, int port, Closer closer, String pool,
+                                             long endNanos) {
+        ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.OUTGOING, "socket", serverName,
                 "worker", site, endNanos - 1_000_000);
         InetAddress lo = InetAddress.getLoopbackAddress();
         r.endpoints(lo, 40000 + (int) (ids % 20000), lo, port);
