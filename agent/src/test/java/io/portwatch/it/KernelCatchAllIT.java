@@ -34,9 +34,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KernelCatchAllIT {
 
     private static final int N = 30;
-    private static final int WAVE = 10;
-    /** Longer than the reads are apart (a second at least): every connection is listed by one. */
-    private static final String HOLD_MILLIS = "1800";
+    private static final int WAVE = 15;
+    /**
+     * Longer than the reads are apart, with a margin: every connection is listed by one. They are
+     * half a second apart here, or 50 times the last read's duration, which a machine busy with
+     * other builds stretches to a second or two (at 1.8 s, such a run once counted 10 of 30).
+     */
+    private static final String HOLD_MILLIS = "4000";
     private static final String UNINSTRUMENTED_ROW = "(not instrumented: seen in the kernel's tables)";
 
     static Stream<String> jdks() {
