@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The rest starts on a thread of its own while {@code main} runs ({@link #startThreads}): the tracker
  * loop, the reporter (which builds the OpenTelemetry SDK before it delivers, so that nothing
  * waits for it and its sockets are never tracked), the kernel reads, and the library
- * instrumentation (Byte Buddy, for JDBC and Netty's epoll transport), armed to install itself on
+ * instrumentation (Byte Buddy, for JDBC and Netty's native transports), armed to install itself on
  * an agent thread once the JVM is known to use either. What the application connects meanwhile
  * waits in the ring.
  */
@@ -205,7 +205,7 @@ final class Agent {
             loop = AgentThreads.newThread("tracker", tracker::run);
             loop.start();
             libraries = LibraryTrigger.arm(inst, config.instrumentNetty(), Log::error, Log::debug);
-            String libraryTypes = "JDBC drivers and connections" + (config.instrumentNetty() ? ", Netty's epoll channels" : "");
+            String libraryTypes = "JDBC drivers and connections" + (config.instrumentNetty() ? ", Netty's epoll and io_uring channels" : "");
             return libraryTypes + (libraries.startedBy() != null
                     ? ": those already loaded being instrumented on an agent thread, the others as they load"
                     : ": instrumented on an agent thread once in use");

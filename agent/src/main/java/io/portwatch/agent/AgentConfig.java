@@ -136,7 +136,7 @@ public final class AgentConfig {
             new Option("max.open", "65536", intAtLeast(1),
                     "most open connections tracked at once; more are counted but not tracked"),
             new Option("instrument.netty", "true", BOOLEAN,
-                    "instrument Netty's native epoll transport (4.1, 4.2, shaded copies too); false leaves its"
+                    "instrument Netty's native epoll (4.1, 4.2) and io_uring (4.2) transports, shaded copies too; false leaves their"
                             + " connections unseen"),
             new Option("kernel", "true", BOOLEAN,
                     "read the kernel's TCP tables (Linux): confirm TIME_WAITs and closers, compute port budgets, warn"),

@@ -19,9 +19,9 @@ public final class Bridge {
 
     /**
      * True once the library advice (JDBC, Netty) is installed. It is installed on an agent thread
-     * when the application first loads a JDBC type or a class of Netty's epoll transport; until
-     * then a JDBC connect is seen as its TCP connection only, and an epoll connection not at all.
-     * Read by tests that need every {@code jdbc.connection} span or every epoll connection.
+     * when the application first loads a JDBC type or a class of Netty's native transports; until
+     * then a JDBC connect is seen as its TCP connection only, and an epoll or io_uring connection not at
+     * all. Read by tests that need every {@code jdbc.connection} span or every Netty connection.
      */
     public static volatile boolean libraryAdviceInstalled;
 

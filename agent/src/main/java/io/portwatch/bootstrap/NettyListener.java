@@ -3,11 +3,12 @@ package io.portwatch.bootstrap;
 import java.net.SocketAddress;
 
 /**
- * What the advice in Netty's native epoll transport reports ({@code io.portwatch.instrument.netty}).
- * Loaded by the bootstrap class loader, so JDK types only: a channel is an {@code Object}, a
- * Netty {@code Channel} of any copy of Netty, shaded or not. The advice reports on every epoll
- * channel (datagram and Unix-domain ones too, which share the code); the listener keeps the TCP
- * ones. Implementations must never throw and never block: they run on Netty's event loops.
+ * What the advice in Netty's native epoll and io_uring transports reports
+ * ({@code io.portwatch.instrument.netty}). Loaded by the bootstrap class loader, so JDK types only:
+ * a channel (or a promise) is an {@code Object}, of any copy of Netty, shaded or not. The advice
+ * reports on every channel of those transports (datagram and Unix-domain ones too, which share the
+ * code); the listener keeps the TCP ones. Implementations must never throw and never block: they
+ * run on Netty's event loops.
  */
 public interface NettyListener {
 
@@ -20,7 +21,17 @@ public interface NettyListener {
      */
     void connectReturned(Object channel, SocketAddress target, long startNanos, boolean connected, Throwable error);
 
-    /** {@code doFinishConnect()} returned {@code connected} (false: still pending) or threw {@code error}. */
+    /**
+     * io_uring's {@code connect(remote, local, promise)} returned: the connect was submitted to the
+     * ring (the promise has not failed; the completion follows as {@link #finishConnectReturned}), or
+     * it failed before (the promise says why).
+     */
+    void connectSubmitted(Object channel, SocketAddress target, long startNanos, Object promise);
+
+    /**
+     * A pending connect completed: epoll's {@code doFinishConnect()} returned {@code connected}
+     * (false: still pending) or threw {@code error}; io_uring's completion succeeded or failed.
+     */
     void finishConnectReturned(Object channel, boolean connected, Throwable error);
 
     /** A channel was made for an accepted connection. */
@@ -31,6 +42,9 @@ public interface NettyListener {
 
     /** A write threw: the listener decides whether it was a reset. */
     void writeFailed(Object channel, Throwable error);
+
+    /** An io_uring read or write completed with ECONNRESET (the ring reports an errno, not an exception). */
+    void resetSeen(Object channel);
 
     /** The channel's output was shut down: this side's FIN goes out. */
     void outputShutdown(Object channel);
@@ -45,10 +59,12 @@ public interface NettyListener {
     NettyListener NOOP = new NettyListener() {
         @Override public void connectRequested(Object b, Object c) {}
         @Override public void connectReturned(Object c, SocketAddress t, long s, boolean ok, Throwable e) {}
+        @Override public void connectSubmitted(Object c, SocketAddress t, long s, Object p) {}
         @Override public void finishConnectReturned(Object c, boolean ok, Throwable e) {}
         @Override public void accepted(Object c) {}
         @Override public void readEnded(Object c, int n, Throwable e) {}
         @Override public void writeFailed(Object c, Throwable e) {}
+        @Override public void resetSeen(Object c) {}
         @Override public void outputShutdown(Object c) {}
         @Override public void soLingerSet(Object c, int s) {}
         @Override public void closed(Object c) {}

@@ -29,7 +29,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 /**
  * Installs every {@link TypeInstrumentation} (the library types: JDBC drivers and connections,
- * Netty's epoll transport) with one Byte Buddy agent builder. Runs on an agent thread ({@link LibraryTrigger}), never on
+ * Netty's epoll and io_uring transports) with one Byte Buddy agent builder. Runs on an agent thread ({@link LibraryTrigger}), never on
  * the start-up path: loading Byte Buddy's type machinery costs over half a second.
  *
  * <p>The builder's transformer is registered first, then the library types already loaded are

@@ -14,10 +14,10 @@ import java.util.function.Consumer;
 
 /**
  * Installs the library instrumentation ({@link LibraryInstaller}, Byte Buddy) on an agent thread,
- * as soon as the application is known to use JDBC or Netty's epoll transport: at once when a JDBC
- * driver is declared on the class path ({@code META-INF/services/java.sql.Driver}), else when the
- * application first loads one of {@link #SUPERTYPES} or a class of Netty's epoll transport (in any
- * copy of Netty, {@link NettyNames#isEpollClass}). A JVM with neither never loads Byte Buddy; one
+ * as soon as the application is known to use JDBC or one of Netty's native transports: at once when
+ * a JDBC driver is declared on the class path ({@code META-INF/services/java.sql.Driver}), else when
+ * the application first loads one of {@link #SUPERTYPES} or a class of Netty's epoll or io_uring
+ * transport (in any copy of Netty, {@link NettyNames#isNativeTransportClass}). A JVM with neither never loads Byte Buddy; one
  * with them pays for it off its own threads, most often while it is still starting.
  *
  * <p>Every JDBC driver and connection class implements {@code java.sql.Driver} or
@@ -29,14 +29,16 @@ import java.util.function.Consumer;
  * driver is on the class path, with the first JDBC use otherwise (a driver in a web
  * application's or a nested jar's class loader).
  *
- * <p>Netty's epoll classes load before any epoll channel exists: {@code Epoll.isAvailable()} and
- * the event loop group come first. The channel classes that load while Byte Buddy is being
- * installed are retransformed by it; the connections made before the install is done (half a
- * second of CPU or more after the first epoll class loads) are not seen.
+ * <p>Netty's epoll and io_uring classes load before any of their channels exists:
+ * {@code Epoll.isAvailable()} or {@code IoUring.isAvailable()} and the event loop group come
+ * first. The channel classes that load while Byte Buddy is being installed are retransformed by
+ * it; the connections made before the install is done (half a second of CPU or more after the
+ * first class of the transport loads) are not seen.
  *
  * <p>The transformer itself only compares the name of each class that loads with these two, and
- * looks for Netty's epoll package in it. It does no more than release the waiting agent thread:
- * no thread is started and nothing is loaded from inside the application's class loading.
+ * looks for Netty's epoll and io_uring packages in it. It does no more than release the waiting
+ * agent thread: no thread is started and nothing is loaded from inside the application's class
+ * loading.
  */
 public final class LibraryTrigger implements ClassFileTransformer {
 
@@ -59,8 +61,8 @@ public final class LibraryTrigger implements ClassFileTransformer {
     }
 
     /**
-     * Registers the trigger and starts the agent thread that waits for it. A supertype or an epoll
-     * class already loaded (attached to a running JVM, or loaded by an agent before this one) fires
+     * Registers the trigger and starts the agent thread that waits for it. A supertype or a class of
+     * Netty's native transports already loaded (attached to a running JVM, or loaded by an agent before this one) fires
      * it at once; so does, on that thread, a driver declared on the class path.
      *
      * @param netty false ({@code instrument.netty=false}): Netty is neither a trigger nor instrumented
@@ -84,7 +86,7 @@ public final class LibraryTrigger implements ClassFileTransformer {
     /** Whether a class loading, by its internal name, says that a library to instrument is in use. */
     private boolean fires(String internalName) {
         return internalName.equals(SUPERTYPES_INTERNAL[0]) || internalName.equals(SUPERTYPES_INTERNAL[1])
-                || netty && NettyNames.isEpollClass(internalName);
+                || netty && NettyNames.isNativeTransportClass(internalName);
     }
 
     @Override
@@ -137,7 +139,7 @@ public final class LibraryTrigger implements ClassFileTransformer {
                     + " ms, started by " + startedBy + ": " + i.instrumented());
         } catch (Throwable t) {
             errors.accept("cannot instrument library types, JDBC connections are seen as TCP connections only"
-                    + (netty ? " and Netty epoll connections not at all" : "") + ": " + t);
+                    + (netty ? " and Netty epoll and io_uring connections not at all" : "") + ": " + t);
         }
     }
 }

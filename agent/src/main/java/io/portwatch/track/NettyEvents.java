@@ -4,10 +4,12 @@ import io.portwatch.bootstrap.NettyListener;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.CancellationException;
 
 /**
- * The application-thread half for Netty's native epoll transport: what its advice reports becomes
- * the same events as a JDK socket's, on the same ring, for the TCP channels alone
+ * The application-thread half for Netty's native epoll and io_uring transports: what their advice
+ * reports becomes the same events as a JDK socket's, on the same ring, for the TCP channels alone
  * ({@link NettyChannels}). Netty's event loops are the application's threads here: no locks, no
  * I/O; reading a channel's endpoints returns the addresses it cached.
  *
@@ -21,9 +23,6 @@ import java.net.SocketAddress;
  */
 public final class NettyEvents implements NettyListener {
 
-    /** The spans' {@code portwatch.api}. */
-    static final String API = "netty_epoll";
-
     private final ConnectionEvents events;
     private final EventRing ring;
     private final CallSites callSites;
@@ -36,14 +35,15 @@ public final class NettyEvents implements NettyListener {
 
     @Override
     public void connectRequested(Object bootstrap, Object channel) {
-        if (!NettyChannels.of(channel).isTcp() || AgentThreads.isCurrent()) {
+        NettyChannels.Kind kind = NettyChannels.of(channel);
+        if (!kind.isTcp() || AgentThreads.isCurrent()) {
             return;
         }
         long now = System.nanoTime();
         StackWalker.StackFrame site = callSites.capture(bootstrap, now);
         if (site != null) {
-            events.publish(EventKind.CONNECT_REQUESTED, channel, null, now, now, null, null, 0, null, 0, API, site,
-                    null);
+            events.publish(EventKind.CONNECT_REQUESTED, channel, null, now, now, null, null, 0, null, 0, kind.api,
+                    site, null);
         }
     }
 
@@ -56,11 +56,29 @@ public final class NettyEvents implements NettyListener {
         }
         if (error != null) {
             if (!ConnectErrors.isNotAnAttempt(error)) {
-                publish(EventKind.CONNECTED, channel, target, startNanos, error, null);
+                publish(EventKind.CONNECTED, channel, kind, target, startNanos, error, false);
             }
         } else {
-            publish(connected ? EventKind.CONNECTED : EventKind.CONNECT_PENDING, channel, target, startNanos, null,
-                    connected ? kind : null);
+            publish(connected ? EventKind.CONNECTED : EventKind.CONNECT_PENDING, channel, kind, target, startNanos,
+                    null, connected);
+        }
+    }
+
+    /**
+     * An io_uring connect never completes inside {@code connect}: submitted, it is pending. Its
+     * promise failed there only when it never reached the network (a closed channel, a cancelled
+     * promise, an unresolved or already connected address: as with epoll, nothing to record) or
+     * when binding its local address failed (a failed connect, as epoll's {@code doConnect} says).
+     */
+    @Override
+    public void connectSubmitted(Object channel, SocketAddress target, long startNanos, Object promise) {
+        NettyChannels.Kind kind = NettyChannels.of(channel);
+        if (!kind.isTcp()) {
+            return;
+        }
+        Throwable failure = NettyChannels.failure(kind, promise);
+        if (!(failure instanceof ClosedChannelException) && !(failure instanceof CancellationException)) {
+            connectReturned(channel, target, startNanos, false, failure);
         }
     }
 
@@ -70,14 +88,14 @@ public final class NettyEvents implements NettyListener {
         if ((!connected && error == null) || !kind.isTcp() || AgentThreads.isCurrent()) {
             return; // still pending
         }
-        publish(EventKind.FINISHED_CONNECT, channel, null, 0, error, error == null ? kind : null);
+        publish(EventKind.FINISHED_CONNECT, channel, kind, null, 0, error, error == null);
     }
 
     @Override
     public void accepted(Object channel) {
         NettyChannels.Kind kind = NettyChannels.of(channel);
         if (kind.isTcp() && !AgentThreads.isCurrent()) {
-            publish(EventKind.ACCEPTED, channel, null, 0, null, kind);
+            publish(EventKind.ACCEPTED, channel, kind, null, 0, null, true);
         }
     }
 
@@ -95,6 +113,11 @@ public final class NettyEvents implements NettyListener {
         if (error != null && ConnectErrors.isReset(error)) {
             offer(EventKind.RESET, channel, false);
         }
+    }
+
+    @Override
+    public void resetSeen(Object channel) {
+        offer(EventKind.RESET, channel, false);
     }
 
     @Override
@@ -118,21 +141,21 @@ public final class NettyEvents implements NettyListener {
         }
     }
 
-    /** A connect, finished connect or accept; with its endpoints read when {@code endpoints} is given. */
-    private void publish(EventKind kind, Object channel, SocketAddress target, long startNanos, Throwable error,
-                         NettyChannels.Kind endpoints) {
+    /** A connect, finished connect or accept of a TCP channel of {@code type}; with its endpoints read when asked. */
+    private void publish(EventKind kind, Object channel, NettyChannels.Kind type, SocketAddress target,
+                         long startNanos, Throwable error, boolean endpoints) {
         long now = System.nanoTime();
         InetSocketAddress local = null;
         InetSocketAddress remote = null;
-        if (endpoints != null) {
-            SocketAddress l = NettyChannels.address(endpoints.localAddress, channel);
-            SocketAddress r = NettyChannels.address(endpoints.remoteAddress, channel);
+        if (endpoints) {
+            SocketAddress l = NettyChannels.address(type.localAddress, channel);
+            SocketAddress r = NettyChannels.address(type.remoteAddress, channel);
             local = l instanceof InetSocketAddress ? (InetSocketAddress) l : null;
             remote = r instanceof InetSocketAddress ? (InetSocketAddress) r : null;
         }
         events.publish(kind, channel, target, startNanos, now, error,
                 local == null ? null : local.getAddress(), local == null ? 0 : local.getPort(),
                 remote == null ? null : remote.getAddress(), remote == null ? 0 : remote.getPort(),
-                API, null, null);
+                type.api, null, null);
     }
 }

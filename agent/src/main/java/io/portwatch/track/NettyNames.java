@@ -12,7 +12,7 @@ public final class NettyNames {
     /** Built from parts, so that a build relocating {@code io.netty} cannot rewrite it. */
     private static final String ROOT = String.join(".", "io", "netty", "");
     private static final String ROOT_INTERNAL = ROOT.replace('.', '/');
-    private static final String EPOLL_INTERNAL = ROOT_INTERNAL + "channel/epoll/";
+    private static final String CHANNEL_INTERNAL = ROOT_INTERNAL + "channel/";
 
     private NettyNames() {}
 
@@ -28,9 +28,17 @@ public final class NettyNames {
         return at < 0 ? null : className.substring(0, at + ROOT.length());
     }
 
-    /** True for a class of Netty's epoll transport, by its internal name ({@code io/netty/channel/epoll/Epoll}). */
-    public static boolean isEpollClass(String internalName) {
-        return rootAt(internalName, EPOLL_INTERNAL) >= 0;
+    /**
+     * True for a class of Netty's native epoll or io_uring transport, by its internal name
+     * ({@code io/netty/channel/epoll/Epoll}, {@code io/netty/channel/uring/IoUring}).
+     */
+    public static boolean isNativeTransportClass(String internalName) {
+        int at = rootAt(internalName, CHANNEL_INTERNAL);
+        if (at < 0) {
+            return false;
+        }
+        int transport = at + CHANNEL_INTERNAL.length();
+        return internalName.startsWith("epoll/", transport) || internalName.startsWith("uring/", transport);
     }
 
     /** Where {@code root} starts in {@code name}: at its start or after a package separator; -1 when absent. */

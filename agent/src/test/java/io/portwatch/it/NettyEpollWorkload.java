@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -19,48 +20,117 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * Loopback workloads on Netty's native epoll transport (and its NIO one), for a child JVM with the
- * agent. Compiled against Netty 4.2, using only what 4.1 has too ({@code EpollEventLoopGroup} is
- * deprecated in 4.2, not gone), so that one class runs on either version's jars. Each mode makes
- * {@code N} connections one after another, each bounded in time, and prints the server's port and
- * "done". Usage: {@code NettyEpollWorkload MODE HOST N [nowait]}: with {@code nowait} it does not
- * wait for portwatch's library instrumentation (when it is switched off).
+ * Loopback workloads on Netty's native epoll transport (its NIO one in the {@code nio} mode, its
+ * io_uring one with {@code io_uring}), for a child JVM with the agent. Compiled against Netty 4.2,
+ * using only what 4.1 has too outside {@link IoUringTransport} ({@code EpollEventLoopGroup} is
+ * deprecated in 4.2, not gone), so that one class runs on either version's jars for epoll. Each
+ * mode makes {@code N} connections one after another, each bounded in time, and prints the
+ * server's port and "done". Usage: {@code NettyEpollWorkload MODE HOST N [nowait] [io_uring]}:
+ * with {@code nowait} it does not wait for portwatch's library instrumentation (when it is
+ * switched off); with {@code io_uring} it runs on io_uring, or prints {@code io_uring unavailable:}
+ * and the cause, and stops.
  */
 public final class NettyEpollWorkload {
 
     private static final long TIMEOUT_SECONDS = 30;
     private static final int ONE_BYTE = 1;
+    /** What the workload prints, and stops, where the kernel refuses io_uring. */
+    static final String IO_URING_UNAVAILABLE = "io_uring unavailable: ";
+
+    /** The transport's classes; each in a class of its own, so that io_uring's (4.2's alone) load only when used. */
+    interface Transport {
+        EventLoopGroup group(int threads);
+
+        Class<? extends Channel> client();
+
+        Class<? extends ServerChannel> server();
+
+        ChannelOption<Boolean> fastOpenConnect();
+    }
+
+    static final class EpollTransport implements Transport {
+        @Override public EventLoopGroup group(int threads) { return new EpollEventLoopGroup(threads); }
+        @Override public Class<? extends Channel> client() { return EpollSocketChannel.class; }
+        @Override public Class<? extends ServerChannel> server() { return EpollServerSocketChannel.class; }
+        @Override public ChannelOption<Boolean> fastOpenConnect() { return EpollChannelOption.TCP_FASTOPEN_CONNECT; }
+    }
+
+    static final class NioTransport implements Transport {
+        @Override public EventLoopGroup group(int threads) { return new NioEventLoopGroup(threads); }
+        @Override public Class<? extends Channel> client() { return NioSocketChannel.class; }
+        @Override public Class<? extends ServerChannel> server() { return NioServerSocketChannel.class; }
+        @Override public ChannelOption<Boolean> fastOpenConnect() { return ChannelOption.TCP_FASTOPEN_CONNECT; }
+    }
+
+    static final class IoUringTransport implements Transport {
+        @Override public EventLoopGroup group(int threads) {
+            return new MultiThreadIoEventLoopGroup(threads, IoUringIoHandler.newFactory());
+        }
+        @Override public Class<? extends Channel> client() { return IoUringSocketChannel.class; }
+        @Override public Class<? extends ServerChannel> server() { return IoUringServerSocketChannel.class; }
+        @Override public ChannelOption<Boolean> fastOpenConnect() { return ChannelOption.TCP_FASTOPEN_CONNECT; }
+
+        /** Null where io_uring works, else why not (the kernel or a seccomp filter refusing it). */
+        static String unavailable() {
+            return IoUring.isAvailable() ? null : String.valueOf(IoUring.unavailabilityCause());
+        }
+
+        static boolean fastOpenClient() {
+            return IoUring.isTcpFastOpenClientSideAvailable();
+        }
+    }
+
+    private static Transport transport;
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
         InetAddress host = InetAddress.getByName(args[1]);
         int n = Integer.parseInt(args[2]);
-        boolean nio = mode.equals("nio");
-        // Loads the epoll classes, in the NIO mode too: portwatch's install starts, and NIO then runs
-        // with the Netty instrumentation in place.
-        Epoll.ensureAvailability();
-        System.out.println("netty epoll available; tcp fast open client: " + Epoll.isTcpFastOpenClientSideAvailable());
-        if (args.length < 4 || !args[3].equals("nowait")) {
+        List<String> options = Arrays.asList(args).subList(3, args.length);
+        if (options.contains("io_uring")) {
+            // Loads the io_uring classes: portwatch's install starts.
+            String cause = IoUringTransport.unavailable();
+            if (cause != null) {
+                System.out.println(IO_URING_UNAVAILABLE + cause);
+                return;
+            }
+            System.out.println("netty io_uring available; tcp fast open client: " + IoUringTransport.fastOpenClient());
+            transport = new IoUringTransport();
+        } else {
+            // Loads the epoll classes, in the NIO mode too: portwatch's install starts, and NIO then runs
+            // with the Netty instrumentation in place.
+            Epoll.ensureAvailability();
+            System.out.println("netty epoll available; tcp fast open client: " + Epoll.isTcpFastOpenClientSideAvailable());
+            transport = mode.equals("nio") ? new NioTransport() : new EpollTransport();
+        }
+        if (!options.contains("nowait")) {
             LibraryAdvice.await(60);
         }
-        EventLoopGroup group = nio ? new NioEventLoopGroup(2) : new EpollEventLoopGroup(2);
+        EventLoopGroup group = transport.group(2);
         try {
             switch (mode) {
-                case "client-close": clientCloses(group, host, n, false); break;
-                case "nio": clientCloses(group, host, n, true); break;
+                case "client-close":
+                case "nio": clientCloses(group, host, n); break;
                 case "server-close": serverCloses(group, host, n); break;
                 case "half-close": halfCloses(group, host, n); break;
                 case "linger": lingerZero(group, host, n); break;
@@ -77,9 +147,9 @@ public final class NettyEpollWorkload {
     }
 
     /** The client writes a byte and closes; the server reads to end-of-stream and closes (Netty's default). */
-    static void clientCloses(EventLoopGroup group, InetAddress host, int n, boolean nio) throws Exception {
-        Server server = new Server(group, host, n, nio, new Discard());
-        Bootstrap client = client(group, nio);
+    static void clientCloses(EventLoopGroup group, InetAddress host, int n) throws Exception {
+        Server server = new Server(group, host, n, new Discard());
+        Bootstrap client = client(group);
         for (int i = 0; i < n; i++) {
             Channel ch = client.connect(host, server.port).sync().channel(); // the call site
             ch.writeAndFlush(oneByte()).sync();
@@ -90,8 +160,8 @@ public final class NettyEpollWorkload {
 
     /** The server writes a byte and closes; the client reads to end-of-stream and closes. */
     static void serverCloses(EventLoopGroup group, InetAddress host, int n) throws Exception {
-        Server server = new Server(group, host, n, false, new WriteAndClose());
-        Bootstrap client = client(group, false);
+        Server server = new Server(group, host, n, new WriteAndClose());
+        Bootstrap client = client(group);
         for (int i = 0; i < n; i++) {
             Channel ch = client.connect(host, server.port).sync().channel();
             ch.closeFuture().await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -101,10 +171,10 @@ public final class NettyEpollWorkload {
 
     /** The client shuts its output down (its FIN first), reads the server's end-of-stream, then closes. */
     static void halfCloses(EventLoopGroup group, InetAddress host, int n) throws Exception {
-        Server server = new Server(group, host, n, false, new Discard());
-        Bootstrap client = client(group, false).option(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        Server server = new Server(group, host, n, new Discard());
+        Bootstrap client = client(group).option(ChannelOption.ALLOW_HALF_CLOSURE, true);
         for (int i = 0; i < n; i++) {
-            EpollSocketChannel ch = (EpollSocketChannel) client.connect(host, server.port).sync().channel();
+            DuplexChannel ch = (DuplexChannel) client.connect(host, server.port).sync().channel();
             ch.writeAndFlush(oneByte()).sync();
             ch.shutdownOutput().sync();
             server.awaitClosedAtLeast(i + 1);
@@ -115,8 +185,8 @@ public final class NettyEpollWorkload {
 
     /** The client sets SO_LINGER 0 and closes: RST; the server's read sees the reset. */
     static void lingerZero(EventLoopGroup group, InetAddress host, int n) throws Exception {
-        Server server = new Server(group, host, n, false, new Discard());
-        Bootstrap client = client(group, false).option(ChannelOption.SO_LINGER, 0);
+        Server server = new Server(group, host, n, new Discard());
+        Bootstrap client = client(group).option(ChannelOption.SO_LINGER, 0);
         for (int i = 0; i < n; i++) {
             Channel ch = client.connect(host, server.port).sync().channel();
             ch.writeAndFlush(oneByte()).sync();
@@ -132,8 +202,8 @@ public final class NettyEpollWorkload {
      * take it, the kernel makes an ordinary connect of it. The client closes first.
      */
     static void fastOpen(EventLoopGroup group, InetAddress host, int n) throws Exception {
-        Server server = new Server(group, host, n, false, new Discard());
-        Bootstrap client = client(group, false).option(EpollChannelOption.TCP_FASTOPEN_CONNECT, true);
+        Server server = new Server(group, host, n, new Discard());
+        Bootstrap client = client(group).option(transport.fastOpenConnect(), true);
         for (int i = 0; i < n; i++) {
             Channel ch = client.register().sync().channel();
             ch.write(oneByte());
@@ -151,13 +221,12 @@ public final class NettyEpollWorkload {
         try (ServerSocket probe = new ServerSocket(0, 1, host)) {
             port = probe.getLocalPort();
         }
-        Throwable cause = client(group, false).connect(host, port).await().cause();
+        Throwable cause = client(group).connect(host, port).await().cause();
         System.out.println("refused port " + port + ": " + cause);
     }
 
-    private static Bootstrap client(EventLoopGroup group, boolean nio) {
-        return new Bootstrap().group(group).channel(nio ? NioSocketChannel.class : EpollSocketChannel.class)
-                .handler(new Discard());
+    private static Bootstrap client(EventLoopGroup group) {
+        return new Bootstrap().group(group).channel(transport.client()).handler(new Discard());
     }
 
     private static ByteBuf oneByte() {
@@ -194,10 +263,9 @@ public final class NettyEpollWorkload {
         private final AtomicInteger reads = new AtomicInteger();
         private final AtomicInteger closes = new AtomicInteger();
 
-        Server(EventLoopGroup group, InetAddress host, int n, boolean nio, ChannelHandler handler) throws Exception {
+        Server(EventLoopGroup group, InetAddress host, int n, ChannelHandler handler) throws Exception {
             closed = new CountDownLatch(n);
-            Class<? extends ServerChannel> type = nio ? NioServerSocketChannel.class : EpollServerSocketChannel.class;
-            Channel server = new ServerBootstrap().group(group).channel(type)
+            Channel server = new ServerBootstrap().group(group).channel(transport.server())
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {

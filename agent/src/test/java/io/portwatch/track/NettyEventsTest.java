@@ -1,16 +1,24 @@
 package io.portwatch.track;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +32,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The Netty listener without an agent: the test plays the advice, calling it the way the advice
- * in Netty's epoll classes would, with real (unconnected) Netty channels of each kind.
+ * in Netty's epoll and io_uring classes would, with real (unconnected) Netty channels of each kind.
  */
 class NettyEventsTest {
 
@@ -75,7 +83,7 @@ class NettyEventsTest {
         netty.closed(channel);
         tracker.drain();
         ConnectionRecord r = sink.onlyEnded();
-        assertEquals(NettyEvents.API, r.api);
+        assertEquals(NettyChannels.EPOLL_API, r.api);
         assertNotNull(r.callSite, r::toString);
         assertEquals(CallSitesTest.AppCode.CLASS + ".get", r.callSite.function);
         assertEquals(Closer.LOCAL, r.closer());
@@ -133,5 +141,66 @@ class NettyEventsTest {
         ConnectionRecord r = sink.onlyEnded();
         assertEquals(ConnectionRecord.Direction.ACCEPTED, r.direction);
         assertNull(r.callSite);
+    }
+
+    @Test
+    void theIoUringTcpChannelIsAConnectionOfItsOwnApi() {
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
+        NettyChannels.Kind kind = NettyChannels.of(open(new IoUringSocketChannel()));
+        assertTrue(kind.isTcp());
+        assertEquals(NettyChannels.IO_URING_API, kind.api);
+        assertEquals(NettyChannels.EPOLL_API, NettyChannels.of(open(new EpollSocketChannel())).api);
+        assertFalse(NettyChannels.of(open(new IoUringDomainSocketChannel())).isTcp());
+    }
+
+    @Test
+    void anIoUringConnectIsPendingFromItsSubmissionToItsCompletion() {
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
+        IoUringSocketChannel channel = open(new IoUringSocketChannel());
+        CallSitesTest.AppCode.call(() -> {
+            netty.connectRequested(new Object(), channel);
+            return null;
+        });
+        netty.connectSubmitted(channel, target, System.nanoTime(), promise(channel));
+        tracker.drain();
+        assertEquals(List.of(), sink.opened, "pending until the ring completes it");
+        netty.finishConnectReturned(channel, true, null);
+        netty.resetSeen(channel);
+        netty.closed(channel);
+        tracker.drain();
+        ConnectionRecord r = sink.onlyEnded();
+        assertEquals(NettyChannels.IO_URING_API, r.api);
+        assertEquals(CallSitesTest.AppCode.CLASS + ".get", r.callSite.function);
+        assertEquals(Closer.RESET, r.closer());
+    }
+
+    @Test
+    void anIoUringConnectThatFailsBeforeTheRingIsAFailedConnectOnlyWhenItTriedToBind() {
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available here: " + IoUring.unavailabilityCause());
+        for (Throwable notTried : List.of(new ClosedChannelException(), new UnresolvedAddressException(),
+                new java.util.concurrent.CancellationException())) {
+            IoUringSocketChannel channel = open(new IoUringSocketChannel());
+            ChannelPromise promise = promise(channel);
+            promise.setFailure(notTried);
+            netty.connectSubmitted(channel, target, System.nanoTime(), promise);
+            netty.closed(channel);
+        }
+        IoUringSocketChannel bound = open(new IoUringSocketChannel());
+        ChannelPromise promise = promise(bound);
+        promise.setFailure(new IOException("bind(..) failed: Address already in use"));
+        netty.connectSubmitted(bound, target, System.nanoTime(), promise);
+        IoUringSocketChannel refused = open(new IoUringSocketChannel());
+        netty.connectSubmitted(refused, target, System.nanoTime(), promise(refused));
+        netty.finishConnectReturned(refused, false, new ConnectException("io_uring connect(..) failed: Connection refused"));
+        netty.closed(refused);
+        tracker.drain();
+        assertEquals(2, sink.ended.size(), () -> "only the bind and the refused connect: " + sink.ended);
+        assertEquals("EADDRINUSE", sink.ended.get(0).errorType);
+        assertEquals("ECONNREFUSED", sink.ended.get(1).errorType);
+        assertEquals(ConnectionEnd.FAILED, sink.ended.get(1).end);
+    }
+
+    private static ChannelPromise promise(Channel channel) {
+        return new DefaultChannelPromise(channel, ImmediateEventExecutor.INSTANCE);
     }
 }

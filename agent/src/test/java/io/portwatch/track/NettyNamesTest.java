@@ -28,11 +28,28 @@ class NettyNamesTest {
     }
 
     @Test
-    void epollClassesByInternalName() {
-        assertTrue(NettyNames.isEpollClass("io/netty/channel/epoll/Epoll"));
-        assertTrue(NettyNames.isEpollClass("io/grpc/netty/shaded/io/netty/channel/epoll/EpollEventLoopGroup"));
-        assertFalse(NettyNames.isEpollClass("io/netty/channel/nio/NioEventLoopGroup"));
-        assertFalse(NettyNames.isEpollClass("io/netty/channel/kqueue/KQueue"));
-        assertFalse(NettyNames.isEpollClass("java/lang/String"));
+    void theIoUringTransportsClassesOfTheOriginalAndOfShadedCopies() {
+        assertEquals("channel.uring.IoUringSocketChannel", NettyNames.relative("io.netty.channel.uring.IoUringSocketChannel"));
+        assertEquals("channel.uring.AbstractIoUringChannel$AbstractUringUnsafe",
+                NettyNames.relative("io.grpc.netty.shaded.io.netty.channel.uring.AbstractIoUringChannel$AbstractUringUnsafe"));
+        assertEquals("com.example.shaded.io.netty.",
+                NettyNames.root("com.example.shaded.io.netty.channel.uring.IoUringSocketChannel"));
+    }
+
+    @Test
+    void nativeTransportClassesByInternalName() {
+        assertTrue(NettyNames.isNativeTransportClass("io/netty/channel/epoll/Epoll"));
+        assertTrue(NettyNames.isNativeTransportClass("io/grpc/netty/shaded/io/netty/channel/epoll/EpollEventLoopGroup"));
+        assertTrue(NettyNames.isNativeTransportClass("io/netty/channel/uring/IoUring"));
+        assertTrue(NettyNames.isNativeTransportClass("io/grpc/netty/shaded/io/netty/channel/uring/IoUringIoHandler"));
+        assertTrue(NettyNames.isNativeTransportClass("com/example/shaded/io/netty/channel/uring/IoUringSocketChannel"));
+        assertFalse(NettyNames.isNativeTransportClass("io/netty/channel/nio/NioEventLoopGroup"));
+        assertFalse(NettyNames.isNativeTransportClass("io/netty/channel/kqueue/KQueue"));
+        assertFalse(NettyNames.isNativeTransportClass("io/netty/channel/uringx/Other"), "uring/ is a whole package name");
+        assertFalse(NettyNames.isNativeTransportClass("io/netty/incubator/channel/uring/IOUring"),
+                "the incubator's io_uring (Netty 4.1) is not instrumented");
+        assertFalse(NettyNames.isNativeTransportClass("com/fooio/netty/channel/uring/IoUring"));
+        assertFalse(NettyNames.isNativeTransportClass("io/netty/channel/Channel"));
+        assertFalse(NettyNames.isNativeTransportClass("java/lang/String"));
     }
 }

@@ -33,7 +33,7 @@ final class EpollChannelInstrumentation implements TypeInstrumentation {
     public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
         return base
                 .advice(named("doConnect").and(takesArguments(2)), ConnectAdvice.class.getName())
-                .advice(named("doClose").and(takesArguments(0)), CloseAdvice.class.getName())
+                .advice(named("doClose").and(takesArguments(0)), TransportAdvice.Closed.class.getName())
                 .advice(named("doReadBytes").and(takesArguments(1)), ReadAdvice.class.getName());
     }
 
@@ -48,13 +48,6 @@ final class EpollChannelInstrumentation implements TypeInstrumentation {
                          @Advice.Enter long startNanos, @Advice.Return boolean connected,
                          @Advice.Thrown Throwable error) {
             Bridge.netty.connectReturned(channel, target, startNanos, connected, error);
-        }
-    }
-
-    static final class CloseAdvice {
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel) {
-            Bridge.netty.closed(channel);
         }
     }
 

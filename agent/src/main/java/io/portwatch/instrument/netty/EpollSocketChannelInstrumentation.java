@@ -1,9 +1,7 @@
 package io.portwatch.instrument.netty;
 
-import io.portwatch.bootstrap.Bridge;
 import io.portwatch.instrument.TypeInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -28,13 +26,6 @@ final class EpollSocketChannelInstrumentation implements TypeInstrumentation {
     @Override
     public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
         return base.advice(isConstructor().and(takesArguments(3)).and(takesArgument(2, InetSocketAddress.class)),
-                AcceptedAdvice.class.getName());
-    }
-
-    static final class AcceptedAdvice {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object channel) {
-            Bridge.netty.accepted(channel);
-        }
+                TransportAdvice.Accepted.class.getName());
     }
 }

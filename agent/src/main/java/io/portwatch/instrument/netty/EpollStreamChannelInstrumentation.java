@@ -26,7 +26,7 @@ final class EpollStreamChannelInstrumentation implements TypeInstrumentation {
     public AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
         return base
                 .advice(named("doWrite").and(takesArguments(1)), WriteAdvice.class.getName())
-                .advice(named("doShutdownOutput").and(takesArguments(0)), ShutdownOutputAdvice.class.getName());
+                .advice(named("doShutdownOutput").and(takesArguments(0)), TransportAdvice.OutputShutdown.class.getName());
     }
 
     static final class WriteAdvice {
@@ -35,14 +35,6 @@ final class EpollStreamChannelInstrumentation implements TypeInstrumentation {
             if (error != null) {
                 Bridge.netty.writeFailed(channel, error);
             }
-        }
-    }
-
-    static final class ShutdownOutputAdvice {
-        /** Only when it returned: a half-close that threw sent no FIN. */
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object channel) {
-            Bridge.netty.outputShutdown(channel);
         }
     }
 }

@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * The Netty types instrumented, by their name inside Netty ({@link NettyNames}), so that shaded
  * copies (grpc-netty-shaded's {@code io.grpc.netty.shaded.io.netty.}) are instrumented too. The
- * same methods exist in Netty 4.1 and 4.2 (checked with {@code javap} on 4.1.137 and 4.2.18, and
- * by NettyEpollTrackingIT on both).
+ * epoll methods exist in Netty 4.1 and 4.2 (checked with {@code javap} on 4.1.137 and 4.2.18, and
+ * by NettyEpollTrackingIT on both); the io_uring ones, 4.2's alone, in 4.2.10, 4.2.18 and 4.2.21
+ * ({@code javap}; NettyIoUringTrackingIT runs 4.2.18).
  */
 public final class NettyTypes {
 
@@ -25,17 +26,26 @@ public final class NettyTypes {
     static final String EPOLL_STREAM_CHANNEL = "channel.epoll.AbstractEpollStreamChannel";
     static final String EPOLL_SOCKET_CHANNEL = "channel.epoll.EpollSocketChannel";
     static final String EPOLL_SOCKET_CONFIG = "channel.epoll.EpollSocketChannelConfig";
+    static final String IO_URING_CHANNEL = "channel.uring.AbstractIoUringChannel";
+    static final String IO_URING_UNSAFE = "channel.uring.AbstractIoUringChannel$AbstractUringUnsafe";
+    static final String IO_URING_STREAM_CHANNEL = "channel.uring.AbstractIoUringStreamChannel";
+    static final String IO_URING_SOCKET_CHANNEL = "channel.uring.IoUringSocketChannel";
+    static final String IO_URING_SOCKET_CONFIG = "channel.uring.IoUringSocketChannelConfig";
 
     private static final Set<String> INSTRUMENTED = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(
-            BOOTSTRAP, EPOLL_CHANNEL, EPOLL_UNSAFE, EPOLL_STREAM_CHANNEL, EPOLL_SOCKET_CHANNEL, EPOLL_SOCKET_CONFIG)));
+            BOOTSTRAP, EPOLL_CHANNEL, EPOLL_UNSAFE, EPOLL_STREAM_CHANNEL, EPOLL_SOCKET_CHANNEL, EPOLL_SOCKET_CONFIG,
+            IO_URING_CHANNEL, IO_URING_UNSAFE, IO_URING_STREAM_CHANNEL, IO_URING_SOCKET_CHANNEL,
+            IO_URING_SOCKET_CONFIG)));
 
     private NettyTypes() {}
 
     /** One instrumentation per Netty type. */
     public static List<TypeInstrumentation> instrumentations() {
-        return Arrays.asList(new BootstrapInstrumentation(), new EpollChannelInstrumentation(),
-                new EpollUnsafeInstrumentation(), new EpollStreamChannelInstrumentation(),
-                new EpollSocketChannelInstrumentation(), new EpollSocketConfigInstrumentation());
+        return Arrays.asList(new BootstrapInstrumentation(), new SocketConfigInstrumentation(),
+                new EpollChannelInstrumentation(), new EpollUnsafeInstrumentation(),
+                new EpollStreamChannelInstrumentation(), new EpollSocketChannelInstrumentation(),
+                new IoUringChannelInstrumentation(), new IoUringUnsafeInstrumentation(),
+                new IoUringStreamChannelInstrumentation(), new IoUringSocketChannelInstrumentation());
     }
 
     /** True for a class, by its binary name, that one of the instrumentations matches. */
@@ -44,17 +54,19 @@ public final class NettyTypes {
         return relative != null && INSTRUMENTED.contains(relative);
     }
 
-    /** Matches the type named {@code relative} inside any copy of Netty. */
-    static ElementMatcher.Junction<TypeDescription> named(String relative) {
+    /** Matches the types named {@code relatives} inside any copy of Netty; by name alone, nothing is loaded. */
+    static ElementMatcher.Junction<TypeDescription> named(String... relatives) {
+        List<String> names = Arrays.asList(relatives);
         return new ElementMatcher.Junction.AbstractBase<TypeDescription>() {
             @Override
             public boolean matches(TypeDescription type) {
-                return relative.equals(NettyNames.relative(type.getName()));
+                String relative = NettyNames.relative(type.getName());
+                return relative != null && names.contains(relative);
             }
 
             @Override
             public String toString() {
-                return "netty type " + relative;
+                return "netty type " + names;
             }
         };
     }

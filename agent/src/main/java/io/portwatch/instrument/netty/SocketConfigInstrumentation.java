@@ -13,15 +13,16 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * {@code EpollSocketChannelConfig.setSoLinger(int)}, which {@code ChannelOption.SO_LINGER} (a
- * bootstrap's option or child option) also ends in: 0 makes the close send RST. Its channel is
- * the field {@code channel} it inherits from {@code DefaultChannelConfig}.
+ * {@code EpollSocketChannelConfig.setSoLinger(int)} and {@code IoUringSocketChannelConfig}'s, which
+ * {@code ChannelOption.SO_LINGER} (a bootstrap's option or child option) also ends in: 0 makes the
+ * close send RST. Their channel is the field {@code channel} they inherit from
+ * {@code DefaultChannelConfig}.
  */
-final class EpollSocketConfigInstrumentation implements TypeInstrumentation {
+final class SocketConfigInstrumentation implements TypeInstrumentation {
 
     @Override
     public ElementMatcher<TypeDescription> type() {
-        return NettyTypes.named(NettyTypes.EPOLL_SOCKET_CONFIG);
+        return NettyTypes.named(NettyTypes.EPOLL_SOCKET_CONFIG, NettyTypes.IO_URING_SOCKET_CONFIG);
     }
 
     @Override
