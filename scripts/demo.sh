@@ -33,7 +33,8 @@ fi
 mkdir -p "$(dirname "$report")"
 echo "demo: running the sample's churn job with the agent; its lines start with [portwatch]" >&2
 status=0
-java -javaagent:"$agent=report=$report" -jar "$sample" \
+# The agent takes every PORTWATCH_* variable for a setting of its own: not this script's.
+env -u PORTWATCH_DEMO_REPORT -u PORTWATCH_DEMO_NO_BUILD java -javaagent:"$agent=report=$report" -jar "$sample" \
   --mode churn --writes 4000 --threads 8 --jdbc-params sslMode=DISABLED "$@" || status=$?
 [ -f "$report" ] && echo "demo: the churn report as an HTML page: $report" >&2
 exit "$status"
