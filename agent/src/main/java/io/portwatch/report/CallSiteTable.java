@@ -35,6 +35,8 @@ final class CallSiteTable {
         /** Confirmed by the kernel's tables to have left a TIME_WAIT on this host. */
         long timeWaitHere;
         final long[] byCloser = new long[Closer.values().length];
+        /** Ended by this side: its FIN first, or its close sent as a reset ({@link ConnectionRecord#closedHereFirst}). */
+        long closedHereFirst;
         /** The client library under the call site, as its first connection's walk found it; null: none known. */
         ClientLibrary library;
         /** A pool's frames were on the stack of its first connection's walk. */
@@ -61,7 +63,7 @@ final class CallSiteTable {
         /** Why it churns, as far as its figures tell ({@link ChurnPattern}). */
         ChurnPattern pattern() {
             return ChurnPattern.of(library, poolOnStack || pooled * 2 > connections, connections - failed,
-                    closedBy(Closer.LOCAL), closedBy(Closer.PEER));
+                    closedHereFirst, closedBy(Closer.PEER));
         }
 
         Row copy() {
@@ -71,6 +73,7 @@ final class CallSiteTable {
             r.pooled = pooled;
             r.failed = failed;
             r.timeWaitHere = timeWaitHere;
+            r.closedHereFirst = closedHereFirst;
             r.library = library;
             r.poolOnStack = poolOnStack;
             System.arraycopy(byCloser, 0, r.byCloser, 0, byCloser.length);
@@ -101,6 +104,7 @@ final class CallSiteTable {
             return;
         }
         row.byCloser[r.closer().ordinal()]++;
+        if (r.closedHereFirst()) row.closedHereFirst++;
         if (Boolean.TRUE.equals(r.timeWait())) row.timeWaitHere++;
     }
 

@@ -17,7 +17,9 @@ import java.net.SocketAddress;
  * as a {@link EventKind#CONNECT_REQUESTED} that the connect event finds on the tracker
  * ({@link ConnectRequests}). Those walks are bounded per thread and {@code Bootstrap}, as a
  * socket's are per thread and destination (the destination is not known yet there). A channel
- * connected without a {@code Bootstrap} has no call site.
+ * connected without a {@code Bootstrap} (Reactor Netty's connector registers and connects its
+ * channels itself) is walked where it connects, on the event loop, bounded like a socket's: that
+ * walk finds the library whose frames called the connect, but no application frame.
  */
 public final class NettyEvents implements NettyListener {
 
@@ -27,6 +29,14 @@ public final class NettyEvents implements NettyListener {
     private final ConnectionEvents events;
     private final EventRing ring;
     private final CallSites callSites;
+    /**
+     * The channels {@link #connectRequested} saw, by identity hash: their connect leaves the call
+     * site to that request and walks nothing. A slot taken over by another channel in between
+     * costs one walk more, never a wrong call site (the tracker prefers the request's). At most
+     * {@link #REQUESTED_SLOTS} channels held; a slot is emptied when its channel connects.
+     */
+    private final Object[] requested = new Object[REQUESTED_SLOTS];
+    private static final int REQUESTED_SLOTS = 64;
 
     public NettyEvents(ConnectionEvents events) {
         this.events = events;
@@ -39,6 +49,7 @@ public final class NettyEvents implements NettyListener {
         if (!NettyChannels.of(channel).isTcp() || AgentThreads.isCurrent()) {
             return;
         }
+        requested[slot(channel)] = channel;
         long now = System.nanoTime();
         StackWalker.StackFrame site = callSites.capture(bootstrap, now);
         if (site != null) {
@@ -54,14 +65,26 @@ public final class NettyEvents implements NettyListener {
         if (!kind.isTcp() || !(target instanceof InetSocketAddress) || AgentThreads.isCurrent()) {
             return;
         }
+        if (error != null && ConnectErrors.isNotAnAttempt(error)) {
+            return;
+        }
+        StackWalker.StackFrame site = null;
+        int slot = slot(channel);
+        if (requested[slot] == channel) {
+            requested[slot] = null;
+        } else {
+            site = callSites.capture(target, System.nanoTime());
+        }
         if (error != null) {
-            if (!ConnectErrors.isNotAnAttempt(error)) {
-                publish(EventKind.CONNECTED, channel, target, startNanos, error, null);
-            }
+            publish(EventKind.CONNECTED, channel, target, startNanos, error, null, site);
         } else {
             publish(connected ? EventKind.CONNECTED : EventKind.CONNECT_PENDING, channel, target, startNanos, null,
-                    connected ? kind : null);
+                    connected ? kind : null, site);
         }
+    }
+
+    private static int slot(Object channel) {
+        return System.identityHashCode(channel) & (REQUESTED_SLOTS - 1);
     }
 
     @Override
@@ -70,14 +93,14 @@ public final class NettyEvents implements NettyListener {
         if ((!connected && error == null) || !kind.isTcp() || AgentThreads.isCurrent()) {
             return; // still pending
         }
-        publish(EventKind.FINISHED_CONNECT, channel, null, 0, error, error == null ? kind : null);
+        publish(EventKind.FINISHED_CONNECT, channel, null, 0, error, error == null ? kind : null, null);
     }
 
     @Override
     public void accepted(Object channel) {
         NettyChannels.Kind kind = NettyChannels.of(channel);
         if (kind.isTcp() && !AgentThreads.isCurrent()) {
-            publish(EventKind.ACCEPTED, channel, null, 0, null, kind);
+            publish(EventKind.ACCEPTED, channel, null, 0, null, kind, null);
         }
     }
 
@@ -120,7 +143,7 @@ public final class NettyEvents implements NettyListener {
 
     /** A connect, finished connect or accept; with its endpoints read when {@code endpoints} is given. */
     private void publish(EventKind kind, Object channel, SocketAddress target, long startNanos, Throwable error,
-                         NettyChannels.Kind endpoints) {
+                         NettyChannels.Kind endpoints, StackWalker.StackFrame site) {
         long now = System.nanoTime();
         InetSocketAddress local = null;
         InetSocketAddress remote = null;
@@ -133,6 +156,6 @@ public final class NettyEvents implements NettyListener {
         events.publish(kind, channel, target, startNanos, now, error,
                 local == null ? null : local.getAddress(), local == null ? 0 : local.getPort(),
                 remote == null ? null : remote.getAddress(), remote == null ? 0 : remote.getPort(),
-                API, null, null);
+                API, site, null);
     }
 }
