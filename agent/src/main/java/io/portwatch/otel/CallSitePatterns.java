@@ -9,7 +9,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Each call site's ended outgoing connections so far and who closed them first, for the
+ * Each call site's ended outgoing connections so far and who closed them first (this side:
+ * {@link ConnectionRecord#closedHereFirst}), for the
  * {@code portwatch.churn.pattern} of its spans ({@link ChurnPattern}). Counts every connection,
  * not only those that become spans: the pattern is about the call site. Reporter thread only; at
  * most {@link #LIMIT} call sites, past which a new one's spans say {@link ChurnPattern#UNKNOWN}.
@@ -40,9 +41,8 @@ final class CallSitePatterns {
         }
         if (r.failed()) return pattern(site, t);
         t.ended++;
-        Closer closer = r.closer();
-        if (closer == Closer.LOCAL) t.localFirst++;
-        else if (closer == Closer.PEER) t.peerFirst++;
+        if (r.closedHereFirst()) t.localFirst++;
+        else if (r.closer() == Closer.PEER) t.peerFirst++;
         if (r.jdbc() != null && r.jdbc().pool() != null) t.pooled = true;
         return pattern(site, t);
     }

@@ -38,6 +38,8 @@ final class CallSiteTable {
         /** Confirmed by the kernel's tables to have left a TIME_WAIT on this host. */
         long timeWaitHere;
         final long[] byCloser = new long[Closer.values().length];
+        /** Ended by this side: its FIN first, or its close sent as a reset ({@link ConnectionRecord#closedHereFirst}). */
+        long closedHereFirst;
         /** The client library under the call site, as its first connection's walk found it; null: none known. */
         ClientLibrary library;
         /** A pool's frames were on the stack of its first connection's walk. */
@@ -64,7 +66,7 @@ final class CallSiteTable {
         /** Why it churns, as far as its figures tell ({@link ChurnPattern}). */
         ChurnPattern pattern() {
             return ChurnPattern.of(library, poolOnStack || pooled * 2 > connections, connections - failed,
-                    closedBy(Closer.LOCAL), closedBy(Closer.PEER));
+                    closedHereFirst, closedBy(Closer.PEER));
         }
 
         Row copy() {
@@ -74,6 +76,7 @@ final class CallSiteTable {
             r.pooled = pooled;
             r.failed = failed;
             r.timeWaitHere = timeWaitHere;
+            r.closedHereFirst = closedHereFirst;
             r.library = library;
             r.poolOnStack = poolOnStack;
             System.arraycopy(byCloser, 0, r.byCloser, 0, byCloser.length);
@@ -104,6 +107,7 @@ final class CallSiteTable {
             return;
         }
         row.byCloser[r.closer().ordinal()]++;
+        if (r.closedHereFirst()) row.closedHereFirst++;
         if (Boolean.TRUE.equals(r.timeWait())) row.timeWaitHere++;
     }
 

@@ -41,6 +41,9 @@ public final class CallSites {
             "okhttp3.", "okio.", "org.apache.http.", "org.apache.hc.", "io.netty.", "reactor.netty.",
             "io.grpc.", // its own code and the Netty it shades (io.grpc.netty.shaded.io.netty.)
             "io.lettuce.", "redis.clients.jedis.", "org.apache.commons.pool2.",
+            // Project Reactor's operators, between Lettuce's or Reactor Netty's frames and the
+            // application's when a Mono is subscribed on the application's thread
+            "reactor.core.", "reactor.util.",
             "kotlin.", "kotlinx.coroutines.");
 
     /** Connection pools by package, and the name the spans give them ({@code portwatch.pool}). */

@@ -19,13 +19,23 @@ import java.util.concurrent.CancellationException;
  * as a {@link EventKind#CONNECT_REQUESTED} that the connect event finds on the tracker
  * ({@link ConnectRequests}). Those walks are bounded per thread and {@code Bootstrap}, as a
  * socket's are per thread and destination (the destination is not known yet there). A channel
- * connected without a {@code Bootstrap} has no call site.
+ * connected without a {@code Bootstrap} (Reactor Netty's connector registers and connects its
+ * channels itself) is walked where it connects, on the event loop, bounded like a socket's: that
+ * walk finds the library whose frames called the connect, but no application frame.
  */
 public final class NettyEvents implements NettyListener {
 
     private final ConnectionEvents events;
     private final EventRing ring;
     private final CallSites callSites;
+    /**
+     * The channels {@link #connectRequested} saw, by identity hash: their connect leaves the call
+     * site to that request and walks nothing. A slot taken over by another channel in between
+     * costs one walk more, never a wrong call site (the tracker prefers the request's). At most
+     * {@link #REQUESTED_SLOTS} channels held; a slot is emptied when its channel connects.
+     */
+    private final Object[] requested = new Object[REQUESTED_SLOTS];
+    private static final int REQUESTED_SLOTS = 64;
 
     public NettyEvents(ConnectionEvents events) {
         this.events = events;
@@ -39,6 +49,7 @@ public final class NettyEvents implements NettyListener {
         if (!kind.isTcp() || AgentThreads.isCurrent()) {
             return;
         }
+        requested[slot(channel)] = channel;
         long now = System.nanoTime();
         StackWalker.StackFrame site = callSites.capture(bootstrap, now);
         if (site != null) {
@@ -54,14 +65,26 @@ public final class NettyEvents implements NettyListener {
         if (!kind.isTcp() || !(target instanceof InetSocketAddress) || AgentThreads.isCurrent()) {
             return;
         }
+        if (error != null && ConnectErrors.isNotAnAttempt(error)) {
+            return;
+        }
+        StackWalker.StackFrame site = null;
+        int slot = slot(channel);
+        if (requested[slot] == channel) {
+            requested[slot] = null;
+        } else {
+            site = callSites.capture(target, System.nanoTime());
+        }
         if (error != null) {
-            if (!ConnectErrors.isNotAnAttempt(error)) {
-                publish(EventKind.CONNECTED, channel, kind, target, startNanos, error, false);
-            }
+            publish(EventKind.CONNECTED, channel, kind, target, startNanos, error, false, site);
         } else {
             publish(connected ? EventKind.CONNECTED : EventKind.CONNECT_PENDING, channel, kind, target, startNanos,
-                    null, connected);
+                    null, connected, site);
         }
+    }
+
+    private static int slot(Object channel) {
+        return System.identityHashCode(channel) & (REQUESTED_SLOTS - 1);
     }
 
     /**
@@ -88,14 +111,14 @@ public final class NettyEvents implements NettyListener {
         if ((!connected && error == null) || !kind.isTcp() || AgentThreads.isCurrent()) {
             return; // still pending
         }
-        publish(EventKind.FINISHED_CONNECT, channel, kind, null, 0, error, error == null);
+        publish(EventKind.FINISHED_CONNECT, channel, kind, null, 0, error, error == null, null);
     }
 
     @Override
     public void accepted(Object channel) {
         NettyChannels.Kind kind = NettyChannels.of(channel);
         if (kind.isTcp() && !AgentThreads.isCurrent()) {
-            publish(EventKind.ACCEPTED, channel, kind, null, 0, null, true);
+            publish(EventKind.ACCEPTED, channel, kind, null, 0, null, true, null);
         }
     }
 
@@ -141,9 +164,12 @@ public final class NettyEvents implements NettyListener {
         }
     }
 
-    /** A connect, finished connect or accept of a TCP channel of {@code type}; with its endpoints read when asked. */
+    /**
+     * A connect, finished connect or accept of a TCP channel of {@code type}; with its endpoints read
+     * when asked, and {@code site}, the call site walked at the connect itself, or null.
+     */
     private void publish(EventKind kind, Object channel, NettyChannels.Kind type, SocketAddress target,
-                         long startNanos, Throwable error, boolean endpoints) {
+                         long startNanos, Throwable error, boolean endpoints, StackWalker.StackFrame site) {
         long now = System.nanoTime();
         InetSocketAddress local = null;
         InetSocketAddress remote = null;
@@ -156,6 +182,6 @@ public final class NettyEvents implements NettyListener {
         events.publish(kind, channel, target, startNanos, now, error,
                 local == null ? null : local.getAddress(), local == null ? 0 : local.getPort(),
                 remote == null ? null : remote.getAddress(), remote == null ? 0 : remote.getPort(),
-                type.api, null, null);
+                type.api, site, null);
     }
 }

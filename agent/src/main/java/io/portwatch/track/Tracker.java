@@ -373,8 +373,10 @@ public final class Tracker {
         if (e.target instanceof InetSocketAddress) {
             serverName = ((InetSocketAddress) e.target).getHostString();
         }
-        StackWalker.StackFrame site = e.callSite != null || direction == ConnectionRecord.Direction.ACCEPTED
-                ? e.callSite : connectRequests.take(e.connection);
+        // An event-loop connect: where the application asked for it beats the event loop's own walk.
+        StackWalker.StackFrame requested = direction == ConnectionRecord.Direction.ACCEPTED ? null
+                : connectRequests.take(e.connection);
+        StackWalker.StackFrame site = requested != null ? requested : e.callSite;
         ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), direction, e.api, serverName,
                 e.threadName, callSites.resolve(site),
                 direction == ConnectionRecord.Direction.ACCEPTED ? e.nanos : e.startNanos);

@@ -60,6 +60,16 @@ class LibrarySpanAttributesTest {
         assertEquals("com.example.Fetch.get(Work.java:12)", last.getAttributes().get(stringKey("portwatch.call_site")));
     }
 
+    /** grpc-java's channel shutdown: this side closes, and most closes go out as resets (unread data). */
+    @Test
+    void closesThatEndInAResetStillCountAsThisSides() {
+        for (int i = 0; i < ChurnPattern.CHURN_CONNECTIONS; i++) {
+            spans.ended(TestRecords.outgoingThrough(ClientLibrary.GRPC_JAVA, false, "com.example.Rpc.call", 50051,
+                    i % 3 == 0 ? Closer.LOCAL : Closer.RESET, 1_000_000_000L + i));
+        }
+        assertEquals("client_per_request", pattern(exported.get(exported.size() - 1)));
+    }
+
     @Test
     void aLibrarysOwnThreadNamesTheLibraryButNoCode() {
         spans.ended(TestRecords.outgoingThrough(ClientLibrary.JDK_HTTP_CLIENT, false, null, 8080, Closer.LOCAL, 5));

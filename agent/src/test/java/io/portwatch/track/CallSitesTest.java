@@ -42,7 +42,8 @@ class CallSitesTest {
                 "io.portwatch.bootstrap.Bridge", "io.portwatch.shaded.okhttp3.Call",
                 "com.mysql.cj.jdbc.Driver", "org.mariadb.jdbc.Driver", "org.postgresql.Driver",
                 "com.zaxxer.hikari.pool.HikariPool", "org.apache.commons.dbcp2.BasicDataSource",
-                "okhttp3.RealCall", "io.netty.bootstrap.Bootstrap", "kotlinx.coroutines.Dispatchers"}) {
+                "okhttp3.RealCall", "io.netty.bootstrap.Bootstrap", "kotlinx.coroutines.Dispatchers",
+                "reactor.core.publisher.LambdaMonoSubscriber", "reactor.util.context.Context1"}) {
             assertFalse(cs.isApplication(c), c);
         }
         for (String c : new String[] {"com.example.Writer", "sunny.App", "javafx.App", "org.acme.Main",

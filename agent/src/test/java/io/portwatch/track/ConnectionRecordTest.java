@@ -176,6 +176,37 @@ class ConnectionRecordTest {
     }
 
     @Test
+    void thisSideClosedFirstWhenItsCloseCameFirstEvenIfTheKernelSawAReset() {
+        ConnectionRecord fin = record();
+        fin.end(ConnectionEnd.CLOSED, 200L);
+        fin.confirmByKernel(true, Closer.LOCAL);
+        assertTrue(fin.closedHereFirst());
+
+        // A close with unread data goes out as a reset: the kernel says reset, the JVM saw its close first.
+        ConnectionRecord closeAsReset = record();
+        closeAsReset.end(ConnectionEnd.CLOSED, 200L);
+        closeAsReset.confirmByKernel(false, Closer.RESET);
+        assertEquals(Closer.RESET, closeAsReset.closer());
+        assertTrue(closeAsReset.closedHereFirst());
+
+        ConnectionRecord resetSeen = record();
+        resetSeen.reset();
+        resetSeen.end(ConnectionEnd.CLOSED, 200L);
+        resetSeen.confirmByKernel(false, Closer.RESET);
+        assertFalse(resetSeen.closedHereFirst(), "a reset that a read or write saw may be the peer's");
+
+        ConnectionRecord peer = record();
+        peer.peerFin();
+        peer.end(ConnectionEnd.CLOSED, 200L);
+        assertFalse(peer.closedHereFirst());
+
+        ConnectionRecord kernelSaysPeer = record();
+        kernelSaysPeer.end(ConnectionEnd.CLOSED, 200L);
+        kernelSaysPeer.confirmByKernel(false, Closer.PEER);
+        assertFalse(kernelSaysPeer.closedHereFirst());
+    }
+
+    @Test
     void isConnectingUntilConnectedOrEnded() {
         ConnectionRecord r = record();
         assertTrue(r.isConnecting());

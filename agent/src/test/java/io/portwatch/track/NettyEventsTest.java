@@ -90,6 +90,29 @@ class NettyEventsTest {
         assertEquals(target.getPort(), r.peerPort, "the target's, where the channel has none to tell");
     }
 
+    /** Reactor Netty's connector: no Bootstrap, so no request; the connect's own stack is walked. */
+    @Test
+    void aConnectNobodyRequestedIsWalkedWhereItConnects() {
+        EpollSocketChannel requested = open(new EpollSocketChannel());
+        EpollSocketChannel unrequested = open(new EpollSocketChannel());
+        GeneratedCallers.in("com.example.app.Asker", () -> {
+            netty.connectRequested(new Object(), requested);
+            return null;
+        });
+        CallSitesTest.AppCode.call(() -> {
+            netty.connectReturned(requested, target, System.nanoTime(), true, null);
+            netty.connectReturned(unrequested, target, System.nanoTime(), true, null);
+            return null;
+        });
+        netty.closed(requested);
+        netty.closed(unrequested);
+        tracker.drain();
+        assertEquals(2, sink.ended.size(), () -> sink.ended.toString());
+        assertEquals("com.example.app.Asker.get", sink.ended.get(0).callSite.function,
+                "the request's site, not the connect's");
+        assertEquals(CallSitesTest.AppCode.CLASS + ".get", sink.ended.get(1).callSite.function);
+    }
+
     @Test
     void finOutputShutdownLingerAndResetAreTheSameEventsAsASocketsAndOnlyForTcpChannels() {
         EpollSocketChannel peerClosed = open(new EpollSocketChannel());
