@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,26 +35,6 @@ final class SampleApp {
 
     static Stream<String> jdks() {
         return ChildJvm.javaHomes().stream();
-    }
-
-    /** A private copy of sample-app.jar for one test class: other builds may rewrite the original while a child runs. */
-    static Path copyJar() throws Exception {
-        Path original = builtSampleJar();
-        for (int attempt = 1; ; attempt++) {
-            Path copy = Files.createTempFile("sample-app-it-", ".jar");
-            Files.copy(original, copy, StandardCopyOption.REPLACE_EXISTING);
-            try (JarFile jar = new JarFile(copy.toFile())) {
-                if (jar.getManifest().getMainAttributes().getValue("Main-Class") != null
-                        && jar.getEntry("io/portwatch/sample/Main.class") != null) {
-                    return copy;
-                }
-            } catch (IOException | RuntimeException e) {
-                // copied while being rewritten: again
-            }
-            Files.deleteIfExists(copy);
-            if (attempt == 5) throw new IllegalStateException("no usable copy of " + original);
-            Thread.sleep(2000);
-        }
     }
 
     /**

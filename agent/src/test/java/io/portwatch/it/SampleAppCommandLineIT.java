@@ -3,14 +3,10 @@ package io.portwatch.it;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
 import io.portwatch.it.OtlpReceiver.ReceivedSpan;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Arrays;
@@ -27,18 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The sample app's command-line mistakes with the agent attached: one line, an exit status, no span but the refused connect's. */
 class SampleAppCommandLineIT {
 
-    /** A private copy of sample-app.jar (see {@link SampleApp#copyJar}). */
-    private static Path sampleJar;
-
-    @BeforeAll
-    static void copySampleJar() throws Exception {
-        sampleJar = SampleApp.copyJar();
-    }
-
-    @AfterAll
-    static void deleteSampleJar() throws IOException {
-        if (sampleJar != null) Files.deleteIfExists(sampleJar);
-    }
+    @RegisterExtension
+    static final SampleJar sampleJar = new SampleJar();
 
     static Stream<String> jdks() {
         return SampleApp.jdks();
@@ -52,7 +38,7 @@ class SampleAppCommandLineIT {
     void aBadOptionIsOneLineAndExitCode2(String jdk) throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             long t0 = System.nanoTime();
-            ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver).jar(sampleJar, "--foo").timeoutSeconds(60).run();
+            ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver).jar(sampleJar.path(), "--foo").timeoutSeconds(60).run();
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertEquals(2, r.exitCode, r::toString);
             assertEquals("", r.stdout.trim(), r::toString);
@@ -71,7 +57,7 @@ class SampleAppCommandLineIT {
         String url = "jdbc:mysql://127.0.0.1:" + port + "/portwatch";
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver).timeoutSeconds(60)
-                    .jar(sampleJar, "--jdbc-url", url, "--user", "sample", "--password", secret).run();
+                    .jar(sampleJar.path(), "--jdbc-url", url, "--user", "sample", "--password", secret).run();
             assertEquals(1, r.exitCode, r::toString);
             assertEquals("", r.stdout.trim(), r::toString);
             assertEquals(Arrays.asList("sample-app: cannot connect to " + url + ": Connection refused"),

@@ -2,14 +2,10 @@ package io.portwatch.it;
 
 import io.portwatch.it.OtlpReceiver.ReceivedSpan;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -45,18 +41,8 @@ class SampleAppIT {
     private static final String PLAIN = "sslMode=DISABLED";
     private static final String CALL_SITE = "io.portwatch.sample.DatabaseTarget.connect(";
 
-    /** A private copy of sample-app.jar (see {@link SampleApp#copyJar}). */
-    private static Path sampleJar;
-
-    @BeforeAll
-    static void copySampleJar() throws Exception {
-        sampleJar = SampleApp.copyJar();
-    }
-
-    @AfterAll
-    static void deleteSampleJar() throws IOException {
-        if (sampleJar != null) Files.deleteIfExists(sampleJar);
-    }
+    @RegisterExtension
+    static final SampleJar sampleJar = new SampleJar();
 
     static Stream<String> jdks() {
         return SampleApp.jdks();
@@ -70,7 +56,7 @@ class SampleAppIT {
     void churnWithoutTlsLeavesClientTimeWaitsTheSpansCount(String jdk) throws Exception {
         int writes = 60;
         try (OtlpReceiver receiver = new OtlpReceiver()) {
-            SampleRun run = SampleRun.start(jdk, receiver, sampleJar, "--mode", "churn", "--writes", "" + writes,
+            SampleRun run = SampleRun.start(jdk, receiver, sampleJar.path(), "--mode", "churn", "--writes", "" + writes,
                     "--threads", "4", "--jdbc-params", PLAIN);
             run.assertExit(0);
             int expected = writes + EXTRA_CONNECTIONS;
@@ -100,7 +86,7 @@ class SampleAppIT {
     void churnWithTlsLeavesNoTimeWaitOnEitherSide(String jdk) throws Exception {
         int writes = 30;
         try (OtlpReceiver receiver = new OtlpReceiver()) {
-            SampleRun run = SampleRun.start(jdk, receiver, sampleJar, "--mode", "churn", "--writes", "" + writes,
+            SampleRun run = SampleRun.start(jdk, receiver, sampleJar.path(), "--mode", "churn", "--writes", "" + writes,
                     "--threads", "4");
             run.assertExit(0);
             assertTrue(run.stdout().contains(", TLSv1."), () -> "TLS is the default: " + run);
@@ -140,7 +126,7 @@ class SampleAppIT {
     void pooledShowsOnlyThePoolsPhysicalConnections(String jdk) throws Exception {
         int writes = 60;
         try (OtlpReceiver receiver = new OtlpReceiver()) {
-            SampleRun run = SampleRun.start(jdk, receiver, sampleJar, "--mode", "pooled", "--writes", "" + writes,
+            SampleRun run = SampleRun.start(jdk, receiver, sampleJar.path(), "--mode", "pooled", "--writes", "" + writes,
                     "--threads", "4", "--jdbc-params", PLAIN);
             run.assertExit(0);
             // The pool holds 4 (= --threads, at most MAX_POOL_SIZE); its adder thread may still be
@@ -188,7 +174,7 @@ class SampleAppIT {
         // check runs about once a second, so most aborts come when nothing else waits for it.
         int writes = 16;
         try (OtlpReceiver receiver = new OtlpReceiver()) {
-            SampleRun run = SampleRun.start(jdk, receiver, sampleJar, "--mode", "abort", "--writes", "" + writes,
+            SampleRun run = SampleRun.start(jdk, receiver, sampleJar.path(), "--mode", "abort", "--writes", "" + writes,
                     "--threads", "2", "--rate", "4", "--jdbc-params", PLAIN);
             run.assertExit(0);
             int expected = writes + EXTRA_CONNECTIONS;
@@ -235,7 +221,7 @@ class SampleAppIT {
         int writes = 20;
         int poolSize = 2;
         try (OtlpReceiver receiver = new OtlpReceiver()) {
-            SampleRun run = SampleRun.start(jdk, receiver, sampleJar, "--mode", "idle-timeout", "--writes", "" + writes,
+            SampleRun run = SampleRun.start(jdk, receiver, sampleJar.path(), "--mode", "idle-timeout", "--writes", "" + writes,
                     "--threads", "" + poolSize, "--jdbc-params", PLAIN);
             run.assertExit(0);
             assertTrue(run.stdout().contains("idle 3.5 s"), run::toString);

@@ -2,8 +2,7 @@ package io.portwatch.it;
 
 import io.portwatch.it.OtlpReceiver.ReceivedSpan;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -44,18 +43,8 @@ class SampleAppSecretsIT {
     private static final String PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     private static final int PASSWORD_LENGTH = 24;
 
-    /** A private copy of sample-app.jar (see {@link SampleApp#copyJar}). */
-    private static Path sampleJar;
-
-    @BeforeAll
-    static void copySampleJar() throws Exception {
-        sampleJar = SampleApp.copyJar();
-    }
-
-    @AfterAll
-    static void deleteSampleJar() throws IOException {
-        if (sampleJar != null) Files.deleteIfExists(sampleJar);
-    }
+    @RegisterExtension
+    static final SampleJar sampleJar = new SampleJar();
 
     static Stream<String> jdks() {
         return SampleApp.jdks();
@@ -78,7 +67,7 @@ class SampleAppSecretsIT {
         Path err = dir.resolve("stderr");
         Path dump = dir.resolve("child.hprof");
         try (OtlpReceiver receiver = new OtlpReceiver()) {
-            ChildJvm child = new ChildJvm(jdk).exportTo(receiver).jar(sampleJar, "--mode", "idle-timeout",
+            ChildJvm child = new ChildJvm(jdk).exportTo(receiver).jar(sampleJar.path(), "--mode", "idle-timeout",
                     "--writes", "10", "--threads", "2");
             Process p = child.start(out, err);
             String password = null;
