@@ -253,19 +253,34 @@ public final class Advice {
     }
 
     /**
-     * Other processes close connections toward the destination first too, at least as often as
-     * this JVM: the pool is shared, and this JVM's churn alone does not explain it.
+     * Other processes close connections toward the destination first too: at least as often as this
+     * JVM ({@link #churnElsewhere}: cutting this JVM's churn alone is not enough), or less often but
+     * enough that this JVM's churn alone would last and the two together do not
+     * ({@link #poolShared}: another JVM with portwatch beside this one reads the first case).
      *
      * @param othersPerSecond the host's new TIME_WAITs toward it per second, less this JVM's
      * @param ownPerSecond    this JVM's
+     * @param ownAloneLasts   this JVM's churn alone would be sustainable in the pool
      */
-    public Advice othersChurn(double othersPerSecond, double ownPerSecond) {
+    public Advice othersChurn(double othersPerSecond, double ownPerSecond, boolean ownAloneLasts) {
+        String rates = String.format(Locale.ROOT, "other processes on this host add %.1f TIME_WAITs/s toward it,"
+                + " this JVM %.1f/s: the ports are shared, ", othersPerSecond, ownPerSecond);
         if (churnElsewhere(othersPerSecond, ownPerSecond)) {
-            add(String.format(Locale.ROOT, "other processes on this host add %.1f TIME_WAITs/s toward it,"
-                    + " this JVM %.1f/s: the ports are shared, and cutting this JVM's churn alone is not enough"
-                    + " (ss -tan state time-wait shows them all)", othersPerSecond, ownPerSecond), "others-churn", null);
+            add(rates + "and cutting this JVM's churn alone is not enough (ss -tan state time-wait shows them all)",
+                    "others-churn", null);
+        } else if (poolShared(othersPerSecond, ownPerSecond, ownAloneLasts)) {
+            add(rates + "and this JVM's churn alone would fit in them; together they run out", "others-churn", null);
         }
         return this;
+    }
+
+    /**
+     * Whether other processes churn toward the destination less than this JVM but enough to matter:
+     * this JVM's churn alone would last ({@code ownAloneLasts}), and theirs is 0.5/s or more and at
+     * least a quarter of this JVM's, so that the two together run out.
+     */
+    public static boolean poolShared(double othersPerSecond, double ownPerSecond, boolean ownAloneLasts) {
+        return ownAloneLasts && othersPerSecond >= MIN_OTHERS_PER_SECOND && othersPerSecond >= ownPerSecond / 4;
     }
 
     /** Holders named by name; the rest are counted. */

@@ -1,5 +1,6 @@
 package io.portwatch.budget;
 
+import io.portwatch.kernel.Conntrack;
 import io.portwatch.kernel.Sysctls;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,15 @@ public final class HostRules {
      * @param timeWaitOverflow {@code TcpExt TCPTimeWaitOverflow} since boot, or -1 when unknown
      */
     public static List<RuleResult> evaluate(Sysctls s, long timeWaitNow, long timeWaitOverflow) {
+        return evaluate(s, timeWaitNow, timeWaitOverflow, null);
+    }
+
+    /**
+     * The same, and the connection-tracking table's rule ({@link ConntrackRule}) last.
+     *
+     * @param conntrack the namespace's table, or null when connection tracking is not loaded
+     */
+    public static List<RuleResult> evaluate(Sysctls s, long timeWaitNow, long timeWaitOverflow, Conntrack conntrack) {
         List<RuleResult> results = new ArrayList<>();
         results.add(timestamps(s));
         results.add(twReuse(s));
@@ -35,6 +45,7 @@ public final class HostRules {
         results.add(portRange(s));
         results.add(maxTwBuckets(s, timeWaitNow, timeWaitOverflow));
         results.add(finTimeout(s));
+        results.add(ConntrackRule.evaluate(conntrack));
         return results;
     }
 

@@ -92,7 +92,7 @@ public final class Doctor {
         long timeWaitNow = sockstat == null ? -1 : sockstat.tcpTimeWait();
         long overflow = netstat == null ? -1 : netstat.timeWaitOverflow();
 
-        List<RuleResult> results = HostRules.evaluate(sysctls, timeWaitNow, overflow);
+        List<RuleResult> results = HostRules.evaluate(sysctls, timeWaitNow, overflow, fs.conntrack());
         Verdict worst = HostRules.worst(results);
         out.println("portwatch doctor: " + fs.root() + " — " + worst + " (" + count(results, Verdict.FAIL)
             + " fail, " + count(results, Verdict.WARN) + " warn, " + count(results, Verdict.PASS) + " pass)");

@@ -17,4 +17,10 @@ public interface BudgetListener {
 
     /** A destination raised before is safe again. */
     void warningCleared(PortWarning warning);
+
+    /** The connection-tracking table is near full ({@link ConntrackAlarm}): once until cleared. */
+    default void conntrackRaised(ConntrackWarning warning) {}
+
+    /** The connection-tracking table, near full before, has room again. */
+    default void conntrackCleared(ConntrackWarning warning) {}
 }

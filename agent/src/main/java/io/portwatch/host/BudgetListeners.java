@@ -35,6 +35,16 @@ public final class BudgetListeners implements BudgetListener {
         each(l -> l.warningCleared(warning));
     }
 
+    @Override
+    public void conntrackRaised(ConntrackWarning warning) {
+        each(l -> l.conntrackRaised(warning));
+    }
+
+    @Override
+    public void conntrackCleared(ConntrackWarning warning) {
+        each(l -> l.conntrackCleared(warning));
+    }
+
     /** Once a sample at most, so the lambda costs nothing that matters. */
     private void each(Consumer<BudgetListener> call) {
         for (BudgetListener l : listeners) {

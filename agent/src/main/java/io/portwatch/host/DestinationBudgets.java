@@ -32,6 +32,7 @@ final class DestinationBudgets {
     private final double share;
     private final BudgetListener listener;
     private final Map<Destination, JvmDestination> jvm = new HashMap<>();
+    private final ConntrackAlarm conntrack = new ConntrackAlarm();
 
     DestinationBudgets(double horizonSeconds, double share, BudgetListener listener) {
         this.horizonSeconds = horizonSeconds;
@@ -128,7 +129,12 @@ final class DestinationBudgets {
             Forecast f = Forecast.compute(budget.capacity(), established, timeWait, other, rate, reuse);
             int ownOpen = usage == null ? 0 : usage.ownOpen();
             int othersOpen = usage == null ? 0 : usage.othersOpen();
-            boolean elsewhere = Advice.churnElsewhere(hostRate - ownRate, ownRate);
+            // Other processes' churn matters when it is most of it, or when this JVM's alone would
+            // last and the two together do not (another JVM with portwatch beside this one).
+            boolean ownAloneLasts = Forecast.compute(budget.capacity(), established, timeWait, other, ownRate, reuse)
+                    .sustainable();
+            boolean elsewhere = Advice.churnElsewhere(hostRate - ownRate, ownRate)
+                    || Advice.poolShared(hostRate - ownRate, ownRate, ownAloneLasts);
             int jvmTimeWait = Math.min(timeWait, d.recentTimeWaits.within(now));
             List<PortHolder> named = read.holders.of(dest);
             out.add(new HostSnapshot.DestinationBudget(dest.remoteAddress().getHostAddress(), dest.remotePort(),
@@ -150,7 +156,7 @@ final class DestinationBudgets {
                 advice.connectSlowing(d.latency);
                 // Named holders replace the count, after the churn they may explain.
                 if (read.attributed && named.isEmpty()) advice.otherHolders(othersOpen, ownOpen + othersOpen);
-                advice.othersChurn(hostRate - ownRate, ownRate);
+                advice.othersChurn(hostRate - ownRate, ownRate, ownAloneLasts);
                 advice.timeWaitHolders(jvmTimeWait, timeWait, elsewhere);
                 if (read.attributed) advice.namedHolders(named, othersOpen, ownOpen + othersOpen, elsewhere);
                 PortWarning w = new PortWarning(dest.toString(), dest.remoteAddress().getHostAddress(), dest.remotePort(),
@@ -170,9 +176,10 @@ final class DestinationBudgets {
                 it.remove();
             }
         }
+        conntrack.update(read.conntrack, listener);
         listener.sampled(new HostSnapshot(read.netstat == null ? -1 : read.counts.hostTimeWait(),
                 read.netstat == null ? -1 : read.netstat.timeWaitRecycled(),
-                read.netstat == null ? -1 : read.netstat.timeWaitOverflow(), out));
+                read.netstat == null ? -1 : read.netstat.timeWaitOverflow(), out, read.conntrack, read.netns));
     }
 
     private static void said(JvmDestination d, PortWarning w, Advice advice, long now) {

@@ -6,6 +6,7 @@ import io.portwatch.budget.Forecast;
 import io.portwatch.budget.HostRules;
 import io.portwatch.budget.RuleResult;
 import io.portwatch.budget.Verdict;
+import io.portwatch.kernel.Conntrack;
 import io.portwatch.kernel.Netstat;
 import io.portwatch.kernel.ProcFs;
 import io.portwatch.kernel.Sysctls;
@@ -30,8 +31,8 @@ import java.util.function.Consumer;
  *       and who closed first ({@link ClosedConnections}); spans wait for it about a second, longer
  *       on a host whose tables take long to read (the gap below);</li>
  *   <li>every sample interval, the read counts the ports each destination holds and hands them,
- *       with the sysctls, to {@link DestinationBudgets}, which computes the budgets, the forecasts
- *       and the warnings.</li>
+ *       with the sysctls and the connection-tracking table ({@link ProcFs#conntrack()}), to
+ *       {@link DestinationBudgets}, which computes the budgets, the forecasts and the warnings.</li>
  * </ul>
  * One read of {@code /proc/net/tcp} and {@code tcp6} serves both. The reads are kept to 2% of one
  * core: never more often than {@link #READ_SPACING} times their own duration.
@@ -83,6 +84,9 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private boolean scanAttributed;
     private long scanOverflow;
     private Netstat scanNetstat;
+    private Conntrack scanConntrack;
+    /** Which network namespace on which host the reads see; read once. */
+    private final String netns;
     private PortHolders scanHolders = PortHolders.NONE;
     private long scanNanos;
 
@@ -116,6 +120,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         this.sysctls = proc.sysctls();
         this.sysctlsRead = System.nanoTime();
         this.counts = new DestinationCounts(portLow(), portHigh());
+        this.netns = proc.netnsId();
     }
 
     /** The host's TCP settings checked once, for the start-up lines: every rule not passed. */
@@ -129,7 +134,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             // the rules that need them say so
         }
         List<RuleResult> out = new ArrayList<>();
-        for (RuleResult r : HostRules.evaluate(sysctls, tw, overflow)) {
+        for (RuleResult r : HostRules.evaluate(sysctls, tw, overflow, proc.conntrack())) {
             if (r.verdict() != Verdict.PASS) out.add(r);
         }
         return out;
@@ -275,6 +280,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         }
         scanOverflow = -1;
         scanNetstat = null;
+        scanConntrack = scanSample ? proc.conntrack() : null;
         try {
             reader.resetCounts();
             UninstrumentedConnections catchAll = scanCatchAll ? uninstrumented : null;
@@ -324,7 +330,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         if (scanSample) {
             lastSample = scanNow;
             budgets.sample(new KernelRead(counts, scanFreshSeconds, sysctls, scanNetstat,
-                    overflowed ? scanOverflow - lastOverflow : 0, scanAttributed, scanHolders), scanNow);
+                    overflowed ? scanOverflow - lastOverflow : 0, scanAttributed, scanHolders, scanConntrack, netns), scanNow);
         }
         if (scanOverflow >= 0) lastOverflow = scanOverflow;
         return scanRecords;

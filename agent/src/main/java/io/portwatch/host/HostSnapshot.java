@@ -1,6 +1,7 @@
 package io.portwatch.host;
 
 import io.portwatch.budget.PortHolder;
+import io.portwatch.kernel.Conntrack;
 
 import java.util.Collections;
 import java.util.List;
@@ -81,8 +82,22 @@ public final class HostSnapshot {
     public final long timeWaitRecycled;
     public final long timeWaitOverflow;
     public final List<DestinationBudget> destinations;
+    /** The connection-tracking table; null when connection tracking is not loaded or was not read. */
+    public final Conntrack conntrack;
+    /**
+     * The network namespace, and the host, these figures are of ({@link io.portwatch.kernel.ProcFs#netnsId()}):
+     * every JVM in it reports the same host figures under the same value.
+     */
+    public final String netns;
 
     HostSnapshot(long hostTimeWait, long timeWaitRecycled, long timeWaitOverflow, List<DestinationBudget> destinations) {
+        this(hostTimeWait, timeWaitRecycled, timeWaitOverflow, destinations, null, "unknown");
+    }
+
+    HostSnapshot(long hostTimeWait, long timeWaitRecycled, long timeWaitOverflow, List<DestinationBudget> destinations,
+                 Conntrack conntrack, String netns) {
+        this.conntrack = conntrack;
+        this.netns = netns;
         this.hostTimeWait = hostTimeWait;
         this.timeWaitRecycled = timeWaitRecycled;
         this.timeWaitOverflow = timeWaitOverflow;

@@ -1,6 +1,7 @@
 package io.portwatch.host;
 
 import io.portwatch.budget.DestinationCounts;
+import io.portwatch.kernel.Conntrack;
 import io.portwatch.kernel.Netstat;
 import io.portwatch.kernel.Sysctls;
 
@@ -26,8 +27,18 @@ final class KernelRead {
     /** The other processes holding open ports toward the destinations looked at; {@link PortHolders#NONE} if none were. */
     final PortHolders holders;
 
+    /** The connection-tracking table, or null when it is not loaded (or was not read). */
+    final Conntrack conntrack;
+    /** Which network namespace on which host was read ({@link io.portwatch.kernel.ProcFs#netnsId()}). */
+    final String netns;
+
     KernelRead(DestinationCounts counts, double freshSeconds, Sysctls sysctls, Netstat netstat, long overflowDelta,
                boolean attributed, PortHolders holders) {
+        this(counts, freshSeconds, sysctls, netstat, overflowDelta, attributed, holders, null, "unknown");
+    }
+
+    KernelRead(DestinationCounts counts, double freshSeconds, Sysctls sysctls, Netstat netstat, long overflowDelta,
+               boolean attributed, PortHolders holders, Conntrack conntrack, String netns) {
         this.counts = counts;
         this.freshSeconds = freshSeconds;
         this.sysctls = sysctls;
@@ -35,5 +46,7 @@ final class KernelRead {
         this.overflowDelta = overflowDelta;
         this.attributed = attributed;
         this.holders = holders;
+        this.conntrack = conntrack;
+        this.netns = netns;
     }
 }

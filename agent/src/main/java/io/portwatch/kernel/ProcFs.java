@@ -84,6 +84,38 @@ public final class ProcFs {
             sysctl("tcp_tw_recycle"));
     }
 
+    /**
+     * The connection-tracking table of this namespace, or null when netfilter connection tracking is
+     * not loaded (its files absent) or they cannot be read. Never throws.
+     */
+    public Conntrack conntrack() {
+        Path netfilter = proc("sys/net/netfilter");
+        return Conntrack.parse(textOrNull(netfilter.resolve("nf_conntrack_count")),
+                textOrNull(netfilter.resolve("nf_conntrack_max")), textOrNull(proc("net/stat/nf_conntrack")));
+    }
+
+    /**
+     * Which network namespace on which host this process reads: the namespace's inode
+     * ({@code /proc/self/ns/net}, {@code net:[4026531840]}) and the first 8 characters of the boot's
+     * id ({@code /proc/sys/kernel/random/boot_id}, one per host and boot, the same in every
+     * container), as {@code 4026531840@3f2a9c1b}; every process that shares the namespace reads the
+     * same. A part that cannot be read is {@code unknown}. Never throws.
+     */
+    public String netnsId() {
+        String inode = "unknown";
+        try {
+            String link = Files.readSymbolicLink(proc("self/ns/net")).toString();
+            int open = link.indexOf('[');
+            int close = link.indexOf(']');
+            if (open >= 0 && close > open) inode = link.substring(open + 1, close);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // unknown
+        }
+        String boot = textOrNull(proc("sys/kernel/random/boot_id"));
+        boot = boot == null || boot.trim().length() < 8 ? "unknown" : boot.trim().substring(0, 8);
+        return inode + "@" + boot;
+    }
+
     /** Socket inodes open in a process ("self" for this JVM), sorted; see {@link SocketInodes}. */
     public long[] socketInodes(String pid) throws IOException {
         return SocketInodes.read(proc(pid).resolve("fd"));

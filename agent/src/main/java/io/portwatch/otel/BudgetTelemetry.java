@@ -9,6 +9,7 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.portwatch.host.BudgetListener;
+import io.portwatch.host.ConntrackWarning;
 import io.portwatch.host.HostSnapshot;
 import io.portwatch.host.PortWarning;
 
@@ -38,6 +39,15 @@ public final class BudgetTelemetry implements BudgetListener {
     static final AttributeKey<String> LOCAL = stringKey("network.local.address");
     static final AttributeKey<String> HOLDER = stringKey("portwatch.holder");
     static final AttributeKey<String> REUSE_BLOCKED_BY = stringKey("portwatch.reuse.blocked_by");
+    /**
+     * The network namespace and host a gauge's figure is of: every JVM in one namespace reports the
+     * host's figures (ports used, TIME_WAITs, the forecast, the conntrack table) alike, so a dashboard
+     * takes them once per value of it (max), and sums only the per-JVM ones (portwatch.holder=jvm).
+     */
+    static final AttributeKey<String> NETNS = stringKey("portwatch.netns");
+    static final String CONNTRACK_EVENT = "portwatch.conntrack_full";
+    static final AttributeKey<Long> CONNTRACK_COUNT = longKey("portwatch.conntrack.count");
+    static final AttributeKey<Long> CONNTRACK_MAX = longKey("portwatch.conntrack.max");
 
     private final Tracer tracer;
     private final Logger logger;
@@ -111,18 +121,40 @@ public final class BudgetTelemetry implements BudgetListener {
         meter.gaugeBuilder("portwatch.host.time_wait").ofLongs().setUnit("{socket}")
                 .setDescription("TIME_WAIT sockets of this host (network namespace)")
                 .buildWithCallback(m -> {
-                    if (latest.hostTimeWait >= 0) m.record(latest.hostTimeWait);
+                    if (latest.hostTimeWait >= 0) m.record(latest.hostTimeWait, host());
                 });
         meter.counterBuilder("portwatch.host.time_wait.recycled").setUnit("{socket}")
                 .setDescription("TIME_WAIT sockets reused for new connections (TcpExt TWRecycled)")
                 .buildWithCallback(m -> {
-                    if (latest.timeWaitRecycled >= 0) m.record(latest.timeWaitRecycled);
+                    if (latest.timeWaitRecycled >= 0) m.record(latest.timeWaitRecycled, host());
                 });
         meter.counterBuilder("portwatch.host.time_wait.overflow").setUnit("{socket}")
                 .setDescription("TIME_WAIT sockets destroyed at birth, tcp_max_tw_buckets reached (TcpExt TCPTimeWaitOverflow)")
                 .buildWithCallback(m -> {
-                    if (latest.timeWaitOverflow >= 0) m.record(latest.timeWaitOverflow);
+                    if (latest.timeWaitOverflow >= 0) m.record(latest.timeWaitOverflow, host());
                 });
+        // Only where connection tracking is loaded: no series at all elsewhere.
+        meter.gaugeBuilder("portwatch.host.conntrack.count").ofLongs().setUnit("{entry}")
+                .setDescription("Entries in this network namespace's connection-tracking table (nf_conntrack_count)")
+                .buildWithCallback(m -> {
+                    if (latest.conntrack != null) m.record(latest.conntrack.count, host());
+                });
+        meter.gaugeBuilder("portwatch.host.conntrack.max").ofLongs().setUnit("{entry}")
+                .setDescription("The connection-tracking table's limit (nf_conntrack_max); full, new connections' packets are dropped")
+                .buildWithCallback(m -> {
+                    if (latest.conntrack != null) m.record(latest.conntrack.max, host());
+                });
+        meter.counterBuilder("portwatch.host.conntrack.drops").setUnit("{packet}")
+                .setDescription("Packets dropped because the connection-tracking table was full (the drop column of"
+                        + " /proc/net/stat/nf_conntrack, summed over CPUs)")
+                .buildWithCallback(m -> {
+                    if (latest.conntrack != null && latest.conntrack.drops >= 0) m.record(latest.conntrack.drops, host());
+                });
+    }
+
+    /** The attributes of the host-wide series: the namespace they are of. */
+    private Attributes host() {
+        return Attributes.of(NETNS, latest.netns);
     }
 
     @Override
@@ -157,6 +189,33 @@ public final class BudgetTelemetry implements BudgetListener {
         emit(w, "cleared", Severity.INFO);
     }
 
+    @Override
+    public void conntrackRaised(ConntrackWarning w) {
+        stderr.accept(w.headline());
+        for (String finding : w.findings()) {
+            info.accept("  " + finding);
+        }
+        emitConntrack(w, w.text(), "raised", Severity.WARN);
+    }
+
+    @Override
+    public void conntrackCleared(ConntrackWarning w) {
+        info.accept(w.cleared());
+        emitConntrack(w, w.cleared(), "cleared", Severity.INFO);
+    }
+
+    /** A log record, event {@link #CONNTRACK_EVENT}, with the table's figures. */
+    private void emitConntrack(ConntrackWarning w, String body, String state, Severity severity) {
+        logger.logRecordBuilder()
+                .setEventName(CONNTRACK_EVENT)
+                .setSeverity(severity)
+                .setSeverityText(severity.name())
+                .setBody(body)
+                .setAllAttributes(Attributes.of(CONNTRACK_COUNT, w.table.count, CONNTRACK_MAX, w.table.max, STATE, state,
+                        NETNS, latest.netns))
+                .emit();
+    }
+
     private void emit(PortWarning w, String state, Severity severity) {
         AttributesBuilder b = Attributes.builder()
                 .put(DESTINATION, w.destination)
@@ -183,8 +242,9 @@ public final class BudgetTelemetry implements BudgetListener {
         span.end();
     }
 
-    private static Attributes of(HostSnapshot.DestinationBudget d) {
+    /** A destination's attributes, and the namespace whose pool toward it the figures are of. */
+    private Attributes of(HostSnapshot.DestinationBudget d) {
         return Attributes.of(ConnectionSpans.SERVER_ADDRESS, d.serverAddress, ConnectionSpans.SERVER_PORT,
-                (long) d.serverPort, LOCAL, d.localAddress);
+                (long) d.serverPort, LOCAL, d.localAddress, NETNS, latest.netns);
     }
 }

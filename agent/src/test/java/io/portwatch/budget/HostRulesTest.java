@@ -26,7 +26,7 @@ class HostRulesTest {
     @Test
     void defaultsPass() {
         List<RuleResult> results = HostRules.evaluate(Sysctls.linuxDefaults(), 12, 0);
-        assertEquals(6, results.size());
+        assertEquals(7, results.size());
         assertEquals(Verdict.PASS, HostRules.worst(results), results.toString());
         assertTrue(rule(results, "ip_local_port_range").reason().contains("28,232 ports"));
         assertTrue(rule(results, "ip_local_port_range").reason().contains("471 new connections/s"));

@@ -48,6 +48,20 @@ class DoctorTest {
         assertTrue(out.contains("Result: PASS"), out);
     }
 
+    /** A namespace whose connection-tracking table is 96% full, and has dropped packets: a FAIL with the fix. */
+    @Test
+    void aConntrackTableNearFullFails() {
+        Object[] r = doctor("--root", Fixtures.root("conntrack-full").toString());
+        String out = (String) r[1];
+        assertEquals(Doctor.FAILED, r[0], out);
+        assertTrue(out.contains("FAIL  nf_conntrack_max"), out);
+        assertTrue(out.contains("nf_conntrack_count=63000 of nf_conntrack_max=65536 (96%), 15 packets dropped"), out);
+        assertTrue(out.contains("fix: raise net.netfilter.nf_conntrack_max"), out);
+        Object[] live = doctor("--root", Fixtures.root("live").toString());
+        assertTrue(((String) live[1]).contains("PASS  nf_conntrack_max"), (String) live[1]);
+        assertTrue(((String) live[1]).contains("connection tracking is not loaded"), (String) live[1]);
+    }
+
     @Test
     void anOldKernelWithRecycleFails() {
         Object[] r = doctor("--root", Fixtures.root("old-kernel").toString());

@@ -128,6 +128,24 @@ class DestinationBudgetsTest {
     }
 
     /**
+     * Another JVM with portwatch beside this one, seen from the busier of the two: this JVM at 3.5/s
+     * (alone, 210 TIME_WAITs: it would last), the other at 2/s. The other's churn is not most of it,
+     * yet without it no port would run out: the warning says so, with both rates.
+     */
+    @Test
+    void theBusierOfTwoIsToldItsChurnAloneWouldLast() {
+        PortPoolSimulation sim = new PortPoolSimulation(PORTS, NO_REUSE)
+                .other(DB, steady(JVM)).jvm(DB, steady(OTHERS), false).runFor(120);
+        String text = raisedAheadOfExhaustion(sim);
+        double[] rates = othersChurnSaid(text);
+        assertNotNull(rates, text);
+        assertNear(OTHERS + JVM, rates[0] + rates[1], "the host's rate said");
+        assertTrue(text.contains("this JVM's churn alone would fit in them; together they run out")
+                || text.contains("cutting this JVM's churn alone is not enough"), text);
+        assertTrue(text.contains("TIME_WAITs toward it, this JVM holds"), "whose they are: " + text);
+    }
+
+    /**
      * Others step up from 1/s to 5/s at 60 s and stop at 95 s, this JVM steady at 1/s: no port runs
      * out, the warning is raised after the step up (not before) and cleared once the TIME_WAITs of
      * the burst have expired, once each.

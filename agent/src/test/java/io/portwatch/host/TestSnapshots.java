@@ -28,8 +28,17 @@ public final class TestSnapshots {
                 List.of(), jvmRate, hostRate);
     }
 
+    /** The namespace every test snapshot is of. */
+    public static final String NETNS = "4026531840@0a1b2c3d";
+
     public static HostSnapshot snapshot(long hostTimeWait, List<HostSnapshot.DestinationBudget> destinations) {
-        return new HostSnapshot(hostTimeWait, 0, 0, destinations);
+        return snapshot(hostTimeWait, destinations, null);
+    }
+
+    /** With the connection-tracking table ({@code null}: not loaded). */
+    public static HostSnapshot snapshot(long hostTimeWait, List<HostSnapshot.DestinationBudget> destinations,
+                                        io.portwatch.kernel.Conntrack conntrack) {
+        return new HostSnapshot(hostTimeWait, 0, 0, destinations, conntrack, NETNS);
     }
 
     public static PortWarning warning(String server, int port, String advice) {

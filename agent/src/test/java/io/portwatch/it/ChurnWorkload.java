@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       "Cannot assign requested address" (BindException), after printing
  *       {@code churn FIRST FAILURE at <epoch ms> after <n> connections: <message>} on stderr and
  *       stdout. Ends with {@code churn done: <n> connections, <f> failures, <ms> ms}.</li>
+ *   <li>{@code churn PORT RATE SECONDS HOLD_MS}: the same, each connection kept open HOLD_MS
+ *       before the client closes it (a request's time), on a timer thread.</li>
+ *   <li>{@code churn-client PORT RATE SECONDS HOLD_MS}: the same as a client only, toward a server
+ *       another process runs on PORT; refused connects are retried (for 30 s at most) until it
+ *       listens.</li>
  *   <li>{@code churn-bound PORT RATE SECONDS}: the same, each socket bound to 127.0.0.1:0 before
  *       it connects, so its port comes from bind(); out of ports, that fails with "Address
  *       already in use".</li>
@@ -40,10 +46,15 @@ public final class ChurnWorkload {
         InetAddress host = InetAddress.getByName("127.0.0.1");
         switch (mode) {
             case "churn":
-                churn(host, port, Double.parseDouble(args[2]), Double.parseDouble(args[3]), false);
+                churn(host, port, Double.parseDouble(args[2]), Double.parseDouble(args[3]), false,
+                        args.length > 4 ? Long.parseLong(args[4]) : 0, true);
+                break;
+            case "churn-client":
+                churn(host, port, Double.parseDouble(args[2]), Double.parseDouble(args[3]), false,
+                        Long.parseLong(args[4]), false);
                 break;
             case "churn-bound":
-                churn(host, port, Double.parseDouble(args[2]), Double.parseDouble(args[3]), true);
+                churn(host, port, Double.parseDouble(args[2]), Double.parseDouble(args[3]), true, 0, true);
                 break;
             case "mixed":
                 mixed(host, port, Integer.parseInt(args[2]));
@@ -54,17 +65,23 @@ public final class ChurnWorkload {
         System.out.println("workload " + mode + " done");
     }
 
-    static void churn(InetAddress host, int port, double rate, double seconds, boolean bindFirst) throws Exception {
+    static void churn(InetAddress host, int port, double rate, double seconds, boolean bindFirst, long holdMillis,
+                      boolean serve) throws Exception {
         long max = (long) Math.ceil(rate * seconds);
         if (max > 5000) throw new IllegalArgumentException("at most 5000 connections: " + max);
-        ExecutorService handlers = Executors.newFixedThreadPool(4);
+        if (!serve) {
+            awaitServer(host, port);
+            max--; // the probe was one
+        }
+        ScheduledExecutorService closer = Executors.newSingleThreadScheduledExecutor();
+        ExecutorService handlers = Executors.newFixedThreadPool(16);
         AtomicLong accepted = new AtomicLong();
         long opened = 0;
         long failures = 0;
         long start = System.nanoTime();
         long period = (long) (1e9 / rate);
-        try (ServerSocket server = new ServerSocket(port, 200, host)) {
-            Thread acceptor = new Thread(() -> {
+        try (ServerSocket server = serve ? new ServerSocket(port, 200, host) : null) {
+            Thread acceptor = !serve ? new Thread(() -> { }) : new Thread(() -> {
                 while (!server.isClosed()) {
                     try {
                         Socket s = server.accept();
@@ -94,13 +111,19 @@ public final class ChurnWorkload {
                 }
                 // Never faster than the rate, even to catch up after a stall: a steady load.
                 next = now + period;
-                try (Socket s = bindFirst ? new Socket() : new Socket(host, port)) {
-                    if (bindFirst) {
-                        s.bind(new java.net.InetSocketAddress(host, 0));
-                        s.connect(new java.net.InetSocketAddress(host, port));
+                try {
+                    Socket s = bindFirst ? new Socket() : new Socket(host, port);
+                    try {
+                        if (bindFirst) {
+                            s.bind(new java.net.InetSocketAddress(host, 0));
+                            s.connect(new java.net.InetSocketAddress(host, port));
+                        }
+                        opened++;
+                        s.getOutputStream().write(1);
+                    } finally {
+                        if (holdMillis > 0) closer.schedule(() -> closeQuietly(s), holdMillis, TimeUnit.MILLISECONDS);
+                        else s.close();
                     }
-                    opened++;
-                    s.getOutputStream().write(1);
                 } catch (BindException e) {
                     failures++;
                     String line = "churn FIRST FAILURE at " + System.currentTimeMillis() + " after " + opened
@@ -110,9 +133,11 @@ public final class ChurnWorkload {
                     break;
                 }
             }
+            closer.shutdown();
+            closer.awaitTermination(holdMillis + 5000, TimeUnit.MILLISECONDS);
             // Let the server finish its side, so every accepted connection has ended before exit.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (accepted.get() < opened && System.nanoTime() < deadline) Thread.sleep(10);
+            while (serve && accepted.get() < opened && System.nanoTime() < deadline) Thread.sleep(10);
             handlers.shutdown();
             handlers.awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -120,6 +145,28 @@ public final class ChurnWorkload {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
         System.err.println(done);
         System.out.println(done);
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            e.printStackTrace();
+        }
+    }
+
+    /** Connects until the server listens (refused meanwhile), 30 s at most; the connection is closed at once. */
+    private static void awaitServer(InetAddress host, int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (Socket s = new Socket(host, port)) {
+                s.getOutputStream().write(1);
+                return;
+            } catch (java.net.ConnectException refused) {
+                if (System.nanoTime() > deadline) throw refused;
+                Thread.sleep(50);
+            }
+        }
     }
 
     static void mixed(InetAddress host, int port, int rounds) throws Exception {

@@ -70,8 +70,9 @@ final class PrometheusNames {
         String unit = m.getUnit().replaceAll("\\{[^}]*\\}", "").trim();
         if (!unit.isEmpty() && !unit.equals("1")) {
             String[] parts = unit.split("/", 2);
-            String prom = UNITS.getOrDefault(parts[0], parts[0]);
-            if (parts.length > 1) prom = prom + "_per_" + PER_UNITS.getOrDefault(parts[1], parts[1]);
+            // "{port}/s" leaves "/s": no main unit, only the per-unit (the SDK serves "..._per_second").
+            String prom = parts[0].isEmpty() ? "" : UNITS.getOrDefault(parts[0], parts[0]);
+            if (parts.length > 1) prom = (prom.isEmpty() ? "" : prom + "_") + "per_" + PER_UNITS.getOrDefault(parts[1], parts[1]);
             if (!name.endsWith(prom)) name = name + "_" + prom;
         }
         boolean counter = m.getDataCase() == Metric.DataCase.SUM && m.getSum().getIsMonotonic();

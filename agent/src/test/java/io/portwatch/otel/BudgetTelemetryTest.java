@@ -1,6 +1,7 @@
 package io.portwatch.otel;
 
 import io.portwatch.host.TestSnapshots;
+import io.portwatch.kernel.Conntrack;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The kernel's figures as metrics, read the way a user reads them: scraped from the Prometheus endpoint. */
@@ -39,11 +41,27 @@ class BudgetTelemetryTest {
         assertTrue(body.contains(series("portwatch_ports_time_wait_rate_per_second", "other") + " 0.0"), body);
     }
 
+    /**
+     * The namespace's conntrack table as gauges, labelled with the namespace like every host figure;
+     * no series at all where connection tracking is not loaded.
+     */
+    @Test
+    void theConntrackTableIsReportedWhereLoadedOnly() throws Exception {
+        String loaded = scrape(TestSnapshots.snapshot(10, List.of(), new Conntrack(900, 1000, 7, 2, 1)));
+        String netns = "{otel_scope_name=\"io.portwatch\",portwatch_netns=\"" + TestSnapshots.NETNS + "\"}";
+        assertTrue(loaded.contains("portwatch_host_conntrack_count" + netns + " 900.0"), loaded);
+        assertTrue(loaded.contains("portwatch_host_conntrack_max" + netns + " 1000.0"), loaded);
+        assertTrue(loaded.contains("portwatch_host_conntrack_drops_total" + netns + " 7.0"), loaded);
+        assertTrue(loaded.contains("portwatch_host_time_wait" + netns + " 10.0"), loaded);
+        String absent = scrape(TestSnapshots.snapshot(10, List.of(), null));
+        assertFalse(absent.contains("portwatch_host_conntrack"), absent);
+    }
+
     /** The series of the test's destination, its labels in the exporter's (alphabetical) order. */
     private static String series(String name, String holder) {
         return name + "{network_local_address=\"127.0.0.1\",otel_scope_name=\"io.portwatch\","
                 + (holder == null ? "" : "portwatch_holder=\"" + holder + "\",")
-                + "server_address=\"10.1.2.3\",server_port=\"3306\"}";
+                + "portwatch_netns=\"" + TestSnapshots.NETNS + "\",server_address=\"10.1.2.3\",server_port=\"3306\"}";
     }
 
     private static String scrape(io.portwatch.host.HostSnapshot snapshot) throws Exception {
