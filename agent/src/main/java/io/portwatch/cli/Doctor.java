@@ -94,7 +94,7 @@ public final class Doctor {
 
         List<RuleResult> results = HostRules.evaluate(sysctls, timeWaitNow, overflow, fs.conntrack());
         Verdict worst = HostRules.worst(results);
-        out.println("portwatch doctor: " + fs.root() + " — " + worst + " (" + count(results, Verdict.FAIL)
+        out.println("portwatch doctor: " + what(fs) + " — " + worst + " (" + count(results, Verdict.FAIL)
             + " fail, " + count(results, Verdict.WARN) + " warn, " + count(results, Verdict.PASS) + " pass)");
         out.println();
         out.println("Host settings");
@@ -155,5 +155,16 @@ public final class Doctor {
             }
         }
         return n;
+    }
+
+    /**
+     * What was read: this host's network namespace (its inode: each container or namespace has its
+     * own tables and settings), or the {@code /proc} copy under another root.
+     */
+    static String what(ProcFs fs) {
+        if (!fs.root().toString().equals("/")) return "the /proc under " + fs.root();
+        String id = fs.netnsId();
+        String inode = id.substring(0, id.indexOf('@'));
+        return "this host, network namespace " + (inode.equals("unknown") ? "(unknown)" : "net:[" + inode + "]");
     }
 }

@@ -35,6 +35,17 @@ class DoctorTest {
         assertTrue(out.matches("(?s).*127\\.0\\.0\\.1:3306 +127\\.0\\.0\\.1 +1 +100 +1 +899 +11\\.3% +no.*"), out);
         assertTrue(out.contains("(exit 1)"), out);
         assertEquals("", r[2]);
+        assertTrue(out.startsWith("portwatch doctor: the /proc under " + Fixtures.root("incident") + " — FAIL"), out);
+    }
+
+    /** The header says what was read: which network namespace, since each container has its own settings. */
+    @Test
+    void theHeaderNamesThisHostsNetworkNamespace() {
+        String what = Doctor.what(new io.portwatch.kernel.ProcFs(java.nio.file.Paths.get("/")));
+        assertTrue(what.matches("this host, network namespace (net:\\[\\d+]|\\(unknown\\))"), what);
+        if (java.nio.file.Files.isSymbolicLink(java.nio.file.Paths.get("/proc/self/ns/net"))) {
+            assertTrue(what.contains("net:["), what);
+        }
     }
 
     @Test
