@@ -99,6 +99,43 @@ class SharedPortsIT {
         }
     }
 
+    /**
+     * The cure, the same two processes with TCP timestamps on: {@code tcp_tw_reuse=1} reuses the
+     * TIME_WAIT ports of outgoing connections after a second, so the shared pool never runs out,
+     * no connect fails and no exhaustion warning comes. 40 s: the incident above warns within
+     * its first 15.
+     */
+    @Test
+    void withTimestampsOnTheSharedChurnGetsNoWarning() throws Exception {
+        String jdk = ChildJvm.javaHomes().get(0);
+        try (NetNs ns = NetNs.create()) {
+            ns.portReuse(true, "40000 40299");
+            Path otherOutput = Files.createTempFile("portwatch-other-client", ".txt");
+            try {
+                Process other = new ProcessBuilder("ip", "netns", "exec", ns.name(), "bash", "-c", OTHER_CLIENT)
+                        .redirectErrorStream(true).redirectOutput(otherOutput.toFile()).start();
+                ChildJvm.Result jvm;
+                try {
+                    jvm = new ChildJvm(jdk).inNamespace(ns.name()).agentArgs("kernel.interval=500")
+                            .timeoutSeconds(100)
+                            .main(ChurnWorkload.class, "churn", String.valueOf(SERVER_PORT), "2", "40").run();
+                } finally {
+                    other.destroy();
+                    other.waitFor(10, TimeUnit.SECONDS);
+                }
+                String otherSaid = new String(Files.readAllBytes(otherOutput), StandardCharsets.UTF_8);
+                assertEquals(0, jvm.exitCode, jvm::toString);
+                assertFalse(jvm.stdout.contains(FAILURE) || otherSaid.contains(OTHER_FAILURE),
+                        () -> "a connect failed with timestamps on:\n" + jvm + "\nother: " + otherSaid);
+                assertTrue(jvm.stdout.contains("churn done: "), jvm::toString);
+                assertFalse(jvm.stderr.contains("[portwatch] WARN port exhaustion"),
+                        () -> "warned with timestamps on:\n" + jvm);
+            } finally {
+                Files.deleteIfExists(otherOutput);
+            }
+        }
+    }
+
     /** The time (epoch ms) in a process's first-failure line, or Long.MAX_VALUE when it has none. */
     private static long firstFailure(String output, String prefix) {
         for (String line : output.split("\n")) {
