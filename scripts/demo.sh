@@ -27,7 +27,10 @@ if [ "$stale" = yes ] && [ -n "${PORTWATCH_DEMO_NO_BUILD:-}" ]; then
 fi
 if [ "$stale" = yes ]; then
   echo "demo: building portwatch and the sample app with Maven (a minute or two the first time)..." >&2
-  mvn -B -q -ntp -Dstyle.color=never package -DskipTests
+  # Its output kept in a file (Maven 3.8 writes colour resets even in batch mode), shown if it fails.
+  mkdir -p target
+  mvn -B -q -ntp -Dstyle.color=never package -DskipTests >target/demo-build.log 2>&1 \
+    || { cat target/demo-build.log >&2; echo "demo: the build failed (log: target/demo-build.log)" >&2; exit 1; }
 fi
 
 mkdir -p "$(dirname "$report")"
