@@ -2,9 +2,9 @@ package io.portwatch.agent;
 
 import io.portwatch.bootstrap.Bridge;
 import io.portwatch.bootstrap.Recordings;
-import io.portwatch.budget.RuleResult;
 import io.portwatch.host.BudgetListeners;
 import io.portwatch.host.HostSampler;
+import io.portwatch.hostrules.RuleResult;
 import io.portwatch.instrument.LibraryTrigger;
 import io.portwatch.instrument.jdk.JdkTransformer;
 import io.portwatch.instrument.jdk.JdkWeaving;

@@ -2,11 +2,11 @@ package io.portwatch.cli;
 
 import io.portwatch.budget.DestinationCounts;
 import io.portwatch.budget.DestinationUsage;
-import io.portwatch.budget.HostRules;
 import io.portwatch.budget.PortBudget;
 import io.portwatch.budget.ReuseVerdict;
-import io.portwatch.budget.RuleResult;
-import io.portwatch.budget.Verdict;
+import io.portwatch.hostrules.HostRules;
+import io.portwatch.hostrules.RuleResult;
+import io.portwatch.hostrules.Verdict;
 import io.portwatch.kernel.KernelAccess;
 import io.portwatch.kernel.Netstat;
 import io.portwatch.kernel.ProcFs;

@@ -1,6 +1,6 @@
 package io.portwatch.host;
 
-import io.portwatch.budget.ConntrackRule;
+import io.portwatch.hostrules.ConntrackRule;
 import io.portwatch.kernel.Conntrack;
 
 /**

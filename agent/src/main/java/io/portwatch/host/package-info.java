@@ -8,6 +8,6 @@
  * updates and clears the port-exhaustion warnings ({@link io.portwatch.host.PortWarning}), told to
  * {@link io.portwatch.host.BudgetListener}s.
  *
- * <p>Imports {@code budget}, {@code kernel} and {@code track}.
+ * <p>Imports {@code budget}, {@code hostrules}, {@code clients}, {@code kernel} and {@code track}.
  */
 package io.portwatch.host;

@@ -77,6 +77,7 @@ final class LibraryInstaller {
                     .or(nameStartsWith("io.portwatch.kernel.")).or(nameStartsWith("io.portwatch.budget."))
                     .or(nameStartsWith("io.portwatch.report.")).or(nameStartsWith("io.portwatch.churnbudget."))
                     .or(nameStartsWith("io.portwatch.cli.")).or(nameStartsWith("io.portwatch.clients."))
+                    .or(nameStartsWith("io.portwatch.hostrules."))
                     .or(isSynthetic())
                     // The OpenTelemetry Java agent's own classes: no JDBC driver or Netty there, and their
                     // supertypes cannot be resolved from outside (one error line per class).

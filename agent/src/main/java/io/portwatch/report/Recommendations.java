@@ -1,9 +1,9 @@
 package io.portwatch.report;
 
-import io.portwatch.budget.RuleResult;
-import io.portwatch.budget.Verdict;
 import io.portwatch.clients.ChurnPattern;
 import io.portwatch.clients.LibraryFixes;
+import io.portwatch.hostrules.RuleResult;
+import io.portwatch.hostrules.Verdict;
 import io.portwatch.track.Closer;
 
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.portwatch.report;
 
-import io.portwatch.budget.RuleResult;
 import io.portwatch.host.BudgetListener;
 import io.portwatch.host.HostSnapshot;
 import io.portwatch.host.UninstrumentedDestinations;
 import io.portwatch.host.PortWarning;
+import io.portwatch.hostrules.RuleResult;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionCounts;
 import io.portwatch.track.ConnectionRecord;

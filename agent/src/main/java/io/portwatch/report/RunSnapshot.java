@@ -1,6 +1,6 @@
 package io.portwatch.report;
 
-import io.portwatch.budget.RuleResult;
+import io.portwatch.hostrules.RuleResult;
 import io.portwatch.track.ConnectionCounts;
 
 import java.util.List;

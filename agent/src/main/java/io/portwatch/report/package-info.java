@@ -4,6 +4,6 @@
  * ({@link io.portwatch.report.ConsoleReport}), the HTML page ({@link io.portwatch.report.HtmlReport})
  * and {@code report PID}.
  *
- * <p>Imports {@code budget}, {@code host}, {@code kernel} and {@code track}.
+ * <p>Imports {@code host}, {@code hostrules}, {@code clients}, {@code kernel} and {@code track}.
  */
 package io.portwatch.report;

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Scopes and their barrier against a real tracker, without an agent: the test plays the advice
- * around real loopback sockets, as TrackerTest does.
+ * around real loopback sockets, as the tracker's tests do (TrackerFixture).
  */
 class AgentRecordingsTest {
 

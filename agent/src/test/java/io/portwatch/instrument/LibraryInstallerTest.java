@@ -45,6 +45,6 @@ class LibraryInstallerTest {
     @Test
     void anApplicationsOwnIoPortwatchPackageIsMatched() {
         assertFalse(LibraryInstaller.NOT_APPLICATION.matches(
-                new TypeDescription.Latent("io.portwatch.it.StubDriver", 0, TypeDescription.Generic.OBJECT)));
+                new TypeDescription.Latent("io.portwatch.it.workload.StubDriver", 0, TypeDescription.Generic.OBJECT)));
     }
 }

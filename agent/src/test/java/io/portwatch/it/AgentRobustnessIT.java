@@ -1,5 +1,7 @@
 package io.portwatch.it;
 
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.workload.SocketWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -3,6 +3,10 @@ package io.portwatch.it;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.workload.ExporterThreadsWorkload;
+import io.portwatch.it.workload.InterruptingWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

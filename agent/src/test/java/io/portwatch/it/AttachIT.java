@@ -1,6 +1,11 @@
 package io.portwatch.it;
 
-import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.AttachTarget;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.PortwatchCommand;
+import io.portwatch.it.workload.AttachWorkload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

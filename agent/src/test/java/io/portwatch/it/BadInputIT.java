@@ -1,5 +1,8 @@
 package io.portwatch.it;
 
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.workload.ExitCodeWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,5 +1,8 @@
 package io.portwatch.it;
 
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.ExhaustionRun;
+import io.portwatch.it.workload.ChurnWorkload;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,7 +48,7 @@ class ChurnReportIT {
         assertTrue(r.stderr.contains("[portwatch] summary: " + n + " outgoing and " + n + " accepted TCP connections ended;"
                 + " closed by local=" + n + " peer=" + n + " reset=0 unknown=0"), r::toString);
         // The client (this JVM's outgoing side) closes first: local 100% for the call site that opens them.
-        String site = "io\\.portwatch\\.it\\.ChurnWorkload\\.churn\\(ChurnWorkload\\.java:\\d+\\)";
+        String site = "io\\.portwatch\\.it\\.workload\\.ChurnWorkload\\.churn\\(ChurnWorkload\\.java:\\d+\\)";
         assertTrue(Pattern.compile("\\[portwatch\\] summary:   " + n + "  " + site + " \\(" + n
                 + " direct, 0 by a pool; closed by local 100%\\)").matcher(r.stderr).find(), r::toString);
         assertTrue(Pattern.compile("\\[portwatch\\] summary: to do 1: Reuse the connections opened at " + site)
@@ -56,7 +59,7 @@ class ChurnReportIT {
         assertTrue(Files.isRegularFile(html), r::toString);
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(html)));
         String page = Files.readString(html, StandardCharsets.UTF_8);
-        assertTrue(page.contains("io.portwatch.it.ChurnWorkload.churn(ChurnWorkload.java:"), "the call site table");
+        assertTrue(page.contains("io.portwatch.it.workload.ChurnWorkload.churn(ChurnWorkload.java:"), "the call site table");
         assertTrue(page.contains("<svg class=\"chart\""), "charts");
     }
 }

@@ -1,7 +1,11 @@
 package io.portwatch.it;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
-import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.workload.ForeignLibrariesWorkload;
+import io.portwatch.it.workload.SocketWorkload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,5 +1,7 @@
 package io.portwatch.it;
 
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.workload.HttpClientChurnWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -22,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClientLibraryIT {
 
     /** The workload's line, or the library's own threads: a regular expression. */
-    private static final String SITE = "(?:io\\.portwatch\\.it\\.HttpClientChurnWorkload\\.main\\(HttpClientChurnWorkload\\.java:\\d+\\)"
+    private static final String SITE = "(?:io\\.portwatch\\.it\\.workload\\.HttpClientChurnWorkload\\.main\\(HttpClientChurnWorkload\\.java:\\d+\\)"
             + "|\\(no application frame, in the JDK HttpClient\\))";
 
     static Stream<String> jdks() {

@@ -3,6 +3,10 @@ package io.portwatch.it;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.NetNs;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.workload.ChurnWorkload;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

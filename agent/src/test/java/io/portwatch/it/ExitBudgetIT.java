@@ -1,5 +1,7 @@
 package io.portwatch.it;
 
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.workload.BudgetWorkload;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,6 +1,11 @@
 package io.portwatch.it;
 
 import io.opentelemetry.proto.metrics.v1.Metric;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.ExhaustionRun;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.PromQl;
+import io.portwatch.it.support.PrometheusNames;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;

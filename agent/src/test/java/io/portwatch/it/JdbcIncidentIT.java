@@ -1,6 +1,10 @@
 package io.portwatch.it;
 
-import io.portwatch.it.OtlpReceiver.ReceivedLog;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.NetNs;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedLog;
+import io.portwatch.it.workload.JdbcWorkload;
 import io.portwatch.sample.EmbeddedDatabase;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

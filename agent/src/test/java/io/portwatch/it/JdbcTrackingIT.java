@@ -2,7 +2,10 @@ package io.portwatch.it;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
-import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.workload.JdbcWorkload;
 import io.portwatch.sample.EmbeddedDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -3,6 +3,9 @@ package io.portwatch.it;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.workload.HeldConnectionsWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -2,8 +2,13 @@ package io.portwatch.it;
 
 import io.opentelemetry.proto.trace.v1.Span.SpanKind;
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
-import io.portwatch.it.OtlpReceiver.ReceivedLog;
-import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.NetNs;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedLog;
+import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.workload.ChurnWorkload;
+import io.portwatch.it.workload.SocketWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -90,7 +95,7 @@ class KernelNamespaceIT {
                 assertTrue(lines.get(warnAt).length() <= 220, () -> "a headline, not a paragraph: " + lines.get(warnAt));
                 // the code as well as the host setting, from the first warning on, on the lines below it
                 String findings = String.join("\n", lines.subList(warnAt + 1, Math.min(lines.size(), warnAt + 8)));
-                assertTrue(findings.contains("[portwatch]   opened at io.portwatch.it.ChurnWorkload.churn(ChurnWorkload.java:"),
+                assertTrue(findings.contains("[portwatch]   opened at io.portwatch.it.workload.ChurnWorkload.churn(ChurnWorkload.java:"),
                         () -> "the warning does not name the code: " + lines.get(warnAt) + "\n" + findings);
 
                 List<ReceivedLog> warnings = receiver.awaitLogs(
@@ -105,7 +110,7 @@ class KernelNamespaceIT {
                         + " ms, first failure at " + failureMillis + " ms: " + w);
                 assertTrue(String.valueOf(w.attributes.get("portwatch.advice")).contains("tcp_timestamps"), w::toString);
                 assertTrue(String.valueOf(w.attributes.get("portwatch.call_site")).startsWith(
-                        "io.portwatch.it.ChurnWorkload.churn(ChurnWorkload.java:"), w::toString);
+                        "io.portwatch.it.workload.ChurnWorkload.churn(ChurnWorkload.java:"), w::toString);
                 assertEquals("raised", w.attributes.get("portwatch.warning.state"), w::toString);
                 assertEquals(SERVER_PORT, ((Long) w.attributes.get("server.port")).intValue(), w::toString);
                 System.out.printf("%s: exhaustion warning emitted %d ms, received %d ms before the first failure"

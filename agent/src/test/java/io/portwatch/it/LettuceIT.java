@@ -1,6 +1,11 @@
 package io.portwatch.it;
 
-import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.ClientLibraryRuns;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.RedisServer;
+import io.portwatch.it.workload.LettuceChurnWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -9,7 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.portwatch.it.AsyncChannelTrackingIT.clients;
-import static io.portwatch.it.ClientLibraryRuns.assertChurnPattern;
+import static io.portwatch.it.support.ClientLibraryRuns.assertChurnPattern;
 import static io.portwatch.it.SocketTrackingIT.assertAll;
 import static io.portwatch.it.SocketTrackingIT.assertNoExporterSpans;
 import static io.portwatch.it.SocketTrackingIT.distinct;
@@ -31,7 +36,7 @@ class LettuceIT {
     private static final int COMMANDS = 120;
     /** The workload's line that connected: a regular expression. */
     private static final String SITE =
-            "io\\.portwatch\\.it\\.LettuceChurnWorkload\\.main\\(LettuceChurnWorkload\\.java:\\d+\\)";
+            "io\\.portwatch\\.it\\.workload\\.LettuceChurnWorkload\\.main\\(LettuceChurnWorkload\\.java:\\d+\\)";
 
     static Stream<String> jdks() {
         return ChildJvm.javaHomes().stream();

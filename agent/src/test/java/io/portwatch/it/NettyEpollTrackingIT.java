@@ -1,6 +1,7 @@
 package io.portwatch.it;
 
-import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

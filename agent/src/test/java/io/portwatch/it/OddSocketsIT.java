@@ -1,7 +1,10 @@
 package io.portwatch.it;
 
 import io.opentelemetry.proto.trace.v1.Status.StatusCode;
-import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.workload.OddSocketWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

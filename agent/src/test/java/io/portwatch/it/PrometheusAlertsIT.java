@@ -1,5 +1,9 @@
 package io.portwatch.it;
 
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.NetNs;
+import io.portwatch.it.support.PrometheusServer;
+import io.portwatch.it.workload.ChurnWorkload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

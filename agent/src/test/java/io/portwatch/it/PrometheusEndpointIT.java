@@ -1,6 +1,10 @@
 package io.portwatch.it;
 
 import io.opentelemetry.proto.metrics.v1.Metric;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.ExhaustionRun;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.workload.ExporterThreadsWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

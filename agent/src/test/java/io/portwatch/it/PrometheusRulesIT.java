@@ -1,5 +1,7 @@
 package io.portwatch.it;
 
+import io.portwatch.it.support.NetNs;
+import io.portwatch.it.support.PrometheusServer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

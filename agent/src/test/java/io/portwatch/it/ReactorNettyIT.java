@@ -1,6 +1,10 @@
 package io.portwatch.it;
 
-import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.ClientLibraryRuns;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.workload.ReactorNettyChurnWorkload;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -10,7 +14,7 @@ import java.util.stream.Stream;
 
 import static io.portwatch.it.AsyncChannelTrackingIT.clients;
 import static io.portwatch.it.AsyncChannelTrackingIT.servers;
-import static io.portwatch.it.ClientLibraryRuns.assertChurnPattern;
+import static io.portwatch.it.support.ClientLibraryRuns.assertChurnPattern;
 import static io.portwatch.it.SocketTrackingIT.assertAll;
 import static io.portwatch.it.SocketTrackingIT.assertNoExporterSpans;
 import static io.portwatch.it.SocketTrackingIT.distinct;

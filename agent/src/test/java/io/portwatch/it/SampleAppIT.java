@@ -1,6 +1,11 @@
 package io.portwatch.it;
 
-import io.portwatch.it.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.KernelRow;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
+import io.portwatch.it.support.SampleApp;
+import io.portwatch.it.support.SampleJar;
+import io.portwatch.it.support.SampleRun;
 
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static io.portwatch.it.SampleApp.*;
+import static io.portwatch.it.support.SampleApp.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

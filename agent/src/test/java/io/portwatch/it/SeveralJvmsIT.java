@@ -2,7 +2,11 @@ package io.portwatch.it;
 
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
-import io.portwatch.it.OtlpReceiver.ReceivedLog;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.NetNs;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedLog;
+import io.portwatch.it.workload.ChurnWorkload;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;

@@ -1,6 +1,10 @@
 package io.portwatch.it;
 
-import io.portwatch.it.OtlpReceiver.ReceivedLog;
+import io.portwatch.it.support.ChildJvm;
+import io.portwatch.it.support.NetNs;
+import io.portwatch.it.support.OtlpReceiver;
+import io.portwatch.it.support.OtlpReceiver.ReceivedLog;
+import io.portwatch.it.workload.ChurnWorkload;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

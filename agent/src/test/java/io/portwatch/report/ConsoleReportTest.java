@@ -1,8 +1,8 @@
 package io.portwatch.report;
 
-import io.portwatch.budget.RuleResult;
-import io.portwatch.budget.Verdict;
 import io.portwatch.host.TestSnapshots;
+import io.portwatch.hostrules.RuleResult;
+import io.portwatch.hostrules.Verdict;
 import io.portwatch.track.Closer;
 import io.portwatch.track.TestRecords;
 import org.junit.jupiter.api.Test;

@@ -40,14 +40,14 @@ class NettyEventsTest {
     private final InetSocketAddress target = new InetSocketAddress("127.0.0.1", 9);
     private Tracker tracker;
     private NettyEvents netty;
-    private TrackerTest.Collecting sink;
+    private TrackerFixture.Collecting sink;
 
     @BeforeEach
     void setUp() {
         assumeTrue(Epoll.isAvailable(), "Netty's epoll transport is not available here");
         tracker = new Tracker(1024, 100, new CallSites(true, 0, List.of()));
         netty = new NettyEvents(tracker.events());
-        sink = new TrackerTest.Collecting();
+        sink = new TrackerFixture.Collecting();
         tracker.sink(sink);
     }
 

@@ -1,6 +1,0 @@
-package io.portwatch.budget;
-
-/** The outcome of one host-settings rule, in rising order of severity. */
-public enum Verdict {
-    PASS, WARN, FAIL
-}

@@ -1,0 +1,44 @@
+package io.portwatch.hostrules;
+
+/** One host-settings rule's verdict, why, and what to change (empty when nothing). Immutable. */
+public final class RuleResult {
+
+    private final String rule;
+    private final Verdict verdict;
+    private final String reason;
+    private final String fix;
+
+    public RuleResult(String rule, Verdict verdict, String reason, String fix) {
+        this.rule = rule;
+        this.verdict = verdict;
+        this.reason = reason;
+        this.fix = fix;
+    }
+
+    /** The sysctl the rule is about, e.g. {@code tcp_timestamps}. */
+    public String rule() {
+        return rule;
+    }
+
+    public Verdict verdict() {
+        return verdict;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public String fix() {
+        return fix;
+    }
+
+    /** {@code rule: reason Fix: fix}, the fix left out when there is none. */
+    public String describe() {
+        return rule + ": " + reason + (fix == null || fix.isEmpty() ? "" : " Fix: " + fix);
+    }
+
+    @Override
+    public String toString() {
+        return verdict + " " + describe();
+    }
+}
