@@ -1,9 +1,12 @@
 package io.portwatch.cli;
 
+import io.portwatch.budget.Destination;
 import io.portwatch.budget.DestinationCounts;
 import io.portwatch.budget.DestinationUsage;
 import io.portwatch.budget.PortBudget;
+import io.portwatch.budget.PortHolder;
 import io.portwatch.budget.ReuseVerdict;
+import io.portwatch.host.HolderScan;
 import io.portwatch.hostrules.HostRules;
 import io.portwatch.hostrules.RuleResult;
 import io.portwatch.hostrules.Verdict;
@@ -17,8 +20,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code portwatch doctor}: checks this host's TCP settings and shows who holds its ephemeral ports,
@@ -38,6 +44,8 @@ public final class Doctor {
     public static final int UNAVAILABLE = 2;
     public static final int USAGE = 3;
 
+    /** Processes named per destination at most; the rest are counted. */
+    private static final int NAMED_HOLDERS = 3;
     private static final String HELP = "usage: doctor [--root DIR] [--top N]\n"
         + "  --root DIR  read DIR/proc instead of /proc (a captured tree)\n"
         + "  --top N     show the N destinations holding the most ports (default 10)";
@@ -120,8 +128,10 @@ public final class Doctor {
             sysctls.hasPortRange() ? budget.low() + "-" + budget.high() : "unknown", budget.capacity(),
             reader.rows(), reader.badLines());
         out.println();
-        printTop(out, counts.top(top), top, budget, sysctls);
+        List<DestinationUsage> busiest = counts.top(top);
+        printTop(out, busiest, top, budget, sysctls);
         out.println();
+        printHolders(out, fs, busiest);
 
         int status = worst == Verdict.FAIL ? FAILED : OK;
         out.println("Result: " + worst + (worst == Verdict.FAIL ? " — apply the fixes of the FAIL lines above" : "")
@@ -145,6 +155,37 @@ public final class Doctor {
                 u.destination().remote(), u.destination().local(), u.established(), u.timeWait(), u.other(),
                 budget.capacity(), 100 * share, reuse.effective() ? "yes" : "no");
         }
+    }
+
+    /**
+     * The processes holding the open ports of the destinations listed, where this user may read
+     * their {@code /proc/PID/fd}: a TIME_WAIT belongs to no process any more, so only the open ones
+     * name their holder. Nothing printed when none of them has an open port.
+     */
+    private static void printHolders(PrintStream out, ProcFs fs, List<DestinationUsage> busiest) {
+        List<Destination> open = new ArrayList<>();
+        for (DestinationUsage u : busiest) {
+            if (u.established() + u.other() > 0) open.add(u.destination());
+        }
+        if (open.isEmpty()) return;
+        Map<Destination, List<PortHolder>> holders;
+        try {
+            holders = HolderScan.once(fs, open, problem -> out.println("note: " + problem));
+        } catch (IOException e) {
+            out.println("note: cannot read the TCP tables again to name the processes holding ports: " + e.getMessage());
+            return;
+        }
+        out.println("Processes holding their open ports (/proc/PID/fd, as far as this user may read it)");
+        for (Destination d : open) {
+            List<PortHolder> named = holders.getOrDefault(d, Collections.emptyList());
+            StringBuilder line = new StringBuilder();
+            for (PortHolder h : named.subList(0, Math.min(NAMED_HOLDERS, named.size()))) {
+                line.append(line.length() == 0 ? "" : ", ").append(h.name()).append(' ').append(h.openPorts);
+            }
+            if (named.size() > NAMED_HOLDERS) line.append(", and ").append(named.size() - NAMED_HOLDERS).append(" more");
+            out.printf(Locale.ROOT, "  %-40s %s%n", d.remote(), line.length() == 0 ? "(none found)" : line);
+        }
+        out.println();
     }
 
     private static int count(List<RuleResult> results, Verdict v) {

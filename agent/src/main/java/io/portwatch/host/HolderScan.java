@@ -8,6 +8,7 @@ import io.portwatch.kernel.SocketInodes;
 import io.portwatch.kernel.SocketOwners;
 import io.portwatch.kernel.TcpRow;
 import io.portwatch.kernel.TcpState;
+import io.portwatch.kernel.TcpTableReader;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
  * {@link HostSampler#READ_SPACING} times its own last duration (like the table reads), and stops
  * after {@link #MAX_LINKS} descriptors.
  */
-final class HolderScan implements RowVisitor {
+public final class HolderScan implements RowVisitor {
 
     /** Descriptors read per scan at most: about 0.1 s of a core at a few microseconds each. */
     static final int MAX_LINKS = 50_000;
@@ -59,6 +60,23 @@ final class HolderScan implements RowVisitor {
     HolderScan(long selfPid, int spacing) {
         this.selfPid = selfPid;
         this.spacing = spacing;
+    }
+
+    /**
+     * One scan, now, for the command line ({@code doctor}): reads the tables once more, with
+     * {@code near} watched, and names the processes holding their open ports (this process's own
+     * left out). An unreadable {@code /proc} gives none, said to {@code problems}.
+     */
+    public static Map<Destination, List<PortHolder>> once(ProcFs proc, List<Destination> near,
+                                                           Consumer<String> problems) throws IOException {
+        HolderScan scan = new HolderScan(ProcessHandle.current().pid(), 1);
+        scan.watch(near, Collections.nCopies(near.size(), false), System.nanoTime(), 0);
+        scan.begin(new long[0]);
+        proc.readTcpTables(new TcpTableReader(), scan);
+        PortHolders found = scan.resolve(proc, problems);
+        Map<Destination, List<PortHolder>> out = new HashMap<>();
+        for (Destination d : near) out.put(d, found.of(d));
+        return out;
     }
 
     /**

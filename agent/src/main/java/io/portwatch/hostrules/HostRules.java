@@ -170,8 +170,12 @@ public final class HostRules {
         String fix = "find and cut the churn (portwatch shows it per destination); raising"
             + " net.ipv4.tcp_max_tw_buckets makes the TIME_WAITs visible again";
         if (overflow > 0) {
+            // The counter only grows, from the namespace's start: say whether the limit holds now too.
+            boolean now = timeWaitNow >= max;
             return new RuleResult(rule, Verdict.WARN, "TCPTimeWaitOverflow=" + overflow + ": tcp_max_tw_buckets="
-                + max + " has been reached." + hides, fix);
+                + max + " has been reached " + overflow + " times since this network namespace started"
+                + (now ? ", and is reached now." : timeWaitNow >= 0 ? ", not now (" + timeWaitNow
+                + " TIME_WAIT sockets)." : ".") + hides, fix);
         }
         if (timeWaitNow >= 0 && timeWaitNow >= max) {
             return new RuleResult(rule, Verdict.WARN, timeWaitNow + " TIME_WAIT sockets have reached"

@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.portwatch.kernel.Fixtures;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +40,36 @@ class DoctorTest {
         assertTrue(out.contains("(exit 1)"), out);
         assertEquals("", r[2]);
         assertTrue(out.startsWith("portwatch doctor: the /proc under " + Fixtures.root("incident") + " — FAIL"), out);
+    }
+
+    /**
+     * The processes holding a destination's open ports are named: here one holds the ESTABLISHED
+     * and the FIN_WAIT2 row toward 127.0.0.1:3306 (inodes 8990 and 8992 of the fixture's table).
+     */
+    @Test
+    void theProcessesHoldingOpenPortsAreNamed(@TempDir Path copy) throws IOException {
+        Path root = copyOf(Fixtures.root("incident"), copy);
+        Path fd = Files.createDirectories(root.resolve("proc/4711/fd"));
+        Files.createSymbolicLink(fd.resolve("3"), Paths.get("socket:[8990]"));
+        Files.createSymbolicLink(fd.resolve("4"), Paths.get("socket:[8992]"));
+        Files.write(root.resolve("proc/4711/comm"), "python3\n".getBytes(StandardCharsets.ISO_8859_1));
+        String out = (String) doctor("--root", root.toString())[1];
+        assertTrue(out.matches("(?s).*Processes holding their open ports[^\n]*\n  127\\.0\\.0\\.1:3306 +process 4711 \\(python3\\) 2\n.*"),
+            out);
+
+        // Without a process that holds them, the destination says so.
+        String none = (String) doctor("--root", Fixtures.root("incident").toString())[1];
+        assertTrue(none.matches("(?s).*\n  127\\.0\\.0\\.1:3306 +\\(none found\\)\n.*"), none);
+    }
+
+    private static Path copyOf(Path from, Path to) throws IOException {
+        try (Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target); else Files.copy(p, target);
+            }
+        }
+        return to;
     }
 
     /** The header says what was read: which network namespace, since each container has its own settings. */

@@ -95,6 +95,9 @@ class HostRulesTest {
         RuleResult overflow = rule(HostRules.evaluate(s, 10, 3), "tcp_max_tw_buckets");
         assertEquals(Verdict.WARN, overflow.verdict());
         assertTrue(overflow.reason().startsWith("TCPTimeWaitOverflow=3"));
+        assertTrue(overflow.reason().contains("3 times since this network namespace started, not now (10 TIME_WAIT"),
+            overflow.reason());
+        assertTrue(rule(HostRules.evaluate(s, 4096, 3), "tcp_max_tw_buckets").reason().contains("and is reached now"));
         assertEquals(Verdict.PASS, rule(HostRules.evaluate(s, -1, -1), "tcp_max_tw_buckets").verdict(),
             "unknown counts are not a finding");
     }
