@@ -260,7 +260,8 @@ final class Agent {
                 Log::error);
         List<RuleResult> verdicts = sampler.hostVerdicts();
         for (RuleResult r : verdicts) {
-            Log.warn("host " + r.describe());
+            Log.warn("host " + r.headline()); // short: the reason follows on a line of its own
+            if (!r.fix().isEmpty()) Log.info("  " + r.reason());
         }
         recording.hostVerdicts(verdicts);
         return sampler;

@@ -33,6 +33,14 @@ public final class RuleResult {
     }
 
     /** {@code rule: reason Fix: fix}, the fix left out when there is none. */
+    /**
+     * One short line: the rule, its verdict and its fix (the reason when it has none), for the
+     * first line of a warning; {@link #reason()} goes on the lines after it.
+     */
+    public String headline() {
+        return rule + " " + verdict + ": " + (fix == null || fix.isEmpty() ? reason : fix);
+    }
+
     public String describe() {
         return rule + ": " + reason + (fix == null || fix.isEmpty() ? "" : " Fix: " + fix);
     }

@@ -39,6 +39,23 @@ class HostRulesTest {
         assertTrue(r.reason().startsWith("tcp_tw_reuse=1 is ineffective because tcp_timestamps=0"), r.reason());
         assertTrue(r.reason().contains("EADDRNOTAVAIL"), "quotes the measured fact");
         assertTrue(r.fix().startsWith("sysctl -w net.ipv4.tcp_timestamps=1"), r.fix());
+        // The warning's first line: the rule, the verdict and the fix, short; the reason goes after it.
+        assertTrue(r.headline().startsWith("tcp_timestamps FAIL: sysctl -w net.ipv4.tcp_timestamps=1"), r.headline());
+        assertTrue(r.headline().length() <= 200, r.headline());
+    }
+
+    /** The first line of every rule that does not pass (those the agent prints at start-up) stays short. */
+    @Test
+    void everyWarningsHeadlineIsShort() {
+        Sysctls bad = Sysctls.linuxDefaults().withTwReuse(1).withTimestamps(0).withMaxTwBuckets(4096)
+            .withPortRange(40000, 40499);
+        int checked = 0;
+        for (RuleResult r : HostRules.evaluate(bad, 5000, 3)) {
+            if (r.verdict() == Verdict.PASS) continue;
+            assertTrue(r.headline().length() <= 200, r.headline());
+            checked++;
+        }
+        assertEquals(3, checked, "timestamps, port range and TIME_WAIT buckets fail or warn here");
     }
 
     @Test
