@@ -55,8 +55,9 @@ final class Recommendations {
             double perSecond = row.connections / Math.max(1.0, s.elapsedMillis / 1000.0);
             double local = row.share(Closer.LOCAL);
             out.add(String.format(Locale.ROOT, "Reuse the connections opened at %s: %s new connections to %s"
-                            + " (%s/s)%s%s. %s",
+                            + " (%s/s over the %s s the JVM ran)%s%s. %s",
                     row.callSite, Text.number(churned), row.destination, Text.number(round(perSecond)),
+                    Text.number(Math.round(Math.max(1.0, s.elapsedMillis / 1000.0))),
                     local >= 0.5 ? ", " + Text.percent(local) + " closed by this JVM first, each leaving its port"
                             + " in TIME_WAIT on this host for 60 s" : "",
                     row.library == null ? "" : ", through " + row.library.displayName + " (" + pattern.id + ")",

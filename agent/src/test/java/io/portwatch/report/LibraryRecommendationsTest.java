@@ -38,7 +38,7 @@ class LibraryRecommendationsTest {
         assertTrue(text.contains("300  com.example.Fetch.get(Work.java:12) (300 direct, 0 by a pool;"
                 + " closed by local 100%; okhttp, client_per_request)"), text);
         assertTrue(text.contains("to do 1: Reuse the connections opened at com.example.Fetch.get(Work.java:12):"
-                + " 300 new connections to 127.0.0.1:8080 (30/s), 100% closed by this JVM first, each leaving its port"
+                + " 300 new connections to 127.0.0.1:8080 (30/s over the 10 s the JVM ran), 100% closed by this JVM first, each leaving its port"
                 + " in TIME_WAIT on this host for 60 s, through OkHttp (client_per_request)."
                 + " Build one OkHttpClient and share it"), text);
         assertFalse(text.contains("Use a connection pool or keep-alive there"), "the library's words instead\n" + text);
