@@ -214,10 +214,14 @@ public final class JdkHooks {
         }
     }
 
-    /** {@code sun.nio.ch.Net.localAddress(FileDescriptor)} returned the address it read. */
+    /**
+     * {@code sun.nio.ch.Net.localAddress(FileDescriptor)} returned the address it read. Only its
+     * parts go further, so that, this method inlined, the {@code InetSocketAddress} escapes no more
+     * than without the agent.
+     */
     public static void localAddressRead(InetSocketAddress address) {
         try {
-            Bridge.sockets.localAddressRead(address);
+            if (address != null) Bridge.sockets.localAddressRead(address.getAddress(), address.getPort());
         } catch (Throwable t) {
             Bridge.adviceFailed(t);
         }

@@ -1,6 +1,6 @@
 package io.portwatch.bootstrap;
 
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.SocketAddress;
 
 /**
@@ -47,9 +47,11 @@ public interface SocketListener {
     /**
      * The JDK read a socket's local address from the kernel on this thread
      * ({@code sun.nio.ch.Net.localAddress}, which every {@code Socket} connect and accept calls
-     * since JDK 13): the connect or accept that follows may use it instead of asking again.
+     * since JDK 13): the connect or accept that follows may use it instead of asking again. Its
+     * address and port, not the {@code InetSocketAddress}: passed on, that object would escape,
+     * and the JIT could no longer leave it unallocated as it does without the agent.
      */
-    void localAddressRead(InetSocketAddress address);
+    void localAddressRead(InetAddress address, int port);
 
     /** The listener used until the agent installs its own: does nothing. */
     SocketListener NOOP = new SocketListener() {
@@ -63,6 +65,6 @@ public interface SocketListener {
         @Override public void lingerSet(Object c, boolean z) {}
         @Override public void bound(Object c) {}
         @Override public void closed(Object c) {}
-        @Override public void localAddressRead(InetSocketAddress a) {}
+        @Override public void localAddressRead(InetAddress a, int p) {}
     };
 }

@@ -30,12 +30,18 @@ public final class ConnectionEvents implements SocketListener {
      * accept event on that thread takes it. A {@code Socket}'s own {@code getLocalAddress()} makes
      * two {@code getsockname} calls each time: on loopback churn, 5% of the machine.
      */
-    private final ThreadLocal<InetSocketAddress[]> lastLocalAddress = new ThreadLocal<InetSocketAddress[]>() {
+    private final ThreadLocal<LocalAddressRead> lastLocalAddress = new ThreadLocal<LocalAddressRead>() {
         @Override
-        protected InetSocketAddress[] initialValue() {
-            return new InetSocketAddress[1];
+        protected LocalAddressRead initialValue() {
+            return new LocalAddressRead();
         }
     };
+
+    /** One thread's last local address read by the JDK: its address (null: none) and port. */
+    private static final class LocalAddressRead {
+        InetAddress address;
+        int port;
+    }
 
     ConnectionEvents(EventRing ring, CallSites callSites, JdbcEvents jdbc) {
         this.ring = ring;
@@ -132,8 +138,10 @@ public final class ConnectionEvents implements SocketListener {
     }
 
     @Override
-    public void localAddressRead(InetSocketAddress address) {
-        lastLocalAddress.get()[0] = address;
+    public void localAddressRead(InetAddress address, int port) {
+        LocalAddressRead read = lastLocalAddress.get();
+        read.address = address;
+        read.port = port;
     }
 
     /**
@@ -143,8 +151,8 @@ public final class ConnectionEvents implements SocketListener {
      * left by a bind on this thread: the port turns it away, as the kernel gives a connect no
      * port that a bound TCP socket holds (a UDP socket's may match, and only there could it mislead).
      */
-    private static InetAddress localAddressOf(Socket s, int localPort, InetSocketAddress read) {
-        return read != null && read.getPort() == localPort ? read.getAddress() : s.getLocalAddress();
+    private static InetAddress localAddressOf(Socket s, int localPort, InetAddress read, int readPort) {
+        return read != null && readPort == localPort ? read : s.getLocalAddress();
     }
 
     private void simpleEvent(EventKind kind, Object connection) {
@@ -157,9 +165,10 @@ public final class ConnectionEvents implements SocketListener {
                               Throwable error) {
         long now = System.nanoTime();
         // Taken at every such event, used or not, so that it never outlives the call that read it.
-        InetSocketAddress[] read = lastLocalAddress.get();
-        InetSocketAddress localRead = read[0];
-        read[0] = null;
+        LocalAddressRead read = lastLocalAddress.get();
+        InetAddress localRead = read.address;
+        int localReadPort = read.port;
+        read.address = null;
         // Everything that can fail or take time happens before the claim: a claimed slot must be published.
         InetAddress localAddress = null;
         int localPort = 0;
@@ -170,7 +179,7 @@ public final class ConnectionEvents implements SocketListener {
             if (connection instanceof Socket) {
                 Socket s = (Socket) connection;
                 localPort = s.getLocalPort();
-                localAddress = localAddressOf(s, localPort, localRead);
+                localAddress = localAddressOf(s, localPort, localRead, localReadPort);
                 peerAddress = s.getInetAddress();
                 peerPort = s.getPort();
             } else if (connection instanceof NetworkChannel) {

@@ -18,7 +18,7 @@ public final class EventPathWarmUp {
         Object dummy = new Object();
         InetSocketAddress target = new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 9);
         ConnectionEvents events = t.events();
-        events.localAddressRead(target);
+        events.localAddressRead(target.getAddress(), target.getPort());
         events.connected(dummy, target, System.nanoTime(), null);
         events.endOfStream(dummy);
         events.ioFailed(dummy, new java.net.SocketException("Connection reset"));

@@ -33,10 +33,10 @@ class TrackerOpeningTest extends TrackerFixture {
         Socket client = closeLater(new Socket());
         long start = System.nanoTime();
         client.connect(target, 5000);
-        events.localAddressRead(new InetSocketAddress(readByTheJdk, client.getLocalPort()));
+        events.localAddressRead(readByTheJdk, client.getLocalPort());
         events.connected(client, target, start, null);
         Socket accepted = closeLater(server.accept());
-        events.localAddressRead(new InetSocketAddress(readByTheJdk, client.getLocalPort())); // another port
+        events.localAddressRead(readByTheJdk, client.getLocalPort()); // another port
         events.accepted(accepted);
         tracker.drain();
 
@@ -52,7 +52,7 @@ class TrackerOpeningTest extends TrackerFixture {
         ConnectException refused = assertThrows(ConnectException.class, () -> failing.connect(dead, 5000));
         Socket client = closeLater(new Socket());
         client.connect(target, 5000);
-        events.localAddressRead(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), client.getLocalPort()));
+        events.localAddressRead(InetAddress.getByName("127.0.0.2"), client.getLocalPort());
         events.connected(failing, dead, System.nanoTime(), refused);
         events.connected(client, target, System.nanoTime(), null);
         tracker.drain();

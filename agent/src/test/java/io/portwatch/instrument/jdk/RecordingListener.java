@@ -2,7 +2,7 @@ package io.portwatch.instrument.jdk;
 
 import io.portwatch.bootstrap.SocketListener;
 
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,5 +35,5 @@ final class RecordingListener implements SocketListener {
     @Override public void lingerSet(Object c, boolean zero) { record("lingerSet " + zero, c); }
     @Override public void bound(Object c) { record("bound", c); }
     @Override public void closed(Object c) { record("closed", c); }
-    @Override public void localAddressRead(InetSocketAddress a) { record("localAddressRead", a); }
+    @Override public void localAddressRead(InetAddress a, int port) { record("localAddressRead", a, port); }
 }

@@ -225,7 +225,8 @@ class WovenMethodsTest {
         net.getField("next").set(null, local);
         assertSame(local, net.getMethod("localAddress", FileDescriptor.class).invoke(null, new FileDescriptor()));
         assertEquals(List.of("localAddressRead"), listener.calls);
-        assertSame(local, listener.arguments.get(0)[0]);
+        assertSame(local.getAddress(), listener.arguments.get(0)[0]);
+        assertEquals(50000, listener.arguments.get(0)[1]);
     }
 
     @Test
