@@ -183,13 +183,14 @@ public final class ConnectionRecord {
     /**
      * Whether this side ended the connection: its FIN came first, or its close went out as a reset
      * (a close with unread data in the receive buffer sends RST, not FIN, as grpc-java's channel
-     * shutdown often does): the kernel's tables then show a reset, while this JVM saw its own close
-     * before any end from the peer. What a churn pattern asks of the closer; {@link #closer()} is
-     * what this host's ports ask.
+     * shutdown often does; so does every close with SO_LINGER 0, as Jedis sets on its sockets): the
+     * kernel's tables then show a reset, while this JVM saw its own close before any end from the
+     * peer and no read or write saw a reset. What a churn pattern asks of the closer;
+     * {@link #closer()} is what this host's ports ask.
      */
     public boolean closedHereFirst() {
         Closer c = closer();
-        return c == Closer.LOCAL || (c == Closer.RESET && jvmCloser() == Closer.LOCAL);
+        return c == Closer.LOCAL || (c == Closer.RESET && !reset && firstFin == FirstFin.LOCAL);
     }
 
     /** Whether this host holds the connection's TIME_WAIT; null while unknown. */

@@ -189,6 +189,22 @@ class ConnectionRecordTest {
         assertEquals(Closer.RESET, closeAsReset.closer());
         assertTrue(closeAsReset.closedHereFirst());
 
+        // SO_LINGER 0 (Jedis sets it): every close of this side's goes out as a reset.
+        ConnectionRecord lingerZeroClose = record();
+        lingerZeroClose.lingerZero(true);
+        lingerZeroClose.end(ConnectionEnd.CLOSED, 200L);
+        assertEquals(Closer.RESET, lingerZeroClose.closer());
+        assertTrue(lingerZeroClose.closedHereFirst(), "the JVM's own guess");
+        lingerZeroClose.confirmByKernel(false, Closer.RESET);
+        assertTrue(lingerZeroClose.closedHereFirst(), "the kernel's word");
+
+        ConnectionRecord lingerZeroAfterPeer = record();
+        lingerZeroAfterPeer.lingerZero(true);
+        lingerZeroAfterPeer.peerFin();
+        lingerZeroAfterPeer.end(ConnectionEnd.CLOSED, 200L);
+        assertEquals(Closer.RESET, lingerZeroAfterPeer.closer());
+        assertFalse(lingerZeroAfterPeer.closedHereFirst(), "the peer's FIN came before this side's close");
+
         ConnectionRecord resetSeen = record();
         resetSeen.reset();
         resetSeen.end(ConnectionEnd.CLOSED, 200L);
