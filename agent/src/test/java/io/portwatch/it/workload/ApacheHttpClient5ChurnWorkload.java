@@ -6,8 +6,6 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 /**
  * Apache HttpClient 5 (classic) against the JDK's HTTP server on 127.0.0.1, both in this JVM: N GET
@@ -32,14 +30,7 @@ public final class ApacheHttpClient5ChurnWorkload {
         int n = Integer.parseInt(args[1]);
         if (n > 1000) throw new IllegalArgumentException("at most 1000 requests: " + n);
         if (!mode.equals("per-request") && !mode.equals("shared")) throw new IllegalArgumentException("mode " + mode);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
-        server.createContext("/", ex -> {
-            byte[] body = "ok".getBytes();
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.start();
+        HttpServer server = JdkHttpServer.start();
         int port = server.getAddress().getPort();
         System.out.println("server port " + port);
         String uri = "http://127.0.0.1:" + port + "/x";

@@ -3,8 +3,6 @@ package io.portwatch.it.workload;
 import com.sun.net.httpserver.HttpServer;
 
 import java.lang.ref.WeakReference;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,14 +32,7 @@ public final class HttpClientChurnWorkload {
         int n = Integer.parseInt(args[1]);
         if (n > 2000) throw new IllegalArgumentException("at most 2000 requests: " + n);
         if (!mode.equals("per-request") && !mode.equals("shared")) throw new IllegalArgumentException("mode " + mode);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
-        server.createContext("/", ex -> {
-            byte[] body = "ok".getBytes();
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.start();
+        HttpServer server = JdkHttpServer.start();
         long deadline = System.nanoTime() + MAX_SECONDS * 1_000_000_000L;
         int clients = 0;
         int sent = 0;

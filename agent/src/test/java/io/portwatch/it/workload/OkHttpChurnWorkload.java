@@ -5,8 +5,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 /**
  * OkHttp against the JDK's HTTP server on 127.0.0.1, both in this JVM: N GET requests one after
@@ -33,14 +31,7 @@ public final class OkHttpChurnWorkload {
         int n = Integer.parseInt(args[1]);
         if (n > 1000) throw new IllegalArgumentException("at most 1000 requests: " + n);
         if (!mode.equals("per-request") && !mode.equals("shared")) throw new IllegalArgumentException("mode " + mode);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
-        server.createContext("/", ex -> {
-            byte[] body = "ok".getBytes();
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
-        });
-        server.start();
+        HttpServer server = JdkHttpServer.start();
         int port = server.getAddress().getPort();
         System.out.println("server port " + port);
         Request request = new Request.Builder().url("http://127.0.0.1:" + port + "/x").build();
