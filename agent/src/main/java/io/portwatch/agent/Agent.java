@@ -15,7 +15,7 @@ import io.portwatch.kernel.ProcFs;
 import io.portwatch.otel.BudgetTelemetry;
 import io.portwatch.otel.SpanPolicy;
 import io.portwatch.otel.Telemetry;
-import io.portwatch.report.Recording;
+import io.portwatch.report.RunHistory;
 import io.portwatch.report.Report;
 import io.portwatch.churnbudget.AgentRecordings;
 import io.portwatch.churnbudget.ExitBudget;
@@ -185,10 +185,10 @@ final class Agent {
             } catch (Throwable t) {
                 Log.error("tracker warm-up: " + t); // a cost on the first connection, no more
             }
-            // The churn report's recording, fed on the reporter thread; Report.active() finds it on demand.
-            Recording recording = new Recording();
-            recording.losses(() -> tracker.droppedEvents() + tracker.reporter().dropped(), tracker::untrackedConnections);
-            report = new Report(recording);
+            // The churn report's history, fed on the reporter thread; Report.active() finds it on demand.
+            RunHistory history = new RunHistory();
+            history.losses(() -> tracker.droppedEvents() + tracker.reporter().dropped(), tracker::untrackedConnections);
+            report = new Report(history);
             Report.activate(report);
             // The tracker drains the ring; the reporter's thread builds the OpenTelemetry SDK
             // (hundreds of milliseconds) before it delivers, and what ends meanwhile waits in its
@@ -196,7 +196,7 @@ final class Agent {
             // that churns from the first line of main lost events.
             reporterThread = tracker.reporter().start(deliver -> AgentThreads.newThread("reporter", () -> {
                 try {
-                    buildSinks(recording);
+                    buildSinks(history);
                 } finally {
                     sinksReady.countDown();
                 }
@@ -215,11 +215,11 @@ final class Agent {
     }
 
     /** On the reporter's thread: the OpenTelemetry SDK, the sinks it feeds, and the host sampler. */
-    private void buildSinks(Recording recording) {
+    private void buildSinks(RunHistory history) {
         Telemetry t = Telemetry.start(config.otelArguments(), Log::error);
         telemetry = t;
         List<ConnectionSink> sinks = new ArrayList<>();
-        sinks.add(recording);
+        sinks.add(history);
         // Told of the warnings too, so that it keeps the spans of a destination under one.
         SpanPolicy spans = new SpanPolicy(SpanPolicy.Mode.of(config.spans()));
         if (t.exporting()) {
@@ -227,7 +227,7 @@ final class Agent {
             // Spans cost CPU to build; with nothing exported, nobody would see them.
             if (spans.mode() != SpanPolicy.Mode.OFF) sinks.add(t.connectionSpans(spans));
         }
-        HostSampler sampler = config.kernel() ? hostSampler(config, t, recording, spans) : null;
+        HostSampler sampler = config.kernel() ? hostSampler(config, t, history, spans) : null;
         if (sampler != null) {
             sampler.readOn(Executors.newSingleThreadExecutor(AgentThreads.factory("kernel")));
             tracker.reporter().kernelCheck(sampler);
@@ -246,7 +246,7 @@ final class Agent {
      * The host sampler, or null when the kernel's tables cannot be read (one line says why); logs
      * the host settings that fail or deserve a warning, once.
      */
-    private static HostSampler hostSampler(AgentConfig config, Telemetry t, Recording recording, SpanPolicy spans) {
+    private static HostSampler hostSampler(AgentConfig config, Telemetry t, RunHistory history, SpanPolicy spans) {
         KernelAccess access = KernelAccess.check();
         if (!access.available()) {
             Log.info("kernel tables unavailable: " + access.reason()); // the reason says what goes on
@@ -255,7 +255,7 @@ final class Agent {
         HostSampler sampler = new HostSampler(ProcFs.system(), config.kernelIntervalMillis(),
                 config.warnHorizonSeconds(), config.warnShare(),
                 new BudgetListeners(e -> Log.error("budget listener failed: " + e),
-                        new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn, Log::info), recording,
+                        new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn, Log::info), history,
                         spans),
                 Log::error);
         List<RuleResult> verdicts = sampler.hostVerdicts();
@@ -263,7 +263,7 @@ final class Agent {
             Log.warn("host " + r.headline()); // short: the reason follows on a line of its own
             if (!r.fix().isEmpty()) Log.info("  " + r.reason());
         }
-        recording.hostVerdicts(verdicts);
+        history.hostVerdicts(verdicts);
         return sampler;
     }
 

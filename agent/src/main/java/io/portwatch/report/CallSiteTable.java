@@ -16,7 +16,7 @@ import java.util.Map;
  * JDBC pool opened, who closed them first, how many left a TIME_WAIT here. At most
  * {@link #MAX_ROWS} call sites; connections from further ones are added up in one
  * "(other call sites)" row, so a generated-code storm cannot grow it. Not thread-safe:
- * {@link Recording} guards it.
+ * {@link RunHistory} guards it.
  */
 final class CallSiteTable {
 

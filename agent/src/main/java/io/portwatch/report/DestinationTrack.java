@@ -5,7 +5,7 @@ import io.portwatch.kernel.IpAddress;
 
 /**
  * One destination's port budget over the run: ports held, in TIME_WAIT and usable, as bounded
- * series, and its worst moments. Not thread-safe: {@link Recording} guards it.
+ * series, and its worst moments. Not thread-safe: {@link RunHistory} guards it.
  */
 final class DestinationTrack {
 

@@ -16,7 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
- * The churn report of one {@link Recording}: as console lines, or as a self-contained HTML page
+ * The churn report of one {@link RunHistory}: as console lines, or as a self-contained HTML page
  * written to a file. Any thread, any time, as often as asked: at exit, and on demand while the
  * application runs (e.g. for {@code java -jar portwatch-agent.jar report <pid>}).
  *
@@ -28,10 +28,10 @@ public final class Report {
 
     private static volatile Report active;
 
-    private final Recording recording;
+    private final RunHistory history;
 
-    public Report(Recording recording) {
-        this.recording = recording;
+    public Report(RunHistory history) {
+        this.history = history;
     }
 
     /** Makes this the report that {@link #active()} returns. */
@@ -46,12 +46,12 @@ public final class Report {
 
     /** The console summary, one line per element, each starting with {@code summary:} or {@code WARN summary:}. */
     public List<String> consoleLines(ConsoleReport.Detail detail) {
-        return ConsoleReport.lines(recording.snapshot(), detail);
+        return ConsoleReport.lines(history.snapshot(), detail);
     }
 
     /** The whole report as one HTML page. */
     public String html() {
-        return HtmlReport.render(recording.snapshot());
+        return HtmlReport.render(history.snapshot());
     }
 
     /**

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a report shows, copied out of the {@link Recording} at one moment, so that a report
- * is rendered without holding the recording's lock. Never changed after it is built.
+ * Everything a report shows, copied out of the {@link RunHistory} at one moment, so that a report
+ * is rendered without holding the history's lock. Never changed after it is built.
  */
 final class RunSnapshot {
 

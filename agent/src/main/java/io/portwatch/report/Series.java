@@ -6,7 +6,7 @@ import java.util.Arrays;
  * One quantity over the whole run, in a fixed number of time buckets: when the run outgrows them,
  * neighbouring buckets are merged in pairs and each bucket covers twice the time. Memory stays at
  * {@code capacity} doubles whatever the run length; the resolution coarsens instead (a day-long
- * run at 256 buckets still has one point every six minutes). Not thread-safe: {@link Recording}
+ * run at 256 buckets still has one point every six minutes). Not thread-safe: {@link RunHistory}
  * guards it.
  */
 final class Series {
@@ -34,7 +34,7 @@ final class Series {
         Arrays.fill(values, merge == Merge.MAX ? Double.NaN : 0);
     }
 
-    /** Adds {@code value} at {@code elapsedMillis} since the recording started (negative: ignored). */
+    /** Adds {@code value} at {@code elapsedMillis} since the run started (negative: ignored). */
     void add(long elapsedMillis, double value) {
         if (elapsedMillis < 0 || Double.isNaN(value)) return;
         while (elapsedMillis / bucketMillis >= values.length) {

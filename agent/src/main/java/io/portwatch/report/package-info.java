@@ -1,5 +1,5 @@
 /**
- * The churn report: {@link io.portwatch.report.Recording}, fed on the reporter thread with every
+ * The churn report: {@link io.portwatch.report.RunHistory}, fed on the reporter thread with every
  * connection and every budget sample, and what is made of it on demand: the summary at exit
  * ({@link io.portwatch.report.ConsoleReport}), the HTML page ({@link io.portwatch.report.HtmlReport})
  * and {@code report PID}.

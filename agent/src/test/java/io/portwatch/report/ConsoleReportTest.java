@@ -19,8 +19,8 @@ class ConsoleReportTest {
     private final AtomicLong clock = new AtomicLong(0);
 
     /** A churn run: 600 connections from one line, all closed here first, a warning, timestamps off. */
-    Recording churnRun() {
-        Recording r = new Recording(clock::get, 1_700_000_000_000L, "Work");
+    RunHistory churnRun() {
+        RunHistory r = new RunHistory(clock::get, 1_700_000_000_000L, "Work");
         for (int i = 0; i < 600; i++) {
             r.ended(TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, i * 20_000_000L));
         }
@@ -69,7 +69,7 @@ class ConsoleReportTest {
 
     @Test
     void aQuietRunHasNothingToDo() {
-        Recording r = new Recording(clock::get, 0, "Work");
+        RunHistory r = new RunHistory(clock::get, 0, "Work");
         r.ended(TestRecords.outgoing("com.example.Work.once", 1, 80, Closer.PEER, null, 0));
         List<String> lines = new Report(r).consoleLines(ConsoleReport.Detail.SHORT);
         assertFalse(String.join("\n", lines).contains("to do"), String.join("\n", lines));
@@ -82,13 +82,13 @@ class ConsoleReportTest {
     /** The churn demo on loopback: fast, yet never short of ports, and the summary says why. */
     @Test
     void aDestinationThatNeverRunsShortSaysWhy() {
-        Recording r = new Recording(clock::get, 0, "Work");
+        RunHistory r = new RunHistory(clock::get, 0, "Work");
         clock.set(1_000_000_000L);
         r.sampled(TestSnapshots.snapshot(500, List.of(TestSnapshots.reusing("127.0.0.1", 3306, 28_232, 600, 590, 645.2, 1))));
         String text = String.join("\n", new Report(r).consoleLines(ConsoleReport.Detail.SHORT));
         assertTrue(text.contains("at most 645.2 new connections/s leaving a TIME_WAIT here; never on course to run out"
                 + " (28,232/s sustainable: TIME_WAIT ports are reused after 1 s)"), text);
-        Recording noReuse = new Recording(clock::get, 0, "Work");
+        RunHistory noReuse = new RunHistory(clock::get, 0, "Work");
         noReuse.sampled(TestSnapshots.snapshot(50, List.of(TestSnapshots.reusing("10.0.0.5", 3306, 28_232, 60, 50, 2, 60))));
         assertTrue(String.join("\n", new Report(noReuse).consoleLines(ConsoleReport.Detail.SHORT))
                 .contains("(470/s sustainable: 28,232 ports, each held 60 s in TIME_WAIT)"));
@@ -96,7 +96,7 @@ class ConsoleReportTest {
 
     @Test
     void lossesAreAWarningLine() {
-        Recording r = new Recording(clock::get, 0, "Work");
+        RunHistory r = new RunHistory(clock::get, 0, "Work");
         r.losses(() -> 12, () -> 3);
         List<String> lines = new Report(r).consoleLines(ConsoleReport.Detail.SHORT);
         assertEquals("WARN summary: 12 events dropped (buffer.size too small?) and 3 connections untracked (max.open reached)",

@@ -20,7 +20,7 @@ class HtmlReportTest {
 
     @Test
     void everythingFromTheApplicationIsEscaped() {
-        Recording r = new Recording(clock::get, 0, "<img src=x onerror=alert(1)>");
+        RunHistory r = new RunHistory(clock::get, 0, "<img src=x onerror=alert(1)>");
         // Constructors are real call sites with angle brackets: com.example.Dao.<init>
         r.ended(TestRecords.outgoing("com.example.Dao.<init>", 12, 3306, Closer.LOCAL, null, 0));
         r.ended(TestRecords.outgoing("x\"><script>alert(1)</script>", 1, 3306, Closer.LOCAL, null, 0));
@@ -37,7 +37,7 @@ class HtmlReportTest {
 
     @Test
     void aPageWithChartsThatLoadsNothing() {
-        Recording r = new Recording(clock::get, 0, "Work");
+        RunHistory r = new RunHistory(clock::get, 0, "Work");
         for (int i = 0; i < 30; i++) {
             clock.set(i * 1_000_000_000L);
             r.ended(TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, clock.get()));
@@ -54,7 +54,7 @@ class HtmlReportTest {
     /** A day-long run with six busy destinations and many call sites: the page stays small. */
     @Test
     void aLongRunStaysSmall() {
-        Recording r = new Recording(clock::get, 0, "Work");
+        RunHistory r = new RunHistory(clock::get, 0, "Work");
         for (long t = 0; t < 86_400_000L; t += 2000) {
             clock.set(t * 1_000_000L);
             List<io.portwatch.host.HostSnapshot.DestinationBudget> d = new ArrayList<>();

@@ -19,8 +19,8 @@ class LibraryRecommendationsTest {
 
     private final AtomicLong clock = new AtomicLong(0);
 
-    private Recording run(ClientLibrary library, boolean poolOnStack, String site, int n, Closer closer) {
-        Recording r = new Recording(clock::get, 0, "Work");
+    private RunHistory run(ClientLibrary library, boolean poolOnStack, String site, int n, Closer closer) {
+        RunHistory r = new RunHistory(clock::get, 0, "Work");
         for (int i = 0; i < n; i++) {
             r.ended(TestRecords.outgoingThrough(library, poolOnStack, site, 8080, closer, i * 10_000_000L));
         }
@@ -28,7 +28,7 @@ class LibraryRecommendationsTest {
         return r;
     }
 
-    private static String summary(Recording r) {
+    private static String summary(RunHistory r) {
         return String.join("\n", new Report(r).consoleLines(ConsoleReport.Detail.SHORT));
     }
 
@@ -81,7 +81,7 @@ class LibraryRecommendationsTest {
 
     @Test
     void aWarningSayingTheSameLibraryFixDoesNotRepeatIt() {
-        Recording r = run(ClientLibrary.OKHTTP, false, "com.example.Fetch.get", 300, Closer.LOCAL);
+        RunHistory r = run(ClientLibrary.OKHTTP, false, "com.example.Fetch.get", 300, Closer.LOCAL);
         List<Advice.Opener> openers = List.of(new Advice.Opener("com.example.Fetch.get(Work.java:12)", 30, false,
                 ClientLibrary.OKHTTP, 300));
         String advice = new Advice().openedAt(openers, 0).library(openers, true, 1.0).closer(true, 300, 1.0).text();

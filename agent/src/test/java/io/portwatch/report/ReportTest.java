@@ -22,7 +22,7 @@ class ReportTest {
         Files.createDirectories(file.getParent());
         Files.write(file, "old".getBytes(StandardCharsets.UTF_8));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        Recording r = new Recording();
+        RunHistory r = new RunHistory();
         r.ended(TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, System.nanoTime()));
         Path written = new Report(r).writeHtml(file);
         assertEquals(file.toAbsolutePath(), written);
@@ -37,7 +37,7 @@ class ReportTest {
     void onDemandNeedsARunningAgent(@TempDir Path dir) throws Exception {
         Report.activate(null);
         assertThrows(IllegalStateException.class, () -> Report.writeNow(dir.resolve("r.html")));
-        Report.activate(new Report(new Recording()));
+        Report.activate(new Report(new RunHistory()));
         try {
             assertTrue(Report.writeNow(dir.resolve("r.html")).toFile().isFile());
             assertTrue(Report.consoleNow(ConsoleReport.Detail.SHORT).startsWith("summary: 0 outgoing"));

@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  * only by the reporter thread and by {@link #snapshot()}, which copies and leaves; rendering
  * happens outside it.
  */
-public final class Recording implements ConnectionSink, BudgetListener {
+public final class RunHistory implements ConnectionSink, BudgetListener {
 
     static final int POINTS = 256;
     static final long BUCKET_MILLIS = 1000;
@@ -59,11 +59,11 @@ public final class Recording implements ConnectionSink, BudgetListener {
     private volatile LongSupplier droppedEvents = () -> 0;
     private volatile LongSupplier untracked = () -> 0;
 
-    public Recording() {
+    public RunHistory() {
         this(System::nanoTime, System.currentTimeMillis(), application(System.getProperty("sun.java.command")));
     }
 
-    Recording(LongSupplier nanoClock, long startEpochMillis, String application) {
+    RunHistory(LongSupplier nanoClock, long startEpochMillis, String application) {
         this.nanoClock = nanoClock;
         this.startNanos = nanoClock.getAsLong();
         this.startEpochMillis = startEpochMillis;
