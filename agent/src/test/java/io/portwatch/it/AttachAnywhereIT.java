@@ -143,7 +143,7 @@ class AttachAnywhereIT {
         assertEquals("yes", before.attach, before::toString);
         assertEquals("no", before.portwatch, before::toString);
 
-        PortwatchCommand.Result first = PortwatchCommand.runJar(jdk, jar, "attach", Long.toString(pid), "spans=all",
+        ChildJvm.Result first = PortwatchCommand.runJar(jdk, jar, "attach", Long.toString(pid), "spans=all",
                 "otel.exporter.otlp.endpoint=" + receiver.endpoint(), "otel.bsp.schedule.delay=200",
                 "otel.service.name=attach-anywhere");
         assertEquals(0, first.exitCode, () -> first + "\n" + target);
@@ -153,7 +153,7 @@ class AttachAnywhereIT {
         assertEquals(10, receiver.awaitSpans(s -> outgoingTo(s, target.burstPort), 10, AttachTarget.WAIT).size(),
                 () -> "spans: " + receiver.spans() + "\n" + target);
 
-        PortwatchCommand.Result second = PortwatchCommand.runJar(jdk, jar, "attach", Long.toString(pid));
+        ChildJvm.Result second = PortwatchCommand.runJar(jdk, jar, "attach", Long.toString(pid));
         assertEquals(0, second.exitCode, second::toString);
         assertTrue(second.stdout.contains("already running"), second::toString);
         target.command("burst 5", "burst done");
@@ -196,7 +196,7 @@ class AttachAnywhereIT {
             this.attach = column(header, line, "ATTACH", "MAIN");
         }
 
-        static Row of(PortwatchCommand.Result list, long pid) {
+        static Row of(ChildJvm.Result list, long pid) {
             assertEquals(0, list.exitCode, list::toString);
             String[] lines = list.stdout.split("\n");
             for (String l : lines) {

@@ -46,11 +46,11 @@ class AttachIT {
     @MethodSource("jdks")
     void attachesToARunningJvm(String jdk) throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver(); AttachTarget target = AttachTarget.start(jdk)) {
-            PortwatchCommand.Result early = PortwatchCommand.run(jdk, "report", Long.toString(target.pid()));
+            ChildJvm.Result early = PortwatchCommand.run(jdk, "report", Long.toString(target.pid()));
             assertNotEquals(0, early.exitCode, early::toString);
             assertTrue(early.stderr.contains("attach it first"), early::toString);
 
-            PortwatchCommand.Result first = PortwatchCommand.attach(jdk, target.pid(), "spans=all", "otel.exporter.otlp.endpoint=" + receiver.endpoint(),
+            ChildJvm.Result first = PortwatchCommand.attach(jdk, target.pid(), "spans=all", "otel.exporter.otlp.endpoint=" + receiver.endpoint(),
                     "otel.bsp.schedule.delay=200", "otel.service.name=attached-it");
             assertEquals(0, first.exitCode, first::toString);
             assertTrue(first.stdout.contains("tracking every TCP connection opened from now on"), first::toString);
@@ -65,14 +65,14 @@ class AttachIT {
             assertTrue(burst.stream().allMatch(s -> "local".equals(s.str("portwatch.closed_by"))));
 
             Path page = Files.createTempDirectory("attach-report").resolve("report.html");
-            PortwatchCommand.Result report = PortwatchCommand.run(jdk, "report", Long.toString(target.pid()), page.toString());
+            ChildJvm.Result report = PortwatchCommand.run(jdk, "report", Long.toString(target.pid()), page.toString());
             assertEquals(0, report.exitCode, report::toString);
             assertTrue(report.stdout.contains(AttachWorkload.class.getName() + ".main"),
                     () -> "the report names the burst's call site: " + report);
             assertTrue(new String(Files.readAllBytes(page), StandardCharsets.UTF_8).contains("<svg"), "the HTML page");
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(page)));
 
-            PortwatchCommand.Result second = PortwatchCommand.attach(jdk, target.pid());
+            ChildJvm.Result second = PortwatchCommand.attach(jdk, target.pid());
             assertEquals(0, second.exitCode, second::toString);
             assertTrue(second.stdout.contains("already running"), second::toString);
             target.command("burst 20", "burst done");
@@ -101,7 +101,7 @@ class AttachIT {
     void instrumentsTheJdbcDriversLoadedBeforeTheAttach(String jdk) throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver(); AttachTarget target = AttachTarget.start(jdk)) {
             target.command("jdbc 1", "jdbc done");
-            PortwatchCommand.Result attached = PortwatchCommand.attach(jdk, target.pid(), "otel.exporter.otlp.endpoint=" + receiver.endpoint(),
+            ChildJvm.Result attached = PortwatchCommand.attach(jdk, target.pid(), "otel.exporter.otlp.endpoint=" + receiver.endpoint(),
                     "otel.bsp.schedule.delay=200");
             assertEquals(0, attached.exitCode, attached::toString);
             assertTrue(attached.stdout.contains("those already loaded being instrumented on an agent thread"),
@@ -125,7 +125,7 @@ class AttachIT {
     @Test
     void refusesAPidWithNoProcess() throws Exception {
         String jdk = ChildJvm.javaHomes().get(0);
-        PortwatchCommand.Result r = PortwatchCommand.attach(jdk, 999_999_999L);
+        ChildJvm.Result r = PortwatchCommand.attach(jdk, 999_999_999L);
         assertNotEquals(0, r.exitCode, r::toString);
         assertEquals("portwatch: no process with pid 999999999", r.stderr.trim(), r::toString);
     }
@@ -134,7 +134,7 @@ class AttachIT {
     void refusesAProcessThatIsNotAJvmAndLeavesItAlone() throws Exception {
         Process sleep = new ProcessBuilder("sleep", "60").start();
         try {
-            PortwatchCommand.Result r = PortwatchCommand.attach(ChildJvm.javaHomes().get(0), sleep.pid());
+            ChildJvm.Result r = PortwatchCommand.attach(ChildJvm.javaHomes().get(0), sleep.pid());
             assertNotEquals(0, r.exitCode, r::toString);
             assertTrue(r.stderr.startsWith("portwatch: pid " + sleep.pid() + " is not a Java process"), r::toString);
             assertTrue(sleep.isAlive(), "no SIGQUIT was sent to it");
@@ -147,7 +147,7 @@ class AttachIT {
     void refusesAJvmWithAttachDisabled() throws Exception {
         String jdk = ChildJvm.javaHomes().get(0);
         try (AttachTarget target = AttachTarget.start(jdk, "-XX:+DisableAttachMechanism")) {
-            PortwatchCommand.Result r = PortwatchCommand.attach(jdk, target.pid());
+            ChildJvm.Result r = PortwatchCommand.attach(jdk, target.pid());
             assertNotEquals(0, r.exitCode, r::toString);
             assertTrue(r.stderr.contains("-XX:+DisableAttachMechanism and cannot be attached to"), r::toString);
         }
@@ -167,11 +167,11 @@ class AttachIT {
             for (long deadline = System.nanoTime() + WAIT.toNanos(); !Files.exists(socket); Thread.sleep(50)) {
                 assertTrue(System.nanoTime() < deadline, "-Xrs starts the attach listener with the JVM: " + socket);
             }
-            PortwatchCommand.Result attached = PortwatchCommand.attach(jdk, target.pid());
+            ChildJvm.Result attached = PortwatchCommand.attach(jdk, target.pid());
             assertEquals(0, attached.exitCode, attached::toString);
 
             Files.delete(socket);
-            PortwatchCommand.Result r = PortwatchCommand.attach(jdk, target.pid());
+            ChildJvm.Result r = PortwatchCommand.attach(jdk, target.pid());
             assertNotEquals(0, r.exitCode, r::toString);
             assertTrue(r.stderr.startsWith("portwatch: pid " + target.pid() + " has no SIGQUIT handler (started with -Xrs?)"
                     + " and no attach listener running; SIGQUIT would end it"), r::toString);
@@ -190,7 +190,7 @@ class AttachIT {
         assumeTrue(new File("/usr/bin/setpriv").canExecute(), "needs setpriv (util-linux)");
         String jdk = ChildJvm.javaHomes().get(0);
         try (AttachTarget target = AttachTarget.start(jdk)) {
-            PortwatchCommand.Result r = PortwatchCommand.exec(Arrays.asList("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+            ChildJvm.Result r = PortwatchCommand.exec(Arrays.asList("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     Paths.get(jdk, "bin", "java").toString(), "-jar", agentJarReadableByAll().toString(),
                     "attach", Long.toString(target.pid())));
             assertNotEquals(0, r.exitCode, r::toString);

@@ -10,43 +10,28 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code java -jar portwatch-agent.jar ARGS...}, the command line, run to its end by the tests. */
+/**
+ * {@code java -jar portwatch-agent.jar ARGS...}, the command line, run to its end by the tests;
+ * what it left is a {@link ChildJvm.Result}, like a workload's.
+ */
 public final class PortwatchCommand {
-
-    /** What one command left. */
-    public static final class Result {
-        public final int exitCode;
-        public final String stdout;
-        public final String stderr;
-
-        Result(int exitCode, String stdout, String stderr) {
-            this.exitCode = exitCode;
-            this.stdout = stdout;
-            this.stderr = stderr;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
-        }
-    }
 
     private PortwatchCommand() {}
 
     /** {@code attach PID SETTINGS...} with the built jar, on the given JDK. */
-    public static Result attach(String jdk, long pid, String... settings) throws Exception {
+    public static ChildJvm.Result attach(String jdk, long pid, String... settings) throws Exception {
         List<String> args = new ArrayList<>(Arrays.asList("attach", Long.toString(pid)));
         args.addAll(Arrays.asList(settings));
         return run(jdk, args.toArray(new String[0]));
     }
 
     /** The built jar's command, on the given JDK. */
-    public static Result run(String jdk, String... args) throws Exception {
+    public static ChildJvm.Result run(String jdk, String... args) throws Exception {
         return runJar(jdk, ChildJvm.agentJar(), args);
     }
 
     /** The command of the agent jar at {@code jar} (a copy somewhere else), on the given JDK. */
-    public static Result runJar(String jdk, Path jar, String... args) throws Exception {
+    public static ChildJvm.Result runJar(String jdk, Path jar, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(Arrays.asList(Paths.get(jdk, "bin", "java").toString(), "-jar",
                 jar.toAbsolutePath().toString()));
         cmd.addAll(Arrays.asList(args));
@@ -54,7 +39,7 @@ public final class PortwatchCommand {
     }
 
     /** Any command line, killed past 60 s. */
-    public static Result exec(List<String> cmd) throws Exception {
+    public static ChildJvm.Result exec(List<String> cmd) throws Exception {
         Path out = Files.createTempFile("attach", ".out");
         Path err = Files.createTempFile("attach", ".err");
         try {
@@ -63,7 +48,7 @@ public final class PortwatchCommand {
                 p.destroyForcibly();
                 throw new AssertionError("command did not finish within 60 s: " + cmd);
             }
-            return new Result(p.exitValue(), read(out), read(err));
+            return new ChildJvm.Result(p.exitValue(), read(out), read(err));
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
