@@ -25,9 +25,7 @@ public final class ConntrackWarning {
     /** The lines said below the headline. */
     public List<String> findings() {
         List<String> out = new ArrayList<>(Arrays.asList(
-                "when the table is full the kernel drops new connections' packets (\"nf_conntrack: table full,"
-                        + " dropping packet\"): connect() times out, it does not fail with EADDRNOTAVAIL",
-                ConntrackRule.FIX));
+                ConntrackRule.WHEN_FULL, ConntrackRule.FIX));
         if (table.fullDrops() > 0) out.add(ConntrackRule.figures(table));
         return out;
     }

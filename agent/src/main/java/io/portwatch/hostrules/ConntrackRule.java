@@ -28,6 +28,10 @@ public final class ConntrackRule {
             + " namespace), or cut the churn: pooled connections hold one entry each instead of one per request"
             + " for two minutes";
 
+    /** What a full table does, in the rule's reason and the agent's warning alike. */
+    public static final String WHEN_FULL = "a full table drops new connections' packets (\"nf_conntrack: table full,"
+            + " dropping packet\"): connect() times out, it does not fail with EADDRNOTAVAIL";
+
     private ConntrackRule() {}
 
     /** The rule's verdict; PASS, saying so, when connection tracking is not loaded ({@code c} null). */
@@ -38,9 +42,8 @@ public final class ConntrackRule {
         }
         String figures = figures(c);
         if (c.max > 0 && c.share() >= FULL) {
-            return new RuleResult(RULE, Verdict.FAIL, figures + ": the table is full or nearly so. A full table"
-                    + " drops new connections' packets (\"nf_conntrack: table full, dropping packet\"):"
-                    + " connect() times out, it does not fail with EADDRNOTAVAIL.", FIX);
+            return new RuleResult(RULE, Verdict.FAIL, figures + ": the table is full or nearly so; " + WHEN_FULL
+                    + ".", FIX);
         }
         if (c.max > 0 && c.share() >= NEAR_FULL) {
             return new RuleResult(RULE, Verdict.WARN, figures + ": the table is near full. Every tracked"

@@ -48,16 +48,17 @@ final class Recommendations {
 
     static List<String> top(RunSnapshot s, int n) {
         Set<String> out = new LinkedHashSet<>();
+        double seconds = Math.max(1.0, s.elapsedMillis / 1000.0); // the JVM's run, over which rates are taken
         for (CallSiteTable.Row row : s.callSites) {
             ChurnPattern pattern = row.pattern();
             long churned = churned(row);
             if (churned < CHURN_CONNECTIONS || !nameable(row)) continue;
-            double perSecond = row.connections / Math.max(1.0, s.elapsedMillis / 1000.0);
+            double perSecond = row.connections / seconds;
             double local = row.share(Closer.LOCAL);
             out.add(String.format(Locale.ROOT, "Reuse the connections opened at %s: %s new connections to %s"
                             + " (%s/s over the %s s the JVM ran)%s%s. %s",
                     row.callSite, Text.number(churned), row.destination, Text.number(round(perSecond)),
-                    Text.number(Math.round(Math.max(1.0, s.elapsedMillis / 1000.0))),
+                    Text.number(Math.round(seconds)),
                     local >= 0.5 ? ", " + Text.percent(local) + " closed by this JVM first, each leaving its port"
                             + " in TIME_WAIT on this host for 60 s" : "",
                     row.library == null ? "" : ", through " + row.library.displayName + " (" + pattern.id + ")",
