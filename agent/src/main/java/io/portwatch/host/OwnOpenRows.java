@@ -42,7 +42,7 @@ final class OwnOpenRows {
      * false for anyone else's row and for rows without a socket (TIME_WAIT, orphans).
      */
     boolean row(TcpRow r) {
-        if (r.inode == 0 || inodes.length == 0 || !SocketInodes.contains(inodes, r.inode)) return false;
+        if (!ownsSocket(r.inode)) return false;
         if (r.state == TcpState.LISTEN) {
             listening[r.localPort >>> 6] |= 1L << r.localPort;
             return true;
@@ -69,6 +69,11 @@ final class OwnOpenRows {
     static boolean isConnected(int state) {
         return state == TcpState.ESTABLISHED || state == TcpState.CLOSE_WAIT || state == TcpState.FIN_WAIT1
                 || state == TcpState.FIN_WAIT2 || state == TcpState.CLOSING || state == TcpState.LAST_ACK;
+    }
+
+    /** Whether {@code inode} is among this JVM's socket inodes of this read's {@code /proc/self/fd} scan. */
+    boolean ownsSocket(long inode) {
+        return inode != 0 && inodes.length > 0 && SocketInodes.contains(inodes, inode);
     }
 
     int size() { return size; }

@@ -28,6 +28,9 @@ import java.util.function.LongConsumer;
  * advice was about to report would be counted twice. Its closer comes from the read where its row
  * is gone: its 4-tuple in TIME_WAIT (or FIN_WAIT, CLOSING) there means this side closed first;
  * anything else, the peer (or a reset, which the tables do not tell apart once both rows are gone).
+ * It ends only once its socket is gone from {@code /proc/self/fd} too: a read of the table under
+ * churn can miss a row that is there, and that row, listed again by the next read, would
+ * otherwise be ended and counted a second time.
  * A connection that opens and closes between two reads is never seen.
  *
  * <p>Threads: {@link #begin} and {@link #finish} on the reporter thread, {@link #row} on the kernel
@@ -182,7 +185,9 @@ final class UninstrumentedConnections {
                 sink.opened(s.record);
                 destinations.counted(s.record);
             }
-            if (s.present) {
+            // A read of /proc/net/tcp can skip rows while others come and go (it resumes by
+            // position): a socket still among this JVM's fds is open, whatever this read listed.
+            if (s.present || rows.ownsSocket(s.inode)) {
                 s.present = false;
                 s.rowState = 0;
                 kept.add(s);

@@ -89,6 +89,20 @@ class UninstrumentedConnectionsTest {
     }
 
     @Test
+    void aRowOneReadMissedWhileItsSocketIsOpenIsNeitherEndedNorCountedAgain() {
+        TcpRow open = row(LOOPBACK, 40016, REMOTE, 443, TcpState.ESTABLISHED, 62);
+        read(new long[]{62}, open);
+        read(new long[]{62}, open);
+        read(new long[]{62}); // the table read skipped its row; its fd is still open
+        assertEquals(List.of(), ended, "its socket is open: not ended");
+        read(new long[]{62}, open);
+        assertEquals(1, opened.size(), "listed again: the same connection, counted once");
+        read(new long[]{}, row(LOOPBACK, 40016, REMOTE, 443, TcpState.TIME_WAIT, 0));
+        assertEquals(opened, ended);
+        assertEquals(Closer.LOCAL, ended.get(0).closer());
+    }
+
+    @Test
     void goneWhileTimeWaitsOverflowedTheCloserIsUnknown() {
         TcpRow open = row(LOOPBACK, 40015, REMOTE, 443, TcpState.ESTABLISHED, 61);
         read(new long[]{61}, open);
