@@ -68,9 +68,10 @@ public final class Reporter {
     private volatile Thread thread;
 
     /**
-     * Most ended connections held for the kernel's word. The kernel is asked at most every
-     * 20 scan durations, and a host with 100,000 TIME_WAITs takes a while to scan: a fast churn
-     * would otherwise hold every record of those seconds (100,000 connections filled a 32 MB heap).
+     * Most ended connections held for the kernel's word. The kernel is asked at most every 50
+     * scan durations ({@code HostSampler.READ_SPACING}), and a host with 100,000 TIME_WAITs takes
+     * a while to scan: a fast churn would otherwise hold every record of those seconds (100,000
+     * connections filled a 32 MB heap).
      */
     private final int maxAwaitingKernel;
 
