@@ -89,8 +89,12 @@ public final class LibraryFixes {
             return "The JedisPool itself opens them: build it once, and raise its maxIdle (default 8) with its"
                     + " maxTotal, or it closes every connection returned above maxIdle.";
         }
-        return "The pool itself opens them: build it once for the application (one HikariDataSource, not one per"
-                + " request), and keep maxLifetime and idleTimeout (HikariCP's names) longer than the gaps in the load.";
+        // JDBC_POOL names no pool in particular: the settings of the two most used, each under its own name.
+        return "The pool itself opens them: build it once for the application (one HikariDataSource or"
+                + " BasicDataSource, not one per request), and keep its connections' lifetime and idle timeout longer"
+                + " than the gaps in the load: maxLifetime and idleTimeout in HikariCP, maxConnLifetimeMillis and"
+                + " minEvictableIdleTimeMillis in Commons DBCP (whose maxIdle, 8 by default, also closes every"
+                + " connection given back above it).";
     }
 
     private static boolean fixable(ChurnPattern pattern) {

@@ -68,7 +68,9 @@ class ChurnPatternTest {
         assertTrue(fixOf(ClientLibrary.LETTUCE).contains("one RedisClient"));
         assertTrue(fixOf(ClientLibrary.JEDIS).contains("JedisPool"));
         assertTrue(fixOf(ClientLibrary.JDBC_DRIVER_MANAGER).contains("DriverManager.getConnection"));
-        assertTrue(LibraryFixes.fix(ClientLibrary.JDBC_POOL, ChurnPattern.POOL_CHURN).contains("maxLifetime"));
+        String poolFix = LibraryFixes.fix(ClientLibrary.JDBC_POOL, ChurnPattern.POOL_CHURN);
+        assertTrue(poolFix.contains("maxLifetime and idleTimeout in HikariCP"), poolFix);
+        assertTrue(poolFix.contains("maxConnLifetimeMillis and minEvictableIdleTimeMillis in Commons DBCP"), poolFix);
         assertTrue(LibraryFixes.fix(ClientLibrary.JEDIS, ChurnPattern.POOL_CHURN).contains("maxIdle"));
     }
 

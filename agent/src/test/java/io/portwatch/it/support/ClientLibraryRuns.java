@@ -20,9 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the client-library ITs (grpc-java, Reactor Netty, Lettuce, Jedis, OkHttp, Apache HttpClient
- * 5, HttpURLConnection) share: a child JVM on the libraries' jars, which the build copies into
+ * 4 and 5, HttpURLConnection) share: a child JVM on the libraries' jars, which the build copies into
  * {@code target/clients} (never onto the agent's class path), and the checks of what a user sees
- * of a call site's connections.
+ * of a call site's connections (Commons DBCP's IT shares these).
  */
 public final class ClientLibraryRuns {
 
