@@ -176,12 +176,21 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     @Override
     public void ended(ConnectionRecord r) {
-        if (uninstrumented != null && r.instrumented()) uninstrumented.reportedEnded(r);
         if (r.direction != ConnectionRecord.Direction.OUTGOING || r.timeWait() == null
                 || r.localAddress() == null || r.peerAddress() == null) {
             return;
         }
         budgets.closeConfirmed(key(r), r.timeWait(), r.endNanos());
+    }
+
+    /**
+     * The catch-all forgets a reported connection as soon as the reporter takes its end, not once
+     * the kernel confirmed it: at tens of thousands of connections a second, thousands wait for
+     * the kernel's word, and keeping them all made its table too big for the CPU's caches.
+     */
+    @Override
+    public void endTaken(ConnectionRecord r) {
+        if (uninstrumented != null && r.instrumented()) uninstrumented.reportedEnded(r, scanning);
     }
 
     /** Reads the tables on {@code reads} (a thread of the agent's) rather than on the caller's. */

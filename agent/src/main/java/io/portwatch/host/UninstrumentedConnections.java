@@ -41,7 +41,7 @@ import java.util.function.LongConsumer;
 final class UninstrumentedConnections {
 
     static final int MAX_REMEMBERED = 4096;
-    /** Ends heard between two reads, kept for the next; past it, the rest are not kept. */
+    /** Ends heard while a read is under way, kept until it is finished; past it, the rest are not kept. */
     static final int MAX_RECENT_ENDS = 16384;
 
     /** One connection seen in the tables and not reported by the advice: a candidate, then counted. */
@@ -87,7 +87,7 @@ final class UninstrumentedConnections {
     private final Consumer<LongConsumer> agentKeys;
     /** Open connections the advice reported, by key: how many of them have it (a reused 4-tuple: two). */
     private final LongIntTable reported = new LongIntTable();
-    /** Connections reported ended since the last read without the kernel's word: possibly still listed. */
+    /** Connections reported ended while a read was under way: possibly still listed by it. */
     private final LongIntTable recentEnds = new LongIntTable();
     /** The agent's own connections, and those open before it attached: key to the read that last listed it. */
     private final LongIntTable ignored = new LongIntTable();
@@ -126,14 +126,17 @@ final class UninstrumentedConnections {
         if (at != LongIntTable.ABSENT) seen.get(at).reported = true;
     }
 
-    /** The advice reported a connection ended. Reporter thread. */
-    void reportedEnded(ConnectionRecord r) {
+    /**
+     * The advice reported a connection ended: taken from the reporter's queue, before the kernel's
+     * word. Reporter thread. A read under way ({@code readUnderWay}: begun, not yet finished) may
+     * still list its socket, and remembers it until then; a read begun later cannot, as its socket
+     * was gone from {@code /proc/self/fd} by then.
+     */
+    void reportedEnded(ConnectionRecord r, boolean readUnderWay) {
         long key = keyOf(r);
         if (key == 0) return;
         reported.add(key, -1);
-        // Confirmed by the kernel: decided by a read that began after its close, so after any read
-        // that listed it open. Otherwise (unconfirmed, collected) its socket may still be listed.
-        if (r.timeWait() == null && recentEnds.size() < MAX_RECENT_ENDS) recentEnds.put(key, 1);
+        if (readUnderWay && recentEnds.size() < MAX_RECENT_ENDS) recentEnds.put(key, 1);
     }
 
     /** Before a read: this JVM's socket inodes, sorted. Reporter thread. */

@@ -18,4 +18,12 @@ public interface KernelCheck {
      * look up every record now, and return the list's size.
      */
     int check(List<ConnectionRecord> awaiting, long nowNanos, boolean force);
+
+    /**
+     * A connection the advice reported ended, as the reporter takes it from its queue: before it
+     * waits for the kernel's word (its socket is closed by then). Called for every one, whether it
+     * then waits or goes on unconfirmed.
+     */
+    default void endTaken(ConnectionRecord r) {
+    }
 }

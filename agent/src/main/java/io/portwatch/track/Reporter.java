@@ -181,12 +181,14 @@ public final class Reporter {
      */
     int deliver(boolean atExit) {
         int taken = queue.drainTo(batch);
+        KernelCheck check = kernelCheck;
         for (Object o : batch) {
             if (o instanceof ConnectionRecord && ((ConnectionRecord) o).carriesOpened) {
                 ConnectionRecord r = (ConnectionRecord) o;
                 r.carriesOpened = false;
                 sendOpened(r); // opened and ended within one drain of the tracker: one report
             }
+            if (check != null && o instanceof ConnectionRecord) endTaken(check, (ConnectionRecord) o); // after its opening
             if (o instanceof Opened) {
                 deliverOne(o);
             } else if (o instanceof ConnectionRecord && kernelCheck != null
@@ -201,7 +203,6 @@ public final class Reporter {
             }
         }
         batch.clear();
-        KernelCheck check = kernelCheck;
         int looked = 0;
         try {
             looked = check == null ? 0 : check.check(awaitingKernel, System.nanoTime(), atExit);
@@ -237,6 +238,14 @@ public final class Reporter {
     }
 
     private static final long SOCKET_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private void endTaken(KernelCheck check, ConnectionRecord r) {
+        try {
+            check.endTaken(r);
+        } catch (RuntimeException e) {
+            failures.accept(e);
+        }
+    }
 
     private void sendOpened(ConnectionRecord r) {
         try {

@@ -142,7 +142,7 @@ class UninstrumentedConnectionsTest {
         // connect() returned, its event was still in the ring at the read: it reaches the reporter now
         ConnectionRecord r = TestRecords.openedAt("a.B.c", 1, LOOPBACK, 40005, REMOTE, 443);
         catchAll.reported(r);
-        catchAll.reportedEnded(TestRecords.close(r)); // and ends before the next read, unconfirmed
+        catchAll.reportedEnded(TestRecords.close(r), false); // and ends before the next read
         read(new long[]{});
         assertEquals(List.of(), opened);
         assertEquals(List.of(), ended);
@@ -152,7 +152,7 @@ class UninstrumentedConnectionsTest {
     void aConnectionReportedAndEndedBeforeTheReadsEndIsNotACandidate() {
         ConnectionRecord r = TestRecords.openedAt("a.B.c", 1, LOOPBACK, 40006, REMOTE, 443);
         catchAll.reported(r);
-        catchAll.reportedEnded(TestRecords.close(r)); // its socket still listed by the read under way
+        catchAll.reportedEnded(TestRecords.close(r), true); // its socket still listed by the read under way
         TcpRow open = row(LOOPBACK, 40006, REMOTE, 443, TcpState.ESTABLISHED, 16);
         read(new long[]{16}, open);
         read(new long[]{});

@@ -60,6 +60,76 @@ class ReporterBoundTest {
         assertEquals(total, sent.size(), "nothing lost");
     }
     /**
+     * The kernel check hears of each ended connection once, as the reporter takes it: those that
+     * wait for its word and those past the bound that go out unconfirmed; opened ones it does not.
+     */
+    @Test
+    void eachEndIsToldToTheKernelCheckOnceAsItIsTaken() {
+        Reporter reporter = new Reporter(CAPACITY);
+        List<ConnectionRecord> taken = new ArrayList<>();
+        reporter.kernelCheck(new KernelCheck() {
+            @Override
+            public int check(List<ConnectionRecord> awaiting, long nowNanos, boolean force) {
+                assertTrue(taken.containsAll(awaiting), "told before it waits");
+                return force ? awaiting.size() : 0;
+            }
+
+            @Override
+            public void endTaken(ConnectionRecord r) {
+                taken.add(r);
+            }
+        });
+        reporter.sink(new ConnectionSink() {
+            @Override
+            public void ended(ConnectionRecord record) {
+            }
+        });
+        int total = 3 * CAPACITY;
+        for (int i = 0; i < total; i++) {
+            reporter.opened(TestRecords.closed(total + i));
+            reporter.ended(TestRecords.closed(i));
+            if (i % 512 == 0) reporter.deliver(false);
+        }
+        reporter.deliver(true);
+        assertEquals(total, taken.size(), "each end once, the unconfirmed ones too");
+        for (int i = 0; i < total; i++) assertEquals(i, taken.get(i).id, "in the order taken");
+    }
+
+    /** A short connection's one report: the sinks hear it opened before the kernel check hears it ended. */
+    @Test
+    void aMergedReportIsOpenedBeforeItsEndIsTaken() {
+        Reporter reporter = new Reporter(CAPACITY);
+        List<String> calls = new ArrayList<>();
+        reporter.kernelCheck(new KernelCheck() {
+            @Override
+            public int check(List<ConnectionRecord> awaiting, long nowNanos, boolean force) {
+                return awaiting.size();
+            }
+
+            @Override
+            public void endTaken(ConnectionRecord r) {
+                calls.add("end taken " + r.id);
+            }
+        });
+        reporter.sink(new ConnectionSink() {
+            @Override
+            public void opened(ConnectionRecord r) {
+                calls.add("opened " + r.id);
+            }
+
+            @Override
+            public void ended(ConnectionRecord r) {
+                calls.add("ended " + r.id);
+            }
+        });
+        ConnectionRecord merged = TestRecords.closed(7);
+        merged.carriesOpened = true;
+        reporter.ended(merged);
+        reporter.deliver(false);
+        assertEquals(List.of("opened 7", "end taken 7", "ended 7"), calls);
+    }
+
+    /**
      * A kernel check that looked up only the records waiting when its read began: those go out,
      * the later ones keep waiting, and a JDBC connection that ended behind its socket waits for it.
      */
