@@ -55,18 +55,27 @@ public final class Advice {
         final ClientLibrary library;
         /** Connections it opened toward the destination so far. */
         final long opened;
+        /** No two of its ended connections were open at once ({@link io.portwatch.clients.ConnectionOverlap}). */
+        final boolean oneAtATime;
 
         /** {@code pooled}: most of its connections were opened by a JDBC connection pool. */
         public Opener(String callSite, double perSecond, boolean pooled) {
             this(callSite, perSecond, pooled, null, 0);
         }
 
+        /** An opener whose connections' overlap is not known: never called a polling loop. */
         public Opener(String callSite, double perSecond, boolean pooled, ClientLibrary library, long opened) {
+            this(callSite, perSecond, pooled, library, opened, false);
+        }
+
+        public Opener(String callSite, double perSecond, boolean pooled, ClientLibrary library, long opened,
+                      boolean oneAtATime) {
             this.callSite = callSite;
             this.perSecond = perSecond;
             this.pooled = pooled;
             this.library = library;
             this.opened = opened;
+            this.oneAtATime = oneAtATime;
         }
 
         public String callSite() {
@@ -97,10 +106,11 @@ public final class Advice {
 
     /**
      * The fix of the busiest opener in its library's words, once the kernel has confirmed that this
-     * JVM closes first and the opener has opened enough to call it churn ({@link ChurnPattern});
-     * nothing for an opener with no known library, or while the closer is not confirmed: the
-     * pattern would be a guess. Said before {@link #closer}, so that its few words are the
-     * warning's main fix rather than the general "pool them".
+     * JVM closes first and the opener has opened enough to call it churn ({@link ChurnPattern}); for
+     * an opener with no known library whose connections were never open two at once, a polling
+     * loop's fix. Nothing for another opener with no known library, or while the closer is not
+     * confirmed: the pattern would be a guess. Said before {@link #closer}, so that its few words
+     * are the warning's main fix rather than the general "pool them".
      *
      * @param timeWaitShare of the destination's confirmed closes, the share that left a TIME_WAIT
      *                      here; applied to the opener, the busiest one
@@ -108,13 +118,15 @@ public final class Advice {
     public Advice library(List<Opener> openers, boolean closerKnown, double timeWaitShare) {
         if (openers.isEmpty() || !closerKnown) return this;
         Opener top = openers.get(0);
-        if (top.library == null) return this;
         long local = Math.round(top.opened * timeWaitShare);
-        ChurnPattern pattern = ChurnPattern.of(top.library, top.pooled, top.opened, local, top.opened - local);
+        ChurnPattern pattern = ChurnPattern.of(top.library, top.pooled, top.opened, local, top.opened - local,
+                top.oneAtATime);
         String fix = LibraryFixes.fix(top.library, pattern);
         if (fix == null) return this;
         String sentence = fix.endsWith(".") ? fix.substring(0, fix.length() - 1) : fix;
-        add(top.library.displayName + " (" + pattern.id + "): " + sentence, "library:" + top.library.id + ":" + pattern.id,
+        String who = top.library != null ? top.library.displayName : "a loop, one connection at a time";
+        add(who + " (" + pattern.id + "): " + sentence,
+                "library:" + (top.library != null ? top.library.id : "none") + ":" + pattern.id,
                 LibraryFixes.shortFix(top.library, pattern));
         return this;
     }

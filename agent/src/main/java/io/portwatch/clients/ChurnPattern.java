@@ -3,7 +3,8 @@ package io.portwatch.clients;
 /**
  * Why one call site opens so many connections, as far as what the agent saw tells: the library
  * under it ({@link ClientLibrary}), whether a pool's frames were on the stack, how many
- * connections it opened and which side closed them first. It claims no more than that shows:
+ * connections it opened, which side closed them first, and whether any two were open at once
+ * ({@link ConnectionOverlap}). It claims no more than that shows:
  * below {@link #CHURN_CONNECTIONS} connections nothing is said, and where the figures fit more
  * than one cause, the pattern names the class of causes (a client built per request and a client
  * with reuse switched off look the same from here), and the fix text says both.
@@ -21,7 +22,12 @@ public enum ChurnPattern {
     POOL_CHURN("pool_churn"),
     /** The peer closes first: a client-side fix would not stop it (the server sends {@code Connection: close} or times out idle connections). */
     PEER_CLOSES("peer_closes"),
-    /** Churn, but no known library under the call site, or no closer known: the application's own connects, or a library not in the table. */
+    /**
+     * No known library, this JVM closes first, and never two connections open at once, each opened
+     * after the one before it ended: a loop that connects per iteration (polling), on one thread.
+     */
+    POLLING_LOOP("polling_loop"),
+    /** Churn, but no known library under the call site (and not one at a time), or no closer known: the application's own connects, or a library not in the table. */
     UNKNOWN("unknown");
 
     /** Fewer connections than this from one call site is not churn worth a pattern (the report's threshold too). */
@@ -40,13 +46,18 @@ public enum ChurnPattern {
      * @param connections connections the call site opened that ended (pooled ones too)
      * @param localFirst  of those, how many this JVM closed first
      * @param peerFirst   of those, how many the peer closed first
+     * @param oneAtATime  no two of those were open at once ({@link ConnectionOverlap#oneAtATime}); it
+     *                    names a loop only where no known library names a more specific cause
      */
     public static ChurnPattern of(ClientLibrary library, boolean poolOnStack, long connections,
-                                  long localFirst, long peerFirst) {
+                                  long localFirst, long peerFirst, boolean oneAtATime) {
         if (connections < CHURN_CONNECTIONS) return NONE;
         if (peerFirst * 2 > connections) return PEER_CLOSES;
         if (poolOnStack || (library != null && library.reuse == ClientLibrary.Reuse.POOL)) return POOL_CHURN;
-        if (library == null || localFirst * 2 <= connections) return UNKNOWN;
+        // A loop too needs this side to close most: with closes mixed, the server likely ends each
+        // connection as well (the FINs cross), and keeping one open is not this side's alone.
+        if (localFirst * 2 <= connections) return UNKNOWN;
+        if (library == null) return oneAtATime ? POLLING_LOOP : UNKNOWN;
         switch (library.reuse) {
             case SHARED_CLIENT: return CLIENT_PER_REQUEST;
             case KEEP_ALIVE_CACHE: return REUSE_OFF;

@@ -2,10 +2,11 @@ package io.portwatch.clients;
 
 /**
  * The change that stops a churning call site, said in the words of the library under it: which
- * object to build once and share, or which setting to change. docs/remedies.md has the same per
- * library, with when the fix would not help. Null where the pattern points to no library fix
- * (no churn, an unknown library, or the peer closing first), and the caller says its general
- * advice. No sentence holds "; ": a warning's advice is its sentences joined by it.
+ * object to build once and share, or which setting to change; for a polling loop, which needs no
+ * library, how to keep its connection. docs/remedies.md has the same per library, with when the
+ * fix would not help. Null where the pattern points to no fix of its own (no churn, an unknown
+ * library, or the peer closing first), and the caller says its general advice. No sentence holds
+ * "; ": a warning's advice is its sentences joined by it.
  */
 public final class LibraryFixes {
 
@@ -13,6 +14,7 @@ public final class LibraryFixes {
 
     /** The fix in a few words, for a warning's main fix: "share one OkHttpClient". */
     public static String shortFix(ClientLibrary library, ChurnPattern pattern) {
+        if (pattern == ChurnPattern.POLLING_LOOP) return "keep one connection open across the loop";
         if (library == null || !fixable(pattern)) return null;
         if (pattern == ChurnPattern.POOL_CHURN) {
             return library == ClientLibrary.JEDIS ? "build one JedisPool with maxIdle up to maxTotal"
@@ -36,6 +38,7 @@ public final class LibraryFixes {
 
     /** The fix as a sentence, naming the objects and settings. */
     public static String fix(ClientLibrary library, ChurnPattern pattern) {
+        if (pattern == ChurnPattern.POLLING_LOOP) return POLLING_LOOP;
         if (library == null || !fixable(pattern)) return null;
         if (pattern == ChurnPattern.POOL_CHURN) return poolChurn(library);
         switch (library) {
@@ -83,6 +86,12 @@ public final class LibraryFixes {
                 return null;
         }
     }
+
+    /** The loop's fix; the server closing each connection itself would be peer_closes, where this does not help. */
+    private static final String POLLING_LOOP = "Open the connection once and keep it open across the loop's iterations"
+            + " (or send through a client that pools connections and keeps them alive), or poll less often:"
+            + " each iteration now opens and closes a connection of its own. It needs a server that keeps a"
+            + " connection open between requests (one that closes each connection itself shows as peer_closes).";
 
     private static String poolChurn(ClientLibrary library) {
         if (library == ClientLibrary.JEDIS) {

@@ -60,6 +60,16 @@ final class DestinationBudgets {
     }
 
     /**
+     * A connection of this JVM's toward {@code dest} from {@code callSite} ended (not a failed
+     * connect): open from {@code startNanos} to {@code endNanos}, for whether its call site's
+     * connections overlap.
+     */
+    void ended(Destination dest, String callSite, long startNanos, long endNanos) {
+        JvmDestination d = jvm.get(dest);
+        if (d != null) d.ended(callSite, startNanos, endNanos);
+    }
+
+    /**
      * The kernel confirmed a close of this JVM's toward {@code dest}, made at {@code nanos}: whether
      * it left a TIME_WAIT here.
      */

@@ -176,10 +176,11 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     @Override
     public void ended(ConnectionRecord r) {
-        if (r.direction != ConnectionRecord.Direction.OUTGOING || r.timeWait() == null
-                || r.localAddress() == null || r.peerAddress() == null) {
+        if (r.direction != ConnectionRecord.Direction.OUTGOING || r.localAddress() == null || r.peerAddress() == null) {
             return;
         }
+        if (r.callSite != null && !r.failed()) budgets.ended(key(r), r.callSite.toString(), r.startNanos, r.endNanos());
+        if (r.timeWait() == null) return;
         budgets.closeConfirmed(key(r), r.timeWait(), r.endNanos());
     }
 

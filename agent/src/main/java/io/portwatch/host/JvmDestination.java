@@ -5,6 +5,7 @@ import io.portwatch.budget.ConnectLatency;
 import io.portwatch.budget.ConnectionRate;
 import io.portwatch.budget.ExhaustionAlarm;
 import io.portwatch.clients.ClientLibrary;
+import io.portwatch.clients.ConnectionOverlap;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,6 +55,8 @@ final class JvmDestination {
         long pooled;
         /** The client library under it, from its first connection; null: none known. */
         ClientLibrary library;
+        /** Whether two of its ended connections toward it were ever open at once (a polling loop's are not). */
+        final ConnectionOverlap overlap = new ConnectionOverlap();
     }
 
     JvmDestination(ExhaustionAlarm alarm) {
@@ -79,6 +82,12 @@ final class JvmDestination {
         }
         use.opened++;
         if (pooled) use.pooled++;
+    }
+
+    /** A connection from {@code callSite} toward it ended, open from {@code startNanos} to {@code endNanos}. */
+    void ended(String callSite, long startNanos, long endNanos) {
+        CallSiteUse use = callSites.get(callSite);
+        if (use != null) use.overlap.ended(startNanos, endNanos);
     }
 
     /** Observes the rates, once per sample. */
@@ -113,7 +122,7 @@ final class JvmDestination {
         for (Map.Entry<String, CallSiteUse> e : all.subList(0, Math.min(NAMED, all.size()))) {
             CallSiteUse use = e.getValue();
             out.add(new Advice.Opener(e.getKey(), use.rate.perSecond(), use.pooled * 2 > use.opened, use.library,
-                    use.opened));
+                    use.opened, use.overlap.oneAtATime()));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.portwatch.otel;
 
 import io.portwatch.clients.ChurnPattern;
+import io.portwatch.clients.ConnectionOverlap;
 import io.portwatch.track.CallSite;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
@@ -9,8 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Each call site's ended outgoing connections so far and who closed them first (this side:
- * {@link ConnectionRecord#closedHereFirst}), for the
+ * Each call site's ended outgoing connections so far, who closed them first (this side:
+ * {@link ConnectionRecord#closedHereFirst}) and whether any two were open at once, for the
  * {@code portwatch.churn.pattern} of its spans ({@link ChurnPattern}). Counts every connection,
  * not only those that become spans: the pattern is about the call site. Reporter thread only; at
  * most {@link #LIMIT} call sites, past which a new one's spans say {@link ChurnPattern#UNKNOWN}.
@@ -25,6 +26,7 @@ final class CallSitePatterns {
         long localFirst;
         long peerFirst;
         boolean pooled;
+        final ConnectionOverlap overlap = new ConnectionOverlap();
     }
 
     private final Map<CallSite, Tally> tallies = new HashMap<>();
@@ -44,10 +46,12 @@ final class CallSitePatterns {
         if (r.closedHereFirst()) t.localFirst++;
         else if (r.closer() == Closer.PEER) t.peerFirst++;
         if (r.jdbc() != null && r.jdbc().pool() != null) t.pooled = true;
+        t.overlap.ended(r.startNanos, r.endNanos());
         return pattern(site, t);
     }
 
     private static ChurnPattern pattern(CallSite site, Tally t) {
-        return ChurnPattern.of(site.library, site.poolOnStack || t.pooled, t.ended, t.localFirst, t.peerFirst);
+        return ChurnPattern.of(site.library, site.poolOnStack || t.pooled, t.ended, t.localFirst, t.peerFirst,
+                t.overlap.oneAtATime());
     }
 }

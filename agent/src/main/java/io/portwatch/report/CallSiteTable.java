@@ -2,6 +2,7 @@ package io.portwatch.report;
 
 import io.portwatch.clients.ChurnPattern;
 import io.portwatch.clients.ClientLibrary;
+import io.portwatch.clients.ConnectionOverlap;
 import io.portwatch.kernel.IpAddress;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
@@ -44,6 +45,8 @@ final class CallSiteTable {
         ClientLibrary library;
         /** A pool's frames were on the stack of its first connection's walk. */
         boolean poolOnStack;
+        /** Whether any two of its ended connections were open at once; a row of several call sites never one at a time. */
+        ConnectionOverlap overlap = new ConnectionOverlap();
 
         Row(String callSite) {
             this.callSite = callSite;
@@ -66,7 +69,7 @@ final class CallSiteTable {
         /** Why it churns, as far as its figures tell ({@link ChurnPattern}). */
         ChurnPattern pattern() {
             return ChurnPattern.of(library, poolOnStack || pooled * 2 > connections, connections - failed,
-                    closedHereFirst, closedBy(Closer.PEER));
+                    closedHereFirst, closedBy(Closer.PEER), overlap.oneAtATime());
         }
 
         Row copy() {
@@ -79,6 +82,7 @@ final class CallSiteTable {
             r.closedHereFirst = closedHereFirst;
             r.library = library;
             r.poolOnStack = poolOnStack;
+            r.overlap = overlap.copy();
             System.arraycopy(byCloser, 0, r.byCloser, 0, byCloser.length);
             return r;
         }
@@ -90,10 +94,10 @@ final class CallSiteTable {
         String site = r.callSite != null ? r.callSite.toString() : r.instrumented() ? UNKNOWN : UNINSTRUMENTED;
         Row row = rows.get(site);
         if (row == null) {
-            site = rows.size() < MAX_ROWS ? site : OTHERS;
-            row = rows.computeIfAbsent(site, Row::new);
+            row = rows.computeIfAbsent(rows.size() < MAX_ROWS ? site : OTHERS, Row::new);
         }
-        if (row.connections == 0 && r.callSite != null && row.callSite.equals(site)) { // not the others' row
+        boolean oneCallSite = r.callSite != null && row.callSite.equals(site); // not the others' row
+        if (row.connections == 0 && oneCallSite) {
             row.library = r.callSite.library;
             row.poolOnStack = r.callSite.poolOnStack;
         }
@@ -108,6 +112,8 @@ final class CallSiteTable {
         }
         row.byCloser[r.closer().ordinal()]++;
         if (r.closedHereFirst()) row.closedHereFirst++;
+        if (oneCallSite) row.overlap.ended(r.startNanos, r.endNanos());
+        else row.overlap.notOneCallSite();
         if (Boolean.TRUE.equals(r.timeWait())) row.timeWaitHere++;
     }
 

@@ -1,5 +1,6 @@
 package io.portwatch.report;
 
+import io.portwatch.clients.ChurnPattern;
 import io.portwatch.hostrules.RuleResult;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionCounts;
@@ -43,7 +44,7 @@ public final class ConsoleReport {
                 out.add(String.format(Locale.ROOT, "summary:   %s  %s (%s direct, %s by a pool; closed by %s%s%s)",
                         Text.number(r.connections), r.callSite, Text.number(r.direct()), Text.number(r.pooled),
                         closerShares(r), r.failed > 0 ? "; " + r.failed + " failed" : "",
-                        r.library == null ? "" : "; " + r.library.id + ", " + r.pattern().id));
+                        libraryAndPattern(r)));
             }
             more(out, s.callSites.size(), rows, "call sites");
         }
@@ -145,6 +146,16 @@ public final class ConsoleReport {
             if (r.closedBy(closer) > 0) parts.add(closer.value() + " " + Text.percent(r.share(closer)));
         }
         return parts.isEmpty() ? "nobody yet" : String.join(", ", parts);
+    }
+
+    /**
+     * {@code ; okhttp, client_per_request}: the library and the pattern; without a library only a
+     * polling loop's, the one pattern that needs none ({@code unknown} would say nothing more).
+     */
+    private static String libraryAndPattern(CallSiteTable.Row r) {
+        ChurnPattern pattern = r.pattern();
+        if (r.library != null) return "; " + r.library.id + ", " + pattern.id;
+        return pattern == ChurnPattern.POLLING_LOOP ? "; " + pattern.id : "";
     }
 
     private static void more(List<String> out, int size, int shown, String what) {

@@ -61,7 +61,9 @@ final class Recommendations {
                     Text.number(Math.round(seconds)),
                     local >= 0.5 ? ", " + Text.percent(local) + " closed by this JVM first, each leaving its port"
                             + " in TIME_WAIT on this host for 60 s" : "",
-                    row.library == null ? "" : ", through " + row.library.displayName + " (" + pattern.id + ")",
+                    row.library != null ? ", through " + row.library.displayName + " (" + pattern.id + ")"
+                            : pattern == ChurnPattern.POLLING_LOOP ? ", one at a time, never two open at once ("
+                            + pattern.id + ")" : "",
                     fix(row, pattern)));
             if (out.size() >= 2) break; // leave room for the host's findings
         }
@@ -87,7 +89,9 @@ final class Recommendations {
         long ended = s.totals.outgoing() + s.totals.accepted();
         if (ended >= CHURN_CONNECTIONS && reset > ended / 5) {
             out.add(String.format(Locale.ROOT, "%s of the connections ended in a reset: look for SO_LINGER 0 or"
-                    + " aborted connections; a reset can lose data in flight.", Text.percent((double) reset / ended)));
+                    + " aborted connections; a reset can lose data in flight. A TLS client that closes without"
+                    + " reading the server's close_notify (MySQL Connector/J does) draws one too, harmless there.",
+                    Text.percent((double) reset / ended)));
         }
         if (s.droppedEvents > 0 || s.untracked > 0) {
             out.add("The agent lost track of some connections: raise buffer.size (events dropped: "

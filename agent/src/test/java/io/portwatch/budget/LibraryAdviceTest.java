@@ -59,6 +59,34 @@ class LibraryAdviceTest {
         assertTrue(a.sentences().isEmpty(), a::text);
     }
 
+    private static List<Advice.Opener> loop(ClientLibrary library, boolean oneAtATime, long opened) {
+        return List.of(new Advice.Opener(SITE, 40.0, false, library, opened, oneAtATime));
+    }
+
+    @Test
+    void aLoopOfTheApplicationsOwnSocketsIsToldToKeepOneConnection() {
+        List<Advice.Opener> openers = loop(null, true, 2400);
+        Advice a = new Advice().openedAt(openers, 0).library(openers, true, 0.97).closer(true, 2000, 0.97);
+        assertTrue(a.sentences().get(1).startsWith("a loop, one connection at a time (polling_loop): Open the connection"
+                + " once and keep it open across the loop's iterations"), a::text);
+        assertTrue(a.sentences().get(1).contains("or poll less often"), a::text);
+        assertEquals("keep one connection open across the loop", a.mainFix());
+        assertEquals("library:none:polling_loop", a.causes().get(1));
+    }
+
+    @Test
+    void noLoopIsClaimedForOverlappingConnectionsThePeersClosesOrAKnownLibrary() {
+        assertTrue(new Advice().library(loop(null, false, 2400), true, 1.0).sentences().isEmpty(),
+                "they overlapped: the general advice stands");
+        assertTrue(new Advice().library(loop(null, true, 2400), true, 0.05).sentences().isEmpty(), "the peer closes");
+        assertTrue(new Advice().library(loop(null, true, 2400), true, 0.4).sentences().isEmpty(),
+                "closes mixed: not mostly this side's");
+        assertTrue(new Advice().library(loop(null, true, 2400), false, 0.0).sentences().isEmpty(), "closer not confirmed");
+        assertTrue(new Advice().library(loop(null, true, 40), true, 1.0).sentences().isEmpty(), "no churn");
+        String jedis = new Advice().library(loop(ClientLibrary.JEDIS, true, 2400), true, 1.0).text();
+        assertTrue(jedis.startsWith("Jedis (no_pool): Use one JedisPool"), jedis);
+    }
+
     @Test
     void aPoolThatChurnsIsToldToKeepItsConnections() {
         String text = new Advice().library(opener(ClientLibrary.JDBC_POOL, true, 900), true, 1.0).text();

@@ -14,37 +14,73 @@ class ChurnPatternTest {
 
     @Test
     void belowTheThresholdIsNoChurn() {
-        assertEquals(ChurnPattern.NONE, ChurnPattern.of(ClientLibrary.OKHTTP, false, N - 1, N - 1, 0));
-        assertEquals(ChurnPattern.CLIENT_PER_REQUEST, ChurnPattern.of(ClientLibrary.OKHTTP, false, N, N, 0));
+        assertEquals(ChurnPattern.NONE, ChurnPattern.of(ClientLibrary.OKHTTP, false, N - 1, N - 1, 0, false));
+        assertEquals(ChurnPattern.CLIENT_PER_REQUEST, ChurnPattern.of(ClientLibrary.OKHTTP, false, N, N, 0, false));
     }
 
     @Test
     void thisJvmClosingFirstNamesThePatternOfTheLibrarysKindOfReuse() {
-        assertEquals(ChurnPattern.CLIENT_PER_REQUEST, ChurnPattern.of(ClientLibrary.JDK_HTTP_CLIENT, false, 500, 500, 0));
-        assertEquals(ChurnPattern.CLIENT_PER_REQUEST, ChurnPattern.of(ClientLibrary.GRPC_JAVA, false, 500, 400, 0));
-        assertEquals(ChurnPattern.REUSE_OFF, ChurnPattern.of(ClientLibrary.HTTP_URL_CONNECTION, false, 500, 500, 0));
-        assertEquals(ChurnPattern.NO_POOL, ChurnPattern.of(ClientLibrary.JEDIS, false, 500, 500, 0));
-        assertEquals(ChurnPattern.NO_POOL, ChurnPattern.of(ClientLibrary.JDBC_DRIVER_MANAGER, false, 500, 500, 0));
+        assertEquals(ChurnPattern.CLIENT_PER_REQUEST, ChurnPattern.of(ClientLibrary.JDK_HTTP_CLIENT, false, 500, 500, 0, false));
+        assertEquals(ChurnPattern.CLIENT_PER_REQUEST, ChurnPattern.of(ClientLibrary.GRPC_JAVA, false, 500, 400, 0, false));
+        assertEquals(ChurnPattern.REUSE_OFF, ChurnPattern.of(ClientLibrary.HTTP_URL_CONNECTION, false, 500, 500, 0, false));
+        assertEquals(ChurnPattern.NO_POOL, ChurnPattern.of(ClientLibrary.JEDIS, false, 500, 500, 0, false));
+        assertEquals(ChurnPattern.NO_POOL, ChurnPattern.of(ClientLibrary.JDBC_DRIVER_MANAGER, false, 500, 500, 0, false));
     }
 
     @Test
     void aPoolOnTheStackIsThePoolsChurn() {
-        assertEquals(ChurnPattern.POOL_CHURN, ChurnPattern.of(ClientLibrary.JEDIS, true, 500, 500, 0));
-        assertEquals(ChurnPattern.POOL_CHURN, ChurnPattern.of(ClientLibrary.JDBC_POOL, false, 500, 500, 0));
+        assertEquals(ChurnPattern.POOL_CHURN, ChurnPattern.of(ClientLibrary.JEDIS, true, 500, 500, 0, false));
+        assertEquals(ChurnPattern.POOL_CHURN, ChurnPattern.of(ClientLibrary.JDBC_POOL, false, 500, 500, 0, false));
     }
 
     @Test
     void whatTheFiguresDoNotTellIsUnknownOrThePeers() {
-        assertEquals(ChurnPattern.PEER_CLOSES, ChurnPattern.of(ClientLibrary.OKHTTP, false, 500, 10, 490));
-        assertEquals(ChurnPattern.UNKNOWN, ChurnPattern.of(null, false, 500, 500, 0), "no library known");
-        assertEquals(ChurnPattern.UNKNOWN, ChurnPattern.of(ClientLibrary.OKHTTP, false, 500, 200, 200),
+        assertEquals(ChurnPattern.PEER_CLOSES, ChurnPattern.of(ClientLibrary.OKHTTP, false, 500, 10, 490, false));
+        assertEquals(ChurnPattern.UNKNOWN, ChurnPattern.of(null, false, 500, 500, 0, false), "no library known");
+        assertEquals(ChurnPattern.UNKNOWN, ChurnPattern.of(ClientLibrary.OKHTTP, false, 500, 200, 200, false),
                 "neither side closes most: resets, or unconfirmed");
+    }
+
+    @Test
+    void noLibraryAndOneConnectionAtATimeIsAPollingLoop() {
+        assertEquals(ChurnPattern.POLLING_LOOP, ChurnPattern.of(null, false, 500, 500, 0, true));
+        assertEquals(ChurnPattern.POLLING_LOOP, ChurnPattern.of(null, false, 500, 300, 150, true), "this side closes most");
+        assertEquals(ChurnPattern.UNKNOWN, ChurnPattern.of(null, false, 500, 500, 0, false), "they overlapped: not one loop");
+        assertEquals(ChurnPattern.NONE, ChurnPattern.of(null, false, N - 1, N - 1, 0, true), "too few for churn");
+    }
+
+    @Test
+    void aLoopGivesWayToThePeerToAPoolAndToAKnownLibrarysOwnPattern() {
+        assertEquals(ChurnPattern.PEER_CLOSES, ChurnPattern.of(null, false, 500, 10, 490, true));
+        assertEquals(ChurnPattern.UNKNOWN, ChurnPattern.of(null, false, 500, 250, 250, true),
+                "closes mixed, not mostly this side's: the server may end each one too");
+        assertEquals(ChurnPattern.POOL_CHURN, ChurnPattern.of(null, true, 500, 500, 0, true));
+        assertEquals(ChurnPattern.NO_POOL, ChurnPattern.of(ClientLibrary.JDBC_DRIVER, false, 500, 500, 0, true));
+        assertEquals(ChurnPattern.NO_POOL, ChurnPattern.of(ClientLibrary.JEDIS, false, 500, 500, 0, true));
+        assertEquals(ChurnPattern.CLIENT_PER_REQUEST, ChurnPattern.of(ClientLibrary.JDK_HTTP_CLIENT, false, 500, 500, 0, true));
+        assertEquals(ChurnPattern.REUSE_OFF, ChurnPattern.of(ClientLibrary.HTTP_URL_CONNECTION, false, 500, 500, 0, true));
+        assertEquals(ChurnPattern.POOL_CHURN, ChurnPattern.of(ClientLibrary.JDBC_POOL, false, 500, 500, 0, true));
+        assertEquals(ChurnPattern.UNKNOWN, ChurnPattern.of(ClientLibrary.OKHTTP, false, 500, 200, 200, true),
+                "a library's own unknown stays unknown");
+    }
+
+    @Test
+    void aLoopsFixKeepsOneConnectionOrPollsLessAndNeedsNoLibrary() {
+        String fix = LibraryFixes.fix(null, ChurnPattern.POLLING_LOOP);
+        assertNotNull(fix);
+        assertTrue(fix.contains("keep it open across the loop's iterations"), fix);
+        assertTrue(fix.contains("a client that pools connections and keeps them alive"), fix);
+        assertTrue(fix.contains("poll less often"), fix);
+        assertTrue(fix.contains("peer_closes"), "when it does not help: " + fix);
+        assertTrue(!fix.contains("; "), "a warning joins its sentences with \"; \": " + fix);
+        assertEquals("keep one connection open across the loop", LibraryFixes.shortFix(null, ChurnPattern.POLLING_LOOP));
+        assertEquals("polling_loop", ChurnPattern.POLLING_LOOP.id);
     }
 
     @Test
     void churningFormsHaveAFixInTheLibrarysWordsAndTheOthersNone() {
         for (ClientLibrary l : ClientLibrary.values()) {
-            ChurnPattern p = ChurnPattern.of(l, false, 500, 500, 0);
+            ChurnPattern p = ChurnPattern.of(l, false, 500, 500, 0, false);
             String fix = LibraryFixes.fix(l, p);
             assertNotNull(fix, l + " " + p);
             assertNotNull(LibraryFixes.shortFix(l, p), l + " " + p);
@@ -75,6 +111,6 @@ class ChurnPatternTest {
     }
 
     private static String fixOf(ClientLibrary l) {
-        return LibraryFixes.fix(l, ChurnPattern.of(l, false, 500, 500, 0));
+        return LibraryFixes.fix(l, ChurnPattern.of(l, false, 500, 500, 0, false));
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -123,6 +124,39 @@ class WarningContentTest {
 
         s.check(new ArrayList<>(), t0 + 12 * SECOND, false);
         assertEquals(2, said.size(), () -> "nothing new, nothing said: " + said);
+    }
+
+    /**
+     * The same ports, used by a loop: 120 connections from one line, each opened after the one
+     * before it closed. Once the kernel has confirmed this side's closes, the warning names the
+     * loop and its fix; the same connections overlapping get none.
+     */
+    @Test
+    void aLoopOfOneConnectionAtATimeIsToldToKeepOneConnectionOpen() throws IOException {
+        assertTrue(loopWarning(false).contains("a loop, one connection at a time (polling_loop): Open the connection"
+                + " once and keep it open across the loop's iterations"), said::toString);
+        said.clear();
+        assertFalse(loopWarning(true).contains("polling_loop"), said::toString);
+    }
+
+    /** The warning said once 120 connections from one line ended, overlapping or one at a time. */
+    private String loopWarning(boolean overlapping) throws IOException {
+        HostSampler s = sampler();
+        long t0 = 10 * SECOND;
+        List<ConnectionRecord> awaiting = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            long start = t0 - 2 * SECOND + i * 10_000_000L;
+            ConnectionRecord r = TestRecords.openedAt(SITE, 42, APP, 40000 + i, DB, 3306, start);
+            s.opened(r);
+            awaiting.add(TestRecords.close(r, start + (overlapping ? 30_000_000L : 4_000_000L)));
+        }
+        s.check(new ArrayList<>(), t0, false);
+        assertEquals(120, s.check(awaiting, t0 + 2 * SECOND, false), "looked up");
+        for (ConnectionRecord r : awaiting) s.ended(r);
+        s.check(new ArrayList<>(), t0 + 6 * SECOND, false);
+        assertEquals(2, said.size(), () -> "raised, then updated with the closer: " + said);
+        assertTrue(said.get(1).contains("this JVM closes first (confirmed by the kernel"), said::toString);
+        return said.get(1);
     }
 
     /**

@@ -47,12 +47,13 @@ class ChurnReportIT {
 
         assertTrue(r.stderr.contains("[portwatch] summary: " + n + " outgoing and " + n + " accepted TCP connections ended;"
                 + " closed by local=" + n + " peer=" + n + " reset=0 unknown=0"), r::toString);
-        // The client (this JVM's outgoing side) closes first: local 100% for the call site that opens them.
+        // The client (this JVM's outgoing side) closes first: local 100% for the call site that opens them,
+        // one connection at a time from one thread: a polling loop.
         String site = "io\\.portwatch\\.it\\.workload\\.ChurnWorkload\\.churn\\(ChurnWorkload\\.java:\\d+\\)";
         assertTrue(Pattern.compile("\\[portwatch\\] summary:   " + n + "  " + site + " \\(" + n
-                + " direct, 0 by a pool; closed by local 100%\\)").matcher(r.stderr).find(), r::toString);
-        assertTrue(Pattern.compile("\\[portwatch\\] summary: to do 1: Reuse the connections opened at " + site)
-                .matcher(r.stderr).find(), r::toString);
+                + " direct, 0 by a pool; closed by local 100%; polling_loop\\)").matcher(r.stderr).find(), r::toString);
+        assertTrue(Pattern.compile("\\[portwatch\\] summary: to do 1: Reuse the connections opened at " + site
+                + ": [^\\n]*\\(polling_loop\\)\\. Open the connection once").matcher(r.stderr).find(), r::toString);
         assertTrue(r.stderr.contains("[portwatch] summary: destinations by peak ports held:"), r::toString);
         assertTrue(r.stderr.contains("[portwatch] report written to " + html.toAbsolutePath()), r::toString);
 

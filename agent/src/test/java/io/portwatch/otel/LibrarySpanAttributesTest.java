@@ -71,6 +71,19 @@ class LibrarySpanAttributesTest {
     }
 
     @Test
+    void aLoopOfPlainSocketsIsSaidAPollingLoopWithNoLibrary() {
+        for (int i = 0; i < ChurnPattern.CHURN_CONNECTIONS; i++) {
+            long start = 1_000_000_000L + i * 10_000_000L;
+            spans.ended(TestRecords.outgoingThrough(null, false, "com.example.Poll.tick", 9000, Closer.LOCAL,
+                    start, start + 4_000_000L));
+        }
+        SpanData last = exported.get(exported.size() - 1);
+        assertNull(library(last));
+        assertEquals("polling_loop", pattern(last));
+        assertEquals("none", pattern(exported.get(exported.size() - 2)));
+    }
+
+    @Test
     void aLibrarysOwnThreadNamesTheLibraryButNoCode() {
         spans.ended(TestRecords.outgoingThrough(ClientLibrary.JDK_HTTP_CLIENT, false, null, 8080, Closer.LOCAL, 5));
         SpanData s = exported.get(0);

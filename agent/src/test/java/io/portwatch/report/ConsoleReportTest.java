@@ -18,7 +18,10 @@ class ConsoleReportTest {
 
     private final AtomicLong clock = new AtomicLong(0);
 
-    /** A churn run: 600 connections from one line, all closed here first, a warning, timestamps off. */
+    /**
+     * A churn run: 600 connections from one line, one at a time (a polling loop), all closed here
+     * first, a warning, timestamps off.
+     */
     RunHistory churnRun() {
         RunHistory r = new RunHistory(clock::get, 1_700_000_000_000L, "Work");
         for (int i = 0; i < 600; i++) {
@@ -43,7 +46,7 @@ class ConsoleReportTest {
         String text = String.join("\n", lines);
         assertTrue(lines.get(0).startsWith("summary: 604 outgoing and 0 accepted TCP connections ended;"
                 + " closed by local=600 peer=4"), text);
-        assertTrue(text.contains("600  com.example.Work.write(Work.java:42) (600 direct, 0 by a pool; closed by local 100%)"), text);
+        assertTrue(text.contains("600  com.example.Work.write(Work.java:42) (600 direct, 0 by a pool; closed by local 100%; polling_loop)"), text);
         assertTrue(text.contains("127.0.0.1:3306 from 127.0.0.1: at most 290 of 300 ports held (280 in TIME_WAIT)"), text);
         assertTrue(text.contains("at its worst out of ports in 3 s"), text);
         assertTrue(text.contains("1 port-exhaustion warning raised; first at +0:06"), text);

@@ -73,6 +73,15 @@ class LibraryRecommendationsTest {
     }
 
     @Test
+    void aRunOfResetsIsToldWhereTheyComeFrom() {
+        String text = summary(run(ClientLibrary.JDBC_DRIVER, false, "com.example.Rows.write", 200, Closer.RESET));
+        assertTrue(text.contains("100% of the connections ended in a reset: look for SO_LINGER 0 or aborted connections"),
+                text);
+        assertTrue(text.contains("A TLS client that closes without reading the server's close_notify"
+                + " (MySQL Connector/J does) draws one too, harmless there."), text);
+    }
+
+    @Test
     void aServerThatClosesFirstIsNotCuredByTheClient() {
         String text = summary(run(ClientLibrary.APACHE_HTTPCLIENT_4, false, "com.example.Api.call", 300, Closer.PEER));
         assertTrue(text.contains("through Apache HttpClient 4 (peer_closes). The server closes them first"), text);
@@ -92,10 +101,16 @@ class LibraryRecommendationsTest {
         assertTrue(text.contains("to do 2: opened at com.example.Fetch.get(Work.java:12)"), "the rest of the warning stays\n" + text);
     }
 
+    /** Connections that overlap (concurrent requests): a loop of them is a polling loop (PollingLoopRecommendationsTest). */
     @Test
     void withoutALibraryTheAdviceIsAsBefore() {
-        List<String> lines = new Report(run(null, false, "com.example.Raw.send", 300, Closer.LOCAL))
-                .consoleLines(ConsoleReport.Detail.SHORT);
+        RunHistory r = new RunHistory(clock::get, 0, "Work");
+        for (int i = 0; i < 300; i++) {
+            r.ended(TestRecords.outgoingThrough(null, false, "com.example.Raw.send", 8080, Closer.LOCAL,
+                    i * 10_000_000L, i * 10_000_000L + 30_000_000L));
+        }
+        clock.set(10_000_000_000L);
+        List<String> lines = new Report(r).consoleLines(ConsoleReport.Detail.SHORT);
         String text = String.join("\n", lines);
         assertTrue(text.contains("(300 direct, 0 by a pool; closed by local 100%)"), text);
         assertTrue(text.contains("for 60 s. Use a connection pool or keep-alive there."), text);

@@ -29,10 +29,16 @@ public final class TestRecords {
      */
     public static ConnectionRecord outgoingThrough(ClientLibrary library, boolean poolOnStack, String siteFunction,
                                                    int port, Closer closer, long endNanos) {
+        return outgoingThrough(library, poolOnStack, siteFunction, port, closer, endNanos - 1_000_000, endNanos);
+    }
+
+    /** {@link #outgoingThrough}, open from {@code startNanos} (the others open 1 ms before their end). */
+    public static ConnectionRecord outgoingThrough(ClientLibrary library, boolean poolOnStack, String siteFunction,
+                                                   int port, Closer closer, long startNanos, long endNanos) {
         CallSite site = SITES.computeIfAbsent(library + "/" + poolOnStack + "/" + siteFunction,
                 k -> siteFunction == null ? CallSite.inside(library, poolOnStack)
                         : new CallSite(siteFunction, "Work.java", 12, library, poolOnStack));
-        return outgoing(site, port, closer, null, endNanos);
+        return outgoing(site, null, port, closer, null, startNanos, endNanos);
     }
 
     private static final java.util.Map<String, CallSite> SITES = new java.util.concurrent.ConcurrentHashMap<>();
@@ -48,8 +54,13 @@ public final class TestRecords {
 
     private static ConnectionRecord outgoing(CallSite site, String serverName, int port, Closer closer, String pool,
                                              long endNanos) {
+        return outgoing(site, serverName, port, closer, pool, endNanos - 1_000_000, endNanos);
+    }
+
+    private static ConnectionRecord outgoing(CallSite site, String serverName, int port, Closer closer, String pool,
+                                             long startNanos, long endNanos) {
         ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.OUTGOING, "socket", serverName,
-                "worker", site, endNanos - 1_000_000);
+                "worker", site, startNanos);
         InetAddress lo = InetAddress.getLoopbackAddress();
         r.endpoints(lo, 40000 + (int) (ids % 20000), lo, port);
         if (pool != null) {
@@ -135,9 +146,23 @@ public final class TestRecords {
         return r;
     }
 
+    /** {@link #openedAt}, its connect started at {@code startNanos}. */
+    public static ConnectionRecord openedAt(String siteFunction, int line, InetAddress local, int localPort,
+                                            InetAddress peer, int peerPort, long startNanos) {
+        ConnectionRecord r = new ConnectionRecord(++ids, ConnectionRecord.Direction.OUTGOING, "socket", null,
+                "worker", new CallSite(siteFunction, "Writer.java", line), startNanos);
+        r.endpoints(local, localPort, peer, peerPort);
+        return r;
+    }
+
     /** Ends {@code r} as closed by this side (as the JVM saw it), not yet confirmed by the kernel. */
     public static ConnectionRecord close(ConnectionRecord r) {
-        r.end(ConnectionEnd.CLOSED, 2_000_000);
+        return close(r, 2_000_000);
+    }
+
+    /** {@link #close}, at {@code endNanos}. */
+    public static ConnectionRecord close(ConnectionRecord r, long endNanos) {
+        r.end(ConnectionEnd.CLOSED, endNanos);
         return r;
     }
 }
