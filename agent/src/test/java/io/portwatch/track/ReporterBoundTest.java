@@ -99,7 +99,7 @@ class ReporterBoundTest {
     @Test
     void aMergedReportIsOpenedBeforeItsEndIsTaken() {
         Reporter reporter = new Reporter(CAPACITY);
-        List<String> calls = new ArrayList<>();
+        SinkCalls sink = new SinkCalls();
         reporter.kernelCheck(new KernelCheck() {
             @Override
             public int check(List<ConnectionRecord> awaiting, long nowNanos, boolean force) {
@@ -108,25 +108,15 @@ class ReporterBoundTest {
 
             @Override
             public void endTaken(ConnectionRecord r) {
-                calls.add("end taken " + r.id);
+                sink.calls.add("end taken " + r.id);
             }
         });
-        reporter.sink(new ConnectionSink() {
-            @Override
-            public void opened(ConnectionRecord r) {
-                calls.add("opened " + r.id);
-            }
-
-            @Override
-            public void ended(ConnectionRecord r) {
-                calls.add("ended " + r.id);
-            }
-        });
+        reporter.sink(sink);
         ConnectionRecord merged = TestRecords.closed(7);
         merged.carriesOpened = true;
         reporter.ended(merged);
         reporter.deliver(false);
-        assertEquals(List.of("opened 7", "end taken 7", "ended 7"), calls);
+        assertEquals(List.of("opened 7", "end taken 7", "ended 7"), sink.calls);
     }
 
     /**
