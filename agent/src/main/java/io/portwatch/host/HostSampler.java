@@ -187,7 +187,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     /**
      * The catch-all forgets a reported connection as soon as the reporter takes its end, not once
      * the kernel confirmed it: at tens of thousands of connections a second, thousands wait for
-     * the kernel's word, and keeping them all made its table too big for the CPU's caches.
+     * the kernel's word, and its table held them all (13,500 keys at 12,000 connections a second).
      */
     @Override
     public void endTaken(ConnectionRecord r) {
@@ -348,9 +348,9 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     /**
      * Keeps a scan's duration for the gap, which is {@link #READ_SPACING} times the shorter of
-     * the last two: a one-off long scan does not stretch it. The first, before the JIT has compiled the reader,
-     * took 0.6–1.5 s on a table a warm scan reads in 0.1 s, and held every later check back by
-     * 12–30 s, while ended connections past the bound went out unconfirmed.
+     * the last two: a one-off long scan does not stretch it. The first, before the JIT has
+     * compiled the reader, took 0.6–1.5 s on a table a warm scan reads in 0.1 s, and held every
+     * later check back by 12–30 s, while ended connections past the bound went out unconfirmed.
      */
     void scanTook(long nanos) {
         previousScanDuration = lastScanDuration;

@@ -191,7 +191,7 @@ public final class Reporter {
             if (check != null && o instanceof ConnectionRecord) endTaken(check, (ConnectionRecord) o); // after its opening
             if (o instanceof Opened) {
                 deliverOne(o);
-            } else if (o instanceof ConnectionRecord && kernelCheck != null
+            } else if (o instanceof ConnectionRecord && check != null
                     && ((ConnectionRecord) o).end() == ConnectionEnd.CLOSED
                     && awaitingKernel.size() < maxAwaitingKernel) {
                 awaitingKernel.add((ConnectionRecord) o); // past the bound: sent unconfirmed, below
