@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>(done by {@link PortwatchAgent}) configuration, and the bridge into the bootstrap loader;</li>
  *   <li>the transformer of the JDK's socket classes, registered before anything of the agent
  *       loads one of them: each is woven with plain ASM as the JDK loads it; those loaded before
- *       it (all of them, in a JVM attached to) are retransformed;</li>
+ *       it (all of them, in a JVM attached to) are retransformed; the agent's first thread loads
+ *       the rest, and then removes the transformer ({@link JdkWeaving});</li>
  *   <li>the tracker and its ring, and its listeners on the bridge: from here on every connection
  *       is an event on the ring, whoever drains it;</li>
  *   <li>the recording scopes of portwatch-api, and the exit hook.</li>
@@ -54,7 +55,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * waits for it and its sockets are never tracked), the kernel reads, and the library
  * instrumentation (Byte Buddy, for JDBC and Netty's native transports), armed to install itself on
  * an agent thread once the JVM is known to use either. What the application connects meanwhile
- * waits in the ring.
+ * waits in the ring. With {@code -javaagent}, the library trigger is armed once the SDK is built:
+ * as a registered transformer it would cost a copy of each of the SDK's classes (a library
+ * already loaded by then fires it at once).
  */
 final class Agent {
 
@@ -131,10 +134,10 @@ final class Agent {
         }
         JdkWeaving.weaveLoaded(inst, agent.jdk, Log::error);
         Log.debug("woven " + agent.jdk.woven().size() + " JDK types in " + (System.nanoTime() - weaveStart) / 1_000_000
-                + " ms of the agent's start (the others as the JDK loads them): " + agent.jdk.woven());
+                + " ms of the agent's start (the others as the JDK or the agent loads them): " + agent.jdk.woven());
         done.add(0, "instrumented " + agent.jdk.woven().size() + " of the " + JdkTransformer.TYPE_COUNT
                 + " JDK socket types (" + String.join(", ", agent.jdk.woven().keySet())
-                + "), the rest as the JDK loads them");
+                + "), the rest as they load");
         Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, agent::atExit, "portwatch-exit"));
         if (how == Start.PREMAIN) {
             // main need not wait for the rest: what it connects meanwhile waits in the ring. Not
@@ -142,7 +145,7 @@ final class Agent {
             // must pass for the application's. It opens no socket.
             Thread rest = new Thread(() -> {
                 try {
-                    agent.startThreads();
+                    agent.startThreads(how);
                 } catch (Throwable t) {
                     Log.error("portwatch could not finish starting, it reports nothing; the application runs on: " + t);
                 }
@@ -150,7 +153,7 @@ final class Agent {
             rest.setDaemon(true);
             rest.start();
         } else {
-            done.add(1, agent.startThreads());
+            done.add(1, agent.startThreads(how));
         }
         Log.info("tracking TCP connections" + how.note);
         done.add("tracking every TCP connection opened from now on");
@@ -174,12 +177,15 @@ final class Agent {
 
     /**
      * The tracker warmed up, and the threads: the tracker loop, the reporter with its sinks, the
-     * kernel reads; then the library instrumentation armed.
+     * kernel reads; then the library instrumentation armed (with {@code -javaagent}, by the
+     * reporter's thread once the SDK is built).
      *
      * @return a line that says how the library types are instrumented
      */
-    private String startThreads() {
+    private String startThreads(Start how) {
         try {
+            // First: every class loaded from here on is spared a copy for the JDK's transformer.
+            JdkWeaving.loadTheRest(inst, jdk);
             try {
                 EventPathWarmUp.run();
             } catch (Throwable t) {
@@ -199,19 +205,33 @@ final class Agent {
                     buildSinks(history);
                 } finally {
                     sinksReady.countDown();
+                    if (how == Start.PREMAIN) {
+                        try {
+                            armLibraries();
+                        } catch (Throwable t) {
+                            Log.error("cannot instrument library types, JDBC connections are seen as TCP connections only: " + t);
+                        }
+                    }
                 }
                 deliver.run();
             }));
             loop = AgentThreads.newThread("tracker", tracker::run);
             loop.start();
-            libraries = LibraryTrigger.arm(inst, config.instrumentNetty(), Log::error, Log::debug);
             String libraryTypes = "JDBC drivers and connections" + (config.instrumentNetty() ? ", Netty's epoll and io_uring channels" : "");
+            if (how == Start.PREMAIN) return libraryTypes + ": instrumented on an agent thread once in use";
+            LibraryTrigger libraries = armLibraries();
             return libraryTypes + (libraries.startedBy() != null
                     ? ": those already loaded being instrumented on an agent thread, the others as they load"
                     : ": instrumented on an agent thread once in use");
         } finally {
             threadsStarted.countDown();
         }
+    }
+
+    private LibraryTrigger armLibraries() {
+        LibraryTrigger l = LibraryTrigger.arm(inst, config.instrumentNetty(), Log::error, Log::debug);
+        libraries = l;
+        return l;
     }
 
     /** On the reporter's thread: the OpenTelemetry SDK, the sinks it feeds, and the host sampler. */

@@ -70,8 +70,9 @@ public final class LibraryTrigger implements ClassFileTransformer {
     public static LibraryTrigger arm(Instrumentation inst, boolean netty, Consumer<String> errors,
                                      Consumer<String> debug) {
         LibraryTrigger trigger = new LibraryTrigger(netty);
-        // Registered as able to retransform, beside the JDK types' transformer: the JVM copies
-        // the bytes of every class that loads once for each kind of transformer registered.
+        // Registered as able to retransform, as the JDK types' transformer is in a JVM attached
+        // to: the JVM copies the bytes of every class that loads once for each kind of
+        // transformer registered.
         inst.addTransformer(trigger, true);
         // Listed after the transformer is in place: a supertype loading meanwhile is seen by one or the other.
         for (Class<?> type : inst.getAllLoadedClasses()) {

@@ -5,8 +5,11 @@ import io.portwatch.it.support.ChildJvm;
 import io.portwatch.it.support.OtlpReceiver;
 import io.portwatch.it.support.OtlpReceiver.ReceivedSpan;
 import io.portwatch.it.workload.ForeignLibrariesWorkload;
+import io.portwatch.it.workload.RetransformedSocketWorkload;
+import io.portwatch.it.workload.RetransformingAgent;
 import io.portwatch.it.workload.SocketWorkload;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -20,6 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -97,6 +102,34 @@ class ClassLoadingIT {
             assertEquals(5, clients.size(), () -> "the agent's own spans: " + receiver.spans());
             assertTrue(receiver.spans(s -> s.name.equals("application work")).isEmpty(),
                     "the application's SDK and the agent's do not mix");
+        }
+    }
+
+    /**
+     * Another agent may retransform {@code java.net.Socket} at any time. The JVM rebuilds the class
+     * from the bytes it kept, and then applies only the transformers registered to retransform:
+     * portwatch's weaving, done at load by a transformer that is gone by then, must be in those
+     * kept bytes, or its hooks are lost and no connection is seen after that.
+     */
+    @ParameterizedTest
+    @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
+    void anotherAgentRetransformingTheSocketClassesLeavesThemWoven(String jdk, @TempDir Path dir) throws Exception {
+        Path other = dir.resolve("other-agent.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", RetransformingAgent.class.getName());
+        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        new JarOutputStream(Files.newOutputStream(other), manifest).close();
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            ChildJvm.Result r = new ChildJvm(jdk).exportTo(receiver)
+                    .jvmArg("-javaagent:" + other)
+                    .main(RetransformedSocketWorkload.class, "4").run();
+            assertEquals(0, r.exitCode, r::toString);
+            assertTrue(r.stdout.contains("done"), r::toString);
+            int retransformed = Integer.parseInt(r.stdout.replaceAll("(?s).*retransformed (\\d+).*", "$1"));
+            assertTrue(retransformed >= 2, () -> "Socket and ServerSocket are loaded by then: " + r);
+            assertEquals(4, SocketTrackingIT.clientSpans(receiver, 4).size(), () -> "spans: " + receiver.spans());
+            assertFalse(r.stderr.contains("ERROR"), r::toString);
         }
     }
 

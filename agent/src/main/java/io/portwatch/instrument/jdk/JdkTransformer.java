@@ -40,11 +40,26 @@ public final class JdkTransformer implements ClassFileTransformer {
     private static final int SHOWN = 3;
 
     private final Consumer<String> errors;
-    private final AtomicInteger errorCount = new AtomicInteger();
-    private final Map<String, List<String>> woven = new ConcurrentHashMap<>();
+    private final AtomicInteger errorCount;
+    private final Map<String, List<String>> woven;
 
     public JdkTransformer(Consumer<String> errors) {
+        this(errors, new AtomicInteger(), new ConcurrentHashMap<>());
+    }
+
+    private JdkTransformer(Consumer<String> errors, AtomicInteger errorCount, Map<String, List<String>> woven) {
         this.errors = errors;
+        this.errorCount = errorCount;
+        this.woven = woven;
+    }
+
+    /**
+     * A second transformer that weaves alike and shares this one's record of what was woven and
+     * of the errors said: one object can be registered with the JVM as one kind of transformer
+     * only, and removing it would not say which.
+     */
+    JdkTransformer twin() {
+        return new JdkTransformer(errors, errorCount, woven);
     }
 
     static boolean weaves(String className) {
