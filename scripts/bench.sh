@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (not tests): what the agent costs an application, side by side with no agent, with
-# portwatch and with the OpenTelemetry Java agent (fetched by the build into benchmarks/target/);
+# portwatch and with the OpenTelemetry Java agent (fetched by the build into benchmarks/target/), at
+# start-up, per connection and per class the application loads;
 # the kernel-table reader against `cat`; the heap the agent keeps per open connection; and what a
 # collector that refuses, hangs or is slow costs, against no agent.
 # Results: benchmarks/target/*.json and the tables printed here; docs/performance.md explains them.
@@ -15,6 +16,8 @@ sample=sample-app/target/sample-app.jar
 java -cp benchmarks/target/classes io.portwatch.bench.AgentCostBench "$agent" "$otel" "${1:-5}" "${2:-20000}"
 echo
 java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.JdbcChurnBench "$agent" "$otel" "$sample" "${1:-5}" "${3:-10000}"
+echo
+java -cp benchmarks/target/classes io.portwatch.bench.ClassLoadingBench "$agent" "$otel" "$sample" "${1:-5}"
 echo
 echo "The cost targets, against the figures above:"
 java -cp benchmarks/target/classes io.portwatch.bench.Targets benchmarks/target
