@@ -180,7 +180,7 @@ final class Agent {
      * kernel reads; then the library instrumentation armed (with {@code -javaagent}, by the
      * reporter's thread once the SDK is built).
      *
-     * @return a line that says how the library types are instrumented
+     * @return attached, a line that says how the library types are instrumented; with {@code -javaagent}, null
      */
     private String startThreads(Start how) {
         try {
@@ -217,8 +217,10 @@ final class Agent {
             }));
             loop = AgentThreads.newThread("tracker", tracker::run);
             loop.start();
+            if (how == Start.PREMAIN) {
+                return null; // nobody to tell: the reporter's thread arms the library trigger
+            }
             String libraryTypes = "JDBC drivers and connections" + (config.instrumentNetty() ? ", Netty's epoll and io_uring channels" : "");
-            if (how == Start.PREMAIN) return libraryTypes + ": instrumented on an agent thread once in use";
             LibraryTrigger libraries = armLibraries();
             return libraryTypes + (libraries.startedBy() != null
                     ? ": those already loaded being instrumented on an agent thread, the others as they load"

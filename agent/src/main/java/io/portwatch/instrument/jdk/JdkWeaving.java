@@ -73,17 +73,23 @@ public final class JdkWeaving {
     /**
      * Loads those of its types that no one has loaded yet, so that {@code transformer} weaves them
      * now, then removes it. A type this JDK does not have is skipped; one that cannot be woven
-     * was said by the transformer.
+     * was said by the transformer. One that could not be loaded for another reason (a security
+     * manager refusing) leaves the transformer registered, to weave it when the JDK loads it.
      */
     public static void loadTheRest(Instrumentation inst, JdkTransformer transformer) {
+        boolean allLoaded = true;
         for (String type : JdkTransformer.TYPES) {
             try {
                 // Not initialized: the JDK runs its static initializers when the application first uses the type.
                 Class.forName(type.replace('/', '.'), false, null);
-            } catch (ClassNotFoundException | LinkageError absent) {
-                // Not in this JDK (or not loadable here): there is nothing of it to see.
+            } catch (ClassNotFoundException absent) {
+                // not in this JDK: there is nothing of it to see
+            } catch (LinkageError | RuntimeException refused) {
+                allLoaded = false;
             }
         }
-        inst.removeTransformer(transformer);
+        if (allLoaded) {
+            inst.removeTransformer(transformer);
+        }
     }
 }
