@@ -30,7 +30,9 @@ import java.util.function.LongConsumer;
  * anything else, the peer (or a reset, which the tables do not tell apart once both rows are gone).
  * It ends only once its socket is gone from {@code /proc/self/fd} too: a read of the table under
  * churn can miss a row that is there, and that row, listed again by the next read, would
- * otherwise be ended and counted a second time.
+ * otherwise be ended and counted a second time. The same read can also list a row twice (it
+ * resumes each {@code read()} by position, and a socket added before it shifts the position): a
+ * key is taken as a candidate once per read.
  * A connection that opens and closes between two reads is never seen.
  *
  * <p>Threads: {@link #begin} and {@link #finish} on the reporter thread, {@link #row} on the kernel
@@ -94,6 +96,8 @@ final class UninstrumentedConnections {
     private List<Seen> seen = new ArrayList<>();
     /** Key to position in {@link #seen}; changed only in {@link #finish}, read by the rows of a read. */
     private final LongIntTable seenAt = new LongIntTable();
+    /** The keys taken as new candidates by the read being finished: a row it listed twice is one. */
+    private final LongIntTable candidates = new LongIntTable();
     private int generation = 1;
     private long ids;
     private boolean tooManySaid;
@@ -171,9 +175,10 @@ final class UninstrumentedConnections {
                 seen.get(at).openState = rows.state(i);
             } else if (ignored.contains(key)) {
                 ignored.put(key, generation);
-            } else if (!reported.contains(key) && !recentEnds.contains(key)) {
+            } else if (!reported.contains(key) && !recentEnds.contains(key) && !candidates.contains(key)) {
                 if (seen.size() + next.size() < MAX_REMEMBERED) {
                     next.add(new Seen(rows, i, now));
+                    candidates.put(key, 1);
                 } else {
                     tooMany();
                 }
@@ -207,6 +212,7 @@ final class UninstrumentedConnections {
         seenAt.clear();
         for (int i = 0; i < seen.size(); i++) seenAt.put(seen.get(i).key, i);
         recentEnds.clear();
+        candidates.clear();
         ignored.removeBelow(generation - 1); // not listed for two reads: gone
     }
 

@@ -102,6 +102,21 @@ class UninstrumentedConnectionsTest {
         assertEquals(Closer.LOCAL, ended.get(0).closer());
     }
 
+    /**
+     * A read resumes each {@code read()} by bucket and offset: a socket added at the head of a
+     * bucket meanwhile makes it list the row before again. Listed twice in one read, a connection
+     * is still one.
+     */
+    @Test
+    void aRowListedTwiceInOneReadIsOneConnection() {
+        TcpRow open = row(LOOPBACK, 40017, REMOTE, 443, TcpState.ESTABLISHED, 63);
+        read(new long[]{63}, open, open);
+        read(new long[]{63}, open);
+        assertEquals(1, opened.size(), "counted once");
+        read(new long[]{}, row(LOOPBACK, 40017, REMOTE, 443, TcpState.TIME_WAIT, 0));
+        assertEquals(opened, ended, "and ended once");
+    }
+
     @Test
     void goneWhileTimeWaitsOverflowedTheCloserIsUnknown() {
         TcpRow open = row(LOOPBACK, 40015, REMOTE, 443, TcpState.ESTABLISHED, 61);

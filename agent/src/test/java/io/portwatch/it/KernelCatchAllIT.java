@@ -87,11 +87,11 @@ class KernelCatchAllIT {
 
             long outgoing = opened(receiver, "outgoing", false);
             long accepted = opened(receiver, "accepted", false);
-            assertNear(N, outgoing, "outgoing connections counted by the catch-all", receiver);
-            assertNear(N, accepted, "accepted connections counted by the catch-all", receiver);
+            assertNear(N, outgoing, "outgoing connections counted by the catch-all", r, receiver);
+            assertNear(N, accepted, "accepted connections counted by the catch-all", r, receiver);
             // the client closed first: its side holds the TIME_WAIT; the server's side saw the peer close
-            assertNear(N, closed(receiver, "local"), "ends closed by this side (the clients')", receiver);
-            assertNear(N, closed(receiver, "peer"), "ends closed by the peer (the servers')", receiver);
+            assertNear(N, closed(receiver, "local"), "ends closed by this side (the clients')", r, receiver);
+            assertNear(N, closed(receiver, "peer"), "ends closed by the peer (the servers')", r, receiver);
             assertEquals(0, closed(receiver, "unknown") + closed(receiver, "reset"), receiver::everythingReceived);
 
             assertSaidOnce(r, "uninstrumented TCP connections toward 127.0.0.1:" + port + ":");
@@ -114,8 +114,8 @@ class KernelCatchAllIT {
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             ChildJvm.Result r = run(jdk, receiver, "server-close", "instrument.netty=false");
             long outgoing = opened(receiver, "outgoing", false);
-            assertNear(N, outgoing, "outgoing connections counted by the catch-all", receiver);
-            assertNear(N, opened(receiver, "accepted", false), "accepted connections", receiver);
+            assertNear(N, outgoing, "outgoing connections counted by the catch-all", r, receiver);
+            assertNear(N, opened(receiver, "accepted", false), "accepted connections", r, receiver);
             // the clients' side: closed by the peer, first, without a TIME_WAIT here
             assertTrue(r.stderr.contains(UNINSTRUMENTED_ROW + " (" + outgoing + " direct, 0 by a pool; closed by peer 100%)"),
                     r::toString);
@@ -161,9 +161,9 @@ class KernelCatchAllIT {
     }
 
     /** The catch-all sees what a read lists: all of them here, as each lives across reads; one or two lost at most. */
-    private static void assertNear(long expected, long actual, String what, OtlpReceiver receiver) {
+    private static void assertNear(long expected, long actual, String what, ChildJvm.Result r, OtlpReceiver receiver) {
         assertTrue(actual >= expected - 2 && actual <= expected,
-                () -> what + ": " + actual + " of " + expected + "; " + receiver.everythingReceived());
+                () -> what + ": " + actual + " of " + expected + "; " + r + "\n" + receiver.everythingReceived());
     }
 
     private static void assertSaidOnce(ChildJvm.Result r, String line) {
