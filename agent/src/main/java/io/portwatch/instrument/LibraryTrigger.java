@@ -88,8 +88,12 @@ public final class LibraryTrigger implements ClassFileTransformer {
 
     /** Whether a class loading, by its internal name, says that a library to instrument is in use. */
     private boolean fires(String internalName) {
-        return internalName.equals(SUPERTYPES_INTERNAL[0]) || internalName.equals(SUPERTYPES_INTERNAL[1])
-                || netty && NettyNames.isNativeTransportClass(internalName);
+        return isJdbcSupertype(internalName) || netty && NettyNames.isNativeTransportClass(internalName);
+    }
+
+    /** Whether {@code internalName} is one of {@link #SUPERTYPES}, by internal name. */
+    static boolean isJdbcSupertype(String internalName) {
+        return internalName.equals(SUPERTYPES_INTERNAL[0]) || internalName.equals(SUPERTYPES_INTERNAL[1]);
     }
 
     @Override

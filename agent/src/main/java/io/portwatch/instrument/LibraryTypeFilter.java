@@ -30,8 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class LibraryTypeFilter {
 
-    private static final String JDBC_DRIVER = LibraryTrigger.JDBC_DRIVER.replace('.', '/');
-    private static final String JDBC_CONNECTION = LibraryTrigger.JDBC_CONNECTION.replace('.', '/');
     /** Supertypes followed, at most, from one class: a cycle only a broken class path could make stops here. */
     private static final int MAX_DEPTH = 64;
 
@@ -76,7 +74,7 @@ final class LibraryTypeFilter {
         if (type == null || depth > MAX_DEPTH) {
             return false;
         }
-        if (type.equals(JDBC_DRIVER) || type.equals(JDBC_CONNECTION)) {
+        if (LibraryTrigger.isJdbcSupertype(type)) {
             return true;
         }
         if (isJdk(type)) {
