@@ -348,8 +348,9 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     /**
      * Keeps a scan's duration for the gap, which is {@link #READ_SPACING} times the shorter of
-     * the last two: a one-off long scan does not stretch it. The first, before the JIT has
-     * compiled the reader, took 0.6–1.5 s on a table a warm scan reads in 0.1 s, and held every
+     * the last two: a one-off long scan does not stretch it. The first, made as the
+     * application's connections start, when the kernel's own walk of the table is slow
+     * (performance.md), took 0.6–1.5 s on a table a later scan reads in 0.1 s, and held every
      * later check back by 12–30 s, while ended connections past the bound went out unconfirmed.
      */
     void scanTook(long nanos) {

@@ -190,6 +190,7 @@ public final class JfrProfile {
      */
     static String innermostAgentFrame(RecordedStackTrace stack) {
         for (RecordedFrame f : stack.getFrames()) {
+            if (f.getMethod() == null) continue; // a frame JFR could not resolve
             String type = f.getMethod().getType().getName();
             boolean portwatch = type.startsWith("io.portwatch.") && !type.startsWith("io.portwatch.shaded.")
                     && !type.startsWith("io.portwatch.bench.") && !type.startsWith("io.portwatch.sample.");
@@ -203,6 +204,7 @@ public final class JfrProfile {
     }
 
     private static String method(RecordedFrame f) {
+        if (f.getMethod() == null) return "(unresolved frame)";
         String type = f.getMethod().getType().getName();
         int lambda = type.indexOf("$$Lambda");
         if (lambda > 0) type = type.substring(0, lambda) + "$$Lambda"; // the hidden class's address differs per run
