@@ -96,7 +96,7 @@ final class UninstrumentedConnections {
     private List<Seen> seen = new ArrayList<>();
     /** Key to position in {@link #seen}; changed only in {@link #finish}, read by the rows of a read. */
     private final LongIntTable seenAt = new LongIntTable();
-    /** The keys taken as new candidates by the read being finished: a row it listed twice is one. */
+    /** While {@link #finish} walks a read's rows, the keys it took as new candidates: a row listed twice is one. */
     private final LongIntTable candidates = new LongIntTable();
     private int generation = 1;
     private long ids;
@@ -184,6 +184,7 @@ final class UninstrumentedConnections {
                 }
             }
         }
+        candidates.clear();
         List<Seen> kept = new ArrayList<>(seen.size() + next.size());
         for (Seen s : seen) {
             if (s.record == null) {
@@ -212,7 +213,6 @@ final class UninstrumentedConnections {
         seenAt.clear();
         for (int i = 0; i < seen.size(); i++) seenAt.put(seen.get(i).key, i);
         recentEnds.clear();
-        candidates.clear();
         ignored.removeBelow(generation - 1); // not listed for two reads: gone
     }
 
