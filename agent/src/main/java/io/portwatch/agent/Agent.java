@@ -51,13 +51,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>the recording scopes of portwatch-api, and the exit hook.</li>
  * </ol>
  * The rest starts on a thread of its own while {@code main} runs ({@link #startThreads}): the tracker
- * loop, the reporter (which builds the OpenTelemetry SDK before it delivers, so that nothing
- * waits for it and its sockets are never tracked), the kernel reads, and the library
+ * loop, the reporter (which builds the export before it delivers, so that nothing waits for it
+ * and its sockets are never tracked), the kernel reads, and the library
  * instrumentation (Byte Buddy, for JDBC and Netty's native transports), armed to install itself on
  * an agent thread once the JVM is known to use either. What the application connects meanwhile
- * waits in the ring. With {@code -javaagent}, the library trigger is armed once the SDK is built:
- * as a registered transformer it would cost a copy of each of the SDK's classes (a library
- * already loaded by then fires it at once).
+ * waits in the ring. With {@code -javaagent}, the library trigger is armed once the export is
+ * built: as a registered transformer it would cost a copy of each class loaded meanwhile (a
+ * library already loaded by then fires it at once).
  */
 final class Agent {
 
@@ -87,7 +87,7 @@ final class Agent {
     private final Tracker tracker;
     /** Counted down once {@link #startThreads} has run. */
     private final CountDownLatch threadsStarted = new CountDownLatch(1);
-    /** Counted down once the reporter's thread has built the sinks, the OpenTelemetry SDK among them. */
+    /** Counted down once the reporter's thread has built the sinks, the export among them. */
     private final CountDownLatch sinksReady = new CountDownLatch(1);
     private volatile Report report;
     private volatile Telemetry telemetry;
@@ -178,7 +178,7 @@ final class Agent {
     /**
      * The tracker warmed up, and the threads: the tracker loop, the reporter with its sinks, the
      * kernel reads; then the library instrumentation armed (with {@code -javaagent}, by the
-     * reporter's thread once the SDK is built).
+     * reporter's thread once the export is built).
      *
      * @return attached, a line that says how the library types are instrumented; with {@code -javaagent}, null
      */
@@ -196,10 +196,9 @@ final class Agent {
             history.losses(() -> tracker.droppedEvents() + tracker.reporter().dropped(), tracker::untrackedConnections);
             report = new Report(history);
             Report.activate(report);
-            // The tracker drains the ring; the reporter's thread builds the OpenTelemetry SDK
-            // (hundreds of milliseconds) before it delivers, and what ends meanwhile waits in its
-            // queue. Built on the tracker thread instead, the SDK kept the ring undrained, and a JVM
-            // that churns from the first line of main lost events.
+            // The tracker drains the ring; the reporter's thread builds the export and the host
+            // sampler before it delivers, and what ends meanwhile waits in its queue, so that a slow
+            // start there (a first read of a large kernel table) never keeps the ring undrained.
             reporterThread = tracker.reporter().start(deliver -> AgentThreads.newThread("reporter", () -> {
                 try {
                     buildSinks(history);
@@ -236,9 +235,9 @@ final class Agent {
         return l;
     }
 
-    /** On the reporter's thread: the OpenTelemetry SDK, the sinks it feeds, and the host sampler. */
+    /** On the reporter's thread: the export, the sinks that feed it, and the host sampler. */
     private void buildSinks(RunHistory history) {
-        Telemetry t = Telemetry.start(config.otelArguments(), Log::error);
+        Telemetry t = Telemetry.start(config.otelArguments(), Log::error, Log::info);
         telemetry = t;
         List<ConnectionSink> sinks = new ArrayList<>();
         sinks.add(history);
@@ -277,7 +276,7 @@ final class Agent {
         HostSampler sampler = new HostSampler(ProcFs.system(), config.kernelIntervalMillis(),
                 config.warnHorizonSeconds(), config.warnShare(),
                 new BudgetListeners(e -> Log.error("budget listener failed: " + e),
-                        new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), Log::warn, Log::info), history,
+                        new BudgetTelemetry(t.spans(), t.logs(), t.metrics(), Log::warn, Log::info), history,
                         spans),
                 Log::error);
         List<RuleResult> verdicts = sampler.hostVerdicts();
@@ -291,7 +290,7 @@ final class Agent {
 
     /**
      * The exit hook. A JVM that exits with nothing recorded waits for nothing: neither the rest of
-     * the start nor the OpenTelemetry SDK, and there is nothing to flush. One that recorded
+     * the start nor the export, and there is nothing to flush. One that recorded
      * anything waits for both, within {@link #FLUSH_MILLIS}: what the tracker drained meanwhile
      * waits in the reporter's queue.
      */

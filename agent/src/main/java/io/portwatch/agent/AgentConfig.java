@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * dots and dashes as underscores), in that order of precedence, over the defaults.
  *
  * <p>A bad entry never stops the application: it gives one line on stderr and the default is used.
- * Exporting is not configured here: the OpenTelemetry SDK reads its own {@code OTEL_*} variables,
- * and agent arguments named {@code otel.*} are passed to it as they are.
+ * Exporting is not configured here: it reads the OpenTelemetry {@code OTEL_*} variables
+ * ({@link io.portwatch.export.ExportConfig}), and agent arguments named {@code otel.*} are passed to it as they are.
  */
 public final class AgentConfig {
 
@@ -240,7 +240,7 @@ public final class AgentConfig {
                 }
                 String key = entry.substring(0, eq).trim();
                 if (key.startsWith("otel.")) {
-                    // For the OpenTelemetry SDK; the way to set them on a JVM that is already running.
+                    // For the export (ExportConfig); the way to set them on a JVM that is already running.
                     otel.put(key, entry.substring(eq + 1).trim());
                     continue;
                 }
@@ -316,7 +316,7 @@ public final class AgentConfig {
     public List<String> notes() { return notes; }
 
     /**
-     * The {@code otel.*} entries of the agent arguments: OpenTelemetry SDK settings that win over
+     * The {@code otel.*} entries of the agent arguments: OpenTelemetry export settings that win over
      * the JVM's own {@code OTEL_*} environment and {@code otel.*} system properties.
      */
     public Map<String, String> otelArguments() { return otelArguments; }

@@ -19,7 +19,7 @@ import java.util.jar.JarFile;
 /**
  * Defines the classes of {@code io.portwatch.bootstrap} in the bootstrap class loader, so that
  * the code woven into {@code java.base} can call them. Only those few classes go there: the rest of
- * the agent (and its shaded Byte Buddy and OpenTelemetry) stays in the system class loader.
+ * the agent (and its shaded Byte Buddy) stays in the system class loader.
  *
  * <p>They are defined directly rather than by appending a jar to the bootstrap search path: an
  * appended path makes HotSpot print "Sharing is only supported for boot loader classes because

@@ -80,7 +80,7 @@ public final class Main {
         out.println("As an agent:");
         out.println("  java -javaagent:portwatch-agent.jar[=key=value,...] -jar your-app.jar");
         out.println("  e.g. java -javaagent:portwatch-agent.jar=summary=full,spans=all -jar your-app.jar");
-        out.println("  export: the OpenTelemetry SDK's own OTEL_* variables, e.g.");
+        out.println("  export: the OpenTelemetry OTEL_* variables, e.g.");
         out.println("    OTEL_EXPORTER_OTLP_ENDPOINT=http://collector:4318, or OTEL_METRICS_EXPORTER=prometheus");
         out.println();
         out.println("Keys (also as -Dportwatch.<key>=... or PORTWATCH_<KEY>=..., dots as underscores):");

@@ -143,11 +143,13 @@ public final class HostRules {
         int size = high - low + 1;
         int reserved = s.reservedPorts().countWithin(low, high);
         int capacity = PortBudget.capacity(low, high, s.reservedPorts());
-        String what = String.format(Locale.ROOT, "%d-%d%s leaves %,d ports per destination (connect() needs only"
-                + " an unused 4-tuple): with this host closing first, at most about %,.0f new connections/s per"
-                + " destination (ports / 60 s of TIME_WAIT)", low, high,
-            reserved == 0 ? "" : String.format(Locale.ROOT, " minus %,d reserved (ip_local_reserved_ports=%s)",
-                reserved, s.reservedPorts()), capacity, capacity / 60.0);
+        // Not String.format: its grouping loads the JDK's locale data, most of a megabyte of heap in
+        // the agent's start, for the one line every start computes.
+        String what = low + "-" + high
+                + (reserved == 0 ? "" : " minus " + grouped(reserved) + " reserved (ip_local_reserved_ports=" + s.reservedPorts() + ")")
+                + " leaves " + grouped(capacity) + " ports per destination (connect() needs only"
+                + " an unused 4-tuple): with this host closing first, at most about " + grouped(Math.round(capacity / 60.0))
+                + " new connections/s per destination (ports / 60 s of TIME_WAIT)";
         if (capacity < NARROW_RANGE) {
             return new RuleResult(rule, Verdict.WARN, "narrow: " + what + ".",
                 SET + "ip_local_port_range=\"32768 60999\" (the default) or wider" + PERSIST
@@ -195,5 +197,16 @@ public final class HostRules {
     private static RuleResult unreadable(String rule) {
         return new RuleResult(rule, Verdict.WARN, "cannot read /proc/sys/net/ipv4/" + rule
             + ": this rule could not be checked.", "");
+    }
+
+    /** {@code 28232} as {@code 28,232}, as {@code %,d} writes it in {@link Locale#ROOT}. */
+    static String grouped(long n) {
+        String digits = Long.toString(Math.abs(n));
+        StringBuilder b = new StringBuilder(n < 0 ? "-" : "");
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0 && (digits.length() - i) % 3 == 0) b.append(',');
+            b.append(digits.charAt(i));
+        }
+        return b.toString();
     }
 }

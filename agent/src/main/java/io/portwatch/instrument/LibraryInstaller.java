@@ -60,11 +60,8 @@ final class LibraryInstaller {
         this.netty = netty;
     }
 
-    /**
-     * The OpenTelemetry Java agent's package, built from parts: as one literal, the shade plugin
-     * would relocate it with the agent's own copy of OpenTelemetry, and it would match nothing.
-     */
-    private static final String OTEL_JAVAAGENT = String.join(".", "io", "opentelemetry", "javaagent", "");
+    /** The OpenTelemetry Java agent's package. */
+    private static final String OTEL_JAVAAGENT = "io.opentelemetry.javaagent.";
 
     /**
      * Never matched against the instrumentations: the JDK (woven apart, with plain ASM, by
@@ -81,7 +78,8 @@ final class LibraryInstaller {
                     .or(nameStartsWith("io.portwatch.kernel.")).or(nameStartsWith("io.portwatch.budget."))
                     .or(nameStartsWith("io.portwatch.report.")).or(nameStartsWith("io.portwatch.churnbudget."))
                     .or(nameStartsWith("io.portwatch.cli.")).or(nameStartsWith("io.portwatch.clients."))
-                    .or(nameStartsWith("io.portwatch.hostrules."))
+                    .or(nameStartsWith("io.portwatch.hostrules.")).or(nameStartsWith("io.portwatch.otlp."))
+                    .or(nameStartsWith("io.portwatch.export."))
                     .or(isSynthetic())
                     // The OpenTelemetry Java agent's own classes: no JDBC driver or Netty there, and their
                     // supertypes cannot be resolved from outside (one error line per class).

@@ -1,9 +1,8 @@
 package io.portwatch.otel;
 
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.metrics.LongCounter;
-import io.opentelemetry.api.metrics.Meter;
+import io.portwatch.export.LongCounter;
+import io.portwatch.export.MetricRegistry;
+import io.portwatch.otlp.OtlpAttributes;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionEnd;
 import io.portwatch.track.ConnectionRecord;
@@ -28,20 +27,20 @@ public final class ConnectionCounters implements ConnectionSink {
 
     /** Most error types remembered per closer; past it the cache is emptied and fills again. */
     private static final int CACHE_LIMIT = 256;
-    static final AttributeKey<Boolean> INSTRUMENTED = AttributeKey.booleanKey("portwatch.instrumented");
+    static final String INSTRUMENTED = "portwatch.instrumented";
     /** The closed-connections counter's attributes for every (closer, end), and of the uninstrumented ones. */
-    private static final Attributes[][] END_ATTRIBUTES = new Attributes[Closer.values().length][ConnectionEnd.values().length];
-    private static final Attributes[][] UNINSTRUMENTED_END = new Attributes[Closer.values().length][ConnectionEnd.values().length];
-    private static final Attributes OUTGOING = Attributes.of(DIRECTION, "outgoing");
-    private static final Attributes ACCEPTED = Attributes.of(DIRECTION, "accepted");
-    private static final Attributes UNINSTRUMENTED_OUTGOING = Attributes.of(DIRECTION, "outgoing", INSTRUMENTED, false);
-    private static final Attributes UNINSTRUMENTED_ACCEPTED = Attributes.of(DIRECTION, "accepted", INSTRUMENTED, false);
+    private static final OtlpAttributes[][] END_ATTRIBUTES = new OtlpAttributes[Closer.values().length][ConnectionEnd.values().length];
+    private static final OtlpAttributes[][] UNINSTRUMENTED_END = new OtlpAttributes[Closer.values().length][ConnectionEnd.values().length];
+    private static final OtlpAttributes OUTGOING = OtlpAttributes.of(DIRECTION, "outgoing");
+    private static final OtlpAttributes ACCEPTED = OtlpAttributes.of(DIRECTION, "accepted");
+    private static final OtlpAttributes UNINSTRUMENTED_OUTGOING = OtlpAttributes.of(DIRECTION, "outgoing", INSTRUMENTED, false);
+    private static final OtlpAttributes UNINSTRUMENTED_ACCEPTED = OtlpAttributes.of(DIRECTION, "accepted", INSTRUMENTED, false);
 
     static {
         for (Closer c : Closer.values()) {
             for (ConnectionEnd e : ConnectionEnd.values()) {
-                END_ATTRIBUTES[c.ordinal()][e.ordinal()] = Attributes.of(CLOSED_BY, c.value(), END, e.value());
-                UNINSTRUMENTED_END[c.ordinal()][e.ordinal()] = Attributes.of(CLOSED_BY, c.value(), END, e.value(),
+                END_ATTRIBUTES[c.ordinal()][e.ordinal()] = OtlpAttributes.of(CLOSED_BY, c.value(), END, e.value());
+                UNINSTRUMENTED_END[c.ordinal()][e.ordinal()] = OtlpAttributes.of(CLOSED_BY, c.value(), END, e.value(),
                         INSTRUMENTED, false);
             }
         }
@@ -51,15 +50,14 @@ public final class ConnectionCounters implements ConnectionSink {
     private final LongCounter ended;
     /** The closed-connections counter's attributes of a failed connect, by error type, per closer. */
     @SuppressWarnings("unchecked")
-    private final Map<String, Attributes>[] failureAttributes = new Map[Closer.values().length];
+    private final Map<String, OtlpAttributes>[] failureAttributes = new Map[Closer.values().length];
 
-    ConnectionCounters(Meter meter) {
-        this.opened = meter.counterBuilder("portwatch.connections.opened")
-                .setDescription("Physical TCP connections opened or accepted by this JVM")
-                .setUnit("{connection}").build();
-        this.ended = meter.counterBuilder("portwatch.connections.closed")
-                .setDescription("Physical TCP connections ended, by which side closed first (failed connects: closed_by=unknown, error.type set)")
-                .setUnit("{connection}").build();
+    ConnectionCounters(MetricRegistry metrics) {
+        this.opened = metrics.counter("portwatch.connections.opened",
+                "Physical TCP connections opened or accepted by this JVM", "{connection}");
+        this.ended = metrics.counter("portwatch.connections.closed",
+                "Physical TCP connections ended, by which side closed first (failed connects: closed_by=unknown, error.type set)",
+                "{connection}");
     }
 
     @Override
@@ -84,15 +82,15 @@ public final class ConnectionCounters implements ConnectionSink {
     }
 
     /** {@code portwatch.closed_by} and {@code error.type}: few error types, so few combinations. */
-    private Attributes failureAttributes(Closer closer, String errorType) {
-        Map<String, Attributes> byType = failureAttributes[closer.ordinal()];
+    private OtlpAttributes failureAttributes(Closer closer, String errorType) {
+        Map<String, OtlpAttributes> byType = failureAttributes[closer.ordinal()];
         if (byType == null) {
             byType = new HashMap<>();
             failureAttributes[closer.ordinal()] = byType;
         }
-        Attributes a = byType.get(errorType);
+        OtlpAttributes a = byType.get(errorType);
         if (a == null) {
-            a = Attributes.of(CLOSED_BY, closer.value(), ERROR_TYPE, errorType);
+            a = OtlpAttributes.of(CLOSED_BY, closer.value(), ERROR_TYPE, errorType);
             if (byType.size() >= CACHE_LIMIT) byType.clear();
             byType.put(errorType, a);
         }

@@ -1,33 +1,21 @@
 package io.portwatch.otel;
 
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
 import io.portwatch.clients.ChurnPattern;
+import io.portwatch.otlp.OtlpAttributes;
+import io.portwatch.otlp.OtlpSpan;
 import io.portwatch.track.CallSite;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
 import io.portwatch.track.ConnectionSink;
 import io.portwatch.track.JdbcRecord;
-import io.opentelemetry.context.Context;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
-import static io.opentelemetry.api.common.AttributeKey.booleanKey;
-import static io.opentelemetry.api.common.AttributeKey.doubleKey;
-import static io.opentelemetry.api.common.AttributeKey.longKey;
-import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
 /**
  * The {@code tcp.connection} span of an ended connection, and the {@code jdbc.connection} span of
@@ -39,76 +27,66 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
  * <p>Called on the reporter thread only, once per connection: at high connection rates span
  * building is the agent's largest cost. What is the same for many spans is built once and kept in
  * small bounded caches (plain maps: one thread): address texts, the attributes of a destination
- * (or of a listening side) and of a call site. And a span is built only when the SDK's span queue
- * has room for it ({@link SpanLosses#room()}): one it would drop (a collector down, hanging or
- * slow) is not worth building.
+ * (or of a listening side) and of a call site. And a span is built only when the span queue has
+ * room for it ({@link SpanOutput#room()}): one it would drop (a collector down, hanging or slow) is
+ * not worth building.
  */
 public final class ConnectionSpans implements ConnectionSink {
 
     static final String SPAN_NAME = "tcp.connection";
     static final String JDBC_SPAN_NAME = "jdbc.connection";
 
-    static final AttributeKey<String> NETWORK_TRANSPORT = stringKey("network.transport");
-    static final AttributeKey<String> NETWORK_LOCAL_ADDRESS = stringKey("network.local.address");
-    static final AttributeKey<Long> NETWORK_LOCAL_PORT = longKey("network.local.port");
-    static final AttributeKey<String> NETWORK_PEER_ADDRESS = stringKey("network.peer.address");
-    static final AttributeKey<Long> NETWORK_PEER_PORT = longKey("network.peer.port");
-    static final AttributeKey<String> SERVER_ADDRESS = stringKey("server.address");
-    static final AttributeKey<Long> SERVER_PORT = longKey("server.port");
-    static final AttributeKey<String> ERROR_TYPE = stringKey("error.type");
-    static final AttributeKey<String> CODE_FUNCTION = stringKey("code.function.name");
-    static final AttributeKey<String> CODE_FILE = stringKey("code.file.path");
-    static final AttributeKey<Long> CODE_LINE = longKey("code.line.number");
-    static final AttributeKey<String> THREAD_NAME = stringKey("thread.name");
-    static final AttributeKey<String> CLOSED_BY = stringKey("portwatch.closed_by");
-    static final AttributeKey<Boolean> TIME_WAIT = booleanKey("portwatch.time_wait");
-    static final AttributeKey<String> CLOSED_BY_SOURCE = stringKey("portwatch.closed_by.source");
-    static final AttributeKey<String> CALL_SITE = stringKey("portwatch.call_site");
-    static final AttributeKey<String> END = stringKey("portwatch.end");
-    static final AttributeKey<String> API = stringKey("portwatch.api");
-    static final AttributeKey<Double> CONNECT_MS = doubleKey("portwatch.connect.duration_ms");
-    static final AttributeKey<String> DIRECTION = stringKey("portwatch.direction");
-    static final AttributeKey<String> DB_SYSTEM = stringKey("db.system.name");
-    static final AttributeKey<String> DB_NAMESPACE = stringKey("db.namespace");
-    static final AttributeKey<String> POOL_NAME = stringKey("db.client.connection.pool.name");
-    static final AttributeKey<String> JDBC_URL = stringKey("portwatch.jdbc.url");
-    static final AttributeKey<String> JDBC_DRIVER = stringKey("portwatch.jdbc.driver");
-    static final AttributeKey<Boolean> POOLED = booleanKey("portwatch.pooled");
-    static final AttributeKey<String> POOL = stringKey("portwatch.pool");
-    static final AttributeKey<Long> SOCKETS = longKey("portwatch.sockets");
-    static final AttributeKey<String> CLIENT_LIBRARY = stringKey("portwatch.client.library");
-    static final AttributeKey<String> CHURN_PATTERN = stringKey("portwatch.churn.pattern");
+    static final String NETWORK_TRANSPORT = "network.transport";
+    static final String NETWORK_LOCAL_ADDRESS = "network.local.address";
+    static final String NETWORK_LOCAL_PORT = "network.local.port";
+    static final String NETWORK_PEER_ADDRESS = "network.peer.address";
+    static final String NETWORK_PEER_PORT = "network.peer.port";
+    static final String SERVER_ADDRESS = "server.address";
+    static final String SERVER_PORT = "server.port";
+    static final String ERROR_TYPE = "error.type";
+    static final String CODE_FUNCTION = "code.function.name";
+    static final String CODE_FILE = "code.file.path";
+    static final String CODE_LINE = "code.line.number";
+    static final String THREAD_NAME = "thread.name";
+    static final String CLOSED_BY = "portwatch.closed_by";
+    static final String TIME_WAIT = "portwatch.time_wait";
+    static final String CLOSED_BY_SOURCE = "portwatch.closed_by.source";
+    static final String CALL_SITE = "portwatch.call_site";
+    static final String END = "portwatch.end";
+    static final String API = "portwatch.api";
+    static final String CONNECT_MS = "portwatch.connect.duration_ms";
+    static final String DIRECTION = "portwatch.direction";
+    static final String DB_SYSTEM = "db.system.name";
+    static final String DB_NAMESPACE = "db.namespace";
+    static final String POOL_NAME = "db.client.connection.pool.name";
+    static final String JDBC_URL = "portwatch.jdbc.url";
+    static final String JDBC_DRIVER = "portwatch.jdbc.driver";
+    static final String POOLED = "portwatch.pooled";
+    static final String POOL = "portwatch.pool";
+    static final String SOCKETS = "portwatch.sockets";
+    static final String CLIENT_LIBRARY = "portwatch.client.library";
+    static final String CHURN_PATTERN = "portwatch.churn.pattern";
     /** How many connections a span stands for: 1, or an exemplar's count ({@link SpanPolicy#represents}). */
-    static final AttributeKey<Long> REPRESENTS = longKey("portwatch.sample.represents");
+    static final String REPRESENTS = "portwatch.sample.represents";
 
-    static final AttributeKey<Boolean> OPENED_BEFORE_ATTACH = booleanKey("portwatch.opened_before_attach");
-    static final AttributeKey<Boolean> BOUND_BEFORE_CONNECT = booleanKey("portwatch.bound_before_connect");
+    static final String OPENED_BEFORE_ATTACH = "portwatch.opened_before_attach";
+    static final String BOUND_BEFORE_CONNECT = "portwatch.bound_before_connect";
 
     /** Most entries of each cache; a full cache is emptied and fills again with what is in use. */
     private static final int CACHE_LIMIT = 256;
 
-    private final Tracer tracer;
+    private final SpanOutput out;
     private final SpanPolicy policy;
-    /** Whether the SDK's span queue has room for one more span; a span built without room would be dropped. */
-    private final BooleanSupplier room;
     private final NanoClock clock = new NanoClock();
     private final AddressTexts addressTexts = new AddressTexts();
-    /** An outgoing connection's peer and server attributes, by (server name, peer address, peer port). */
     private final EndpointAttributes destinations = new EndpointAttributes(false);
-    /** An accepted connection's local and server attributes, by (local address, local port). */
     private final EndpointAttributes listeners = new EndpointAttributes(true);
-    /** The {@code code.*} and call-site attributes, by call site (they are cached, one object per site). */
-    private final Map<CallSite, Attributes> codeAttributes = new HashMap<>();
+    private final Map<CallSite, OtlpAttributes> codeAttributes = new HashMap<>();
     private final CallSitePatterns patterns = new CallSitePatterns();
 
-    /**
-     * {@code policy}: which connections become spans; {@code room}: whether the SDK's span queue
-     * has room for one more span ({@link SpanLosses#room()}).
-     */
-    ConnectionSpans(Tracer tracer, SpanPolicy policy, BooleanSupplier room) {
-        this.tracer = tracer;
+    ConnectionSpans(SpanOutput out, SpanPolicy policy) {
+        this.out = out;
         this.policy = policy;
-        this.room = room;
     }
 
     @Override
@@ -119,113 +97,125 @@ public final class ConnectionSpans implements ConnectionSink {
         ChurnPattern pattern = patterns.ended(r);
         // The policy first: it counts every connection of a key, the ones the queue has no room for too.
         long represents = policy.represents(r, r.endNanos());
-        if (represents == 0 || !room.getAsBoolean()) return;
+        if (represents == 0 || !out.room()) return;
+        JdbcSpanStart parent = r.jdbc() == null ? null : jdbcSpan(r.jdbc(), represents);
+        byte[] traceId;
+        boolean sampled;
+        if (parent != null && parent != JdbcSpanStart.NOT_BUILT) {
+            traceId = parent.traceId;
+            sampled = out.sampledChild(traceId, parent.sampled);
+        } else {
+            traceId = out.traceId();
+            sampled = out.sampledRoot(traceId);
+        }
+        if (!sampled) return;
         Closer closer = r.closer();
-        SpanBuilder b = tracer.spanBuilder(SPAN_NAME)
-                .setNoParent()
-                .setSpanKind(r.direction == ConnectionRecord.Direction.OUTGOING ? SpanKind.CLIENT : SpanKind.SERVER)
-                .setStartTimestamp(clock.epochNanos(r.startNanos), TimeUnit.NANOSECONDS)
-                .setAttribute(NETWORK_TRANSPORT, "tcp")
-                .setAttribute(DIRECTION, direction(r))
-                .setAttribute(API, r.api)
-                .setAttribute(CLOSED_BY, closer.value())
-                .setAttribute(END, endName(r))
-                .setAttribute(REPRESENTS, represents);
+        OtlpAttributes.Builder b = OtlpAttributes.builder()
+                .put(NETWORK_TRANSPORT, "tcp")
+                .put(DIRECTION, direction(r))
+                .put(API, r.api)
+                .put(CLOSED_BY, closer.value())
+                .put(END, endName(r))
+                .put(REPRESENTS, represents);
         if (r.direction == ConnectionRecord.Direction.OUTGOING) {
             address(b, NETWORK_LOCAL_ADDRESS, NETWORK_LOCAL_PORT, r.localAddress(), r.localPort());
-            b.setAllAttributes(destinations.of(r.serverName, r.peerAddress(), r.peerPort()));
+            b.putAll(destinations.of(r.serverName, r.peerAddress(), r.peerPort()));
             if (r.connectedNanos() != 0 && !r.openedBeforeAttach()) {
-                b.setAttribute(CONNECT_MS, (r.connectedNanos() - r.startNanos) / 1e6);
+                b.put(CONNECT_MS, (r.connectedNanos() - r.startNanos) / 1e6);
             }
         } else {
-            b.setAllAttributes(listeners.of(null, r.localAddress(), r.localPort()));
+            b.putAll(listeners.of(null, r.localAddress(), r.localPort()));
             address(b, NETWORK_PEER_ADDRESS, NETWORK_PEER_PORT, r.peerAddress(), r.peerPort());
         }
-        if (r.timeWait() != null) b.setAttribute(TIME_WAIT, r.timeWait());
-        if (r.openedBeforeAttach()) b.setAttribute(OPENED_BEFORE_ATTACH, true);
-        if (r.boundBeforeConnect()) b.setAttribute(BOUND_BEFORE_CONNECT, true);
-        b.setAttribute(CLOSED_BY_SOURCE, r.closerSource());
-        if (r.threadName != null) b.setAttribute(THREAD_NAME, r.threadName);
-        b.setAllAttributes(codeAttributes(r.callSite));
-        if (pattern != null) b.setAttribute(CHURN_PATTERN, pattern.id);
-        if (r.jdbc() != null) {
-            b.setParent(Context.root().with(jdbcSpan(r.jdbc(), represents)));
+        if (r.timeWait() != null) b.put(TIME_WAIT, r.timeWait().booleanValue());
+        if (r.openedBeforeAttach()) b.put(OPENED_BEFORE_ATTACH, true);
+        if (r.boundBeforeConnect()) b.put(BOUND_BEFORE_CONNECT, true);
+        b.put(CLOSED_BY_SOURCE, r.closerSource());
+        if (r.threadName != null) b.put(THREAD_NAME, r.threadName);
+        b.putAll(codeAttributes(r.callSite));
+        if (pattern != null) b.put(CHURN_PATTERN, pattern.id);
+        if (r.failed()) b.put(ERROR_TYPE, r.errorType());
+        out.end(new OtlpSpan(traceId, out.spanId(), parent != null && parent != JdbcSpanStart.NOT_BUILT ? parent.spanId : null,
+                SPAN_NAME, r.direction == ConnectionRecord.Direction.OUTGOING ? OtlpSpan.Kind.CLIENT : OtlpSpan.Kind.SERVER,
+                clock.epochNanos(r.startNanos), clock.epochNanos(r.endNanos()), b.build(), Collections.<OtlpSpan.Event>emptyList(),
+                r.failed(), r.failed() ? r.errorMessage() : null));
+    }
+
+    @Override
+    public void jdbcEnded(JdbcRecord j) {
+        if (j.attachment() == null) {
+            long represents = policy.jdbcRepresents(j, j.endNanos());
+            if (represents == 0 || !out.room()) {
+                // A socket of it that ends later (an abort closes it on another thread) is then a
+                // root span, rather than the child of a parent that never goes out.
+                j.attach(JdbcSpanStart.NOT_BUILT);
+                return;
+            }
+            jdbcSpan(j, represents);
         }
-        Span span = b.startSpan();
-        if (r.failed()) {
-            span.setAttribute(ERROR_TYPE, r.errorType());
-            span.setStatus(StatusCode.ERROR, r.errorMessage());
-        }
-        span.end(clock.epochNanos(r.endNanos()), TimeUnit.NANOSECONDS);
+        // Left attached: a socket that ends later (an abort closes it on another thread) still finds its parent.
+        JdbcSpanStart start = (JdbcSpanStart) j.attachment();
+        if (start == JdbcSpanStart.NOT_BUILT || !start.sampled) return;
+        OtlpAttributes.Builder b = OtlpAttributes.builder().put(REPRESENTS, start.represents)
+                .put(DB_SYSTEM, j.system())
+                .put(DB_NAMESPACE, j.database())
+                .put(SERVER_ADDRESS, j.host());
+        if (j.port() > 0) b.put(SERVER_PORT, (long) j.port());
+        b.put(JDBC_URL, j.redactedUrl())
+                .put(JDBC_DRIVER, j.driverClass());
+        if (j.poolKnown()) b.put(POOLED, j.pool() != null);
+        b.put(POOL, j.pool())
+                .put(POOL_NAME, j.poolName())
+                .put(THREAD_NAME, j.threadName)
+                .put(SOCKETS, (long) j.sockets())
+                .put(CLOSED_BY, j.closer().value())
+                .put(END, j.aborted() ? "aborted" : j.end().value());
+        if (j.connectedNanos() != 0) b.put(CONNECT_MS, (j.connectedNanos() - j.startNanos) / 1e6);
+        b.putAll(codeAttributes(j.callSite()));
+        if (j.failed()) b.put(ERROR_TYPE, j.errorType());
+        out.end(new OtlpSpan(start.traceId, start.spanId, null, JDBC_SPAN_NAME, OtlpSpan.Kind.CLIENT,
+                start.startEpochNanos, clock.epochNanos(j.endNanos()), b.build(), Collections.<OtlpSpan.Event>emptyList(),
+                j.failed(), j.failed() ? j.errorMessage() : null));
     }
 
     /**
-     * The {@code jdbc.connection} span of a physical database connection: started (with the
-     * connect's start time) by whichever comes first, the first of its sockets' spans or its own
-     * end, so that socket spans can name it as their parent; ended with all its attributes. Kept
-     * whenever one of its sockets' spans was, standing for as many connections as that span; else
-     * as the policy says.
+     * The JDBC connection's span as its first ended socket, or its own end, finds it: its ids and
+     * start, decided once, so that the sockets' spans and its own name the same trace and parent.
      */
-    @Override
-    public void jdbcEnded(JdbcRecord j) {
-        long represents = 1; // set when the span was started, by the socket span that started it
-        if (j.attachment() == null) {
-            represents = policy.jdbcRepresents(j, j.endNanos());
-            if (represents == 0 || !room.getAsBoolean()) {
-                // A socket of it that ends later (an abort closes it on another thread) is then a
-                // root span, rather than the child of a parent that never ends.
-                j.attach(Span.getInvalid());
-                return;
-            }
+    private JdbcSpanStart jdbcSpan(JdbcRecord j, long represents) {
+        JdbcSpanStart start = (JdbcSpanStart) j.attachment();
+        if (start == null) {
+            byte[] traceId = out.traceId();
+            start = new JdbcSpanStart(traceId, out.spanId(), clock.epochNanos(j.startNanos), represents,
+                    out.sampledRoot(traceId));
+            j.attach(start);
         }
-        Span span = jdbcSpan(j, represents);
-        // A socket that ends later (an abort closes it on another thread) still finds its parent.
-        j.attach(Span.wrap(span.getSpanContext()));
-        put(span, DB_SYSTEM, j.system());
-        put(span, DB_NAMESPACE, j.database());
-        put(span, SERVER_ADDRESS, j.host());
-        if (j.port() > 0) span.setAttribute(SERVER_PORT, (long) j.port());
-        put(span, JDBC_URL, j.redactedUrl());
-        put(span, JDBC_DRIVER, j.driverClass());
-        if (j.poolKnown()) span.setAttribute(POOLED, j.pool() != null);
-        put(span, POOL, j.pool());
-        put(span, POOL_NAME, j.poolName());
-        put(span, THREAD_NAME, j.threadName);
-        span.setAttribute(SOCKETS, (long) j.sockets());
-        span.setAttribute(CLOSED_BY, j.closer().value());
-        span.setAttribute(END, j.aborted() ? "aborted" : j.end().value());
-        if (j.connectedNanos() != 0) span.setAttribute(CONNECT_MS, (j.connectedNanos() - j.startNanos) / 1e6);
-        span.setAllAttributes(codeAttributes(j.callSite()));
-        if (j.failed()) {
-            span.setAttribute(ERROR_TYPE, j.errorType());
-            span.setStatus(StatusCode.ERROR, j.errorMessage());
-        }
-        span.end(clock.epochNanos(j.endNanos()), TimeUnit.NANOSECONDS);
+        return start;
     }
 
-    /** The JDBC connection's span, started now if it was not yet, standing for {@code represents} connections. */
-    private Span jdbcSpan(JdbcRecord j, long represents) {
-        Span span = (Span) j.attachment();
-        if (span == null) {
-            span = tracer.spanBuilder(JDBC_SPAN_NAME)
-                    .setNoParent()
-                    .setSpanKind(SpanKind.CLIENT)
-                    .setStartTimestamp(clock.epochNanos(j.startNanos), TimeUnit.NANOSECONDS)
-                    .setAttribute(REPRESENTS, represents)
-                    .startSpan();
-            j.attach(span);
+    /** What a JDBC connection's span and the spans of its sockets share, kept on its record. */
+    private static final class JdbcSpanStart {
+        /** Not built (the policy or the queue said no): its sockets' spans are roots. */
+        static final JdbcSpanStart NOT_BUILT = new JdbcSpanStart(null, null, 0, 0, false);
+
+        final byte[] traceId;
+        final byte[] spanId;
+        final long startEpochNanos;
+        final long represents;
+        final boolean sampled;
+
+        JdbcSpanStart(byte[] traceId, byte[] spanId, long startEpochNanos, long represents, boolean sampled) {
+            this.traceId = traceId;
+            this.spanId = spanId;
+            this.startEpochNanos = startEpochNanos;
+            this.represents = represents;
+            this.sampled = sampled;
         }
-        return span;
     }
 
-    private static void put(Span span, AttributeKey<String> key, String value) {
-        if (value != null) span.setAttribute(key, value);
-    }
-
-    /** The call site as {@code portwatch.call_site} and the {@code code.*} attributes; empty if unknown. */
-    private Attributes codeAttributes(CallSite site) {
-        if (site == null) return Attributes.empty();
-        Attributes a = codeAttributes.get(site);
+    private OtlpAttributes codeAttributes(CallSite site) {
+        if (site == null) return OtlpAttributes.EMPTY;
+        OtlpAttributes a = codeAttributes.get(site);
         if (a == null) {
             a = buildCodeAttributes(site);
             if (codeAttributes.size() >= CACHE_LIMIT) codeAttributes.clear();
@@ -235,8 +225,8 @@ public final class ConnectionSpans implements ConnectionSink {
     }
 
     /** The call site's code attributes (none for a library's own thread) and its client library. */
-    private static Attributes buildCodeAttributes(CallSite site) {
-        AttributesBuilder a = Attributes.builder();
+    private static OtlpAttributes buildCodeAttributes(CallSite site) {
+        OtlpAttributes.Builder a = OtlpAttributes.builder();
         if (site.hasApplicationFrame()) {
             a.put(CALL_SITE, site.toString()).put(CODE_FUNCTION, site.function);
             if (site.file != null) a.put(CODE_FILE, site.file);
@@ -254,14 +244,12 @@ public final class ConnectionSpans implements ConnectionSink {
         return r.direction == ConnectionRecord.Direction.OUTGOING ? "outgoing" : "accepted";
     }
 
-    private void address(SpanBuilder b, AttributeKey<String> addressKey, AttributeKey<Long> portKey,
-                         InetAddress address, int port) {
-        if (address != null) b.setAttribute(addressKey, addressTexts.of(address));
-        if (port > 0) b.setAttribute(portKey, (long) port);
+    private void address(OtlpAttributes.Builder b, String addressKey, String portKey, InetAddress address, int port) {
+        if (address != null) b.put(addressKey, addressTexts.of(address));
+        if (port > 0) b.put(portKey, (long) port);
     }
 
-    private static void address(AttributesBuilder b, AttributeKey<String> addressKey, AttributeKey<Long> portKey,
-                                String address, int port) {
+    private static void address(OtlpAttributes.Builder b, String addressKey, String portKey, String address, int port) {
         if (address != null) b.put(addressKey, address);
         if (port > 0) b.put(portKey, (long) port);
     }
@@ -304,15 +292,15 @@ public final class ConnectionSpans implements ConnectionSink {
      */
     private final class EndpointAttributes {
         private final boolean accepted;
-        private final Map<Endpoint, Attributes> cache = new HashMap<>();
+        private final Map<Endpoint, OtlpAttributes> cache = new HashMap<>();
         private final Endpoint probe = new Endpoint();
 
         EndpointAttributes(boolean accepted) {
             this.accepted = accepted;
         }
 
-        Attributes of(String serverName, InetAddress address, int port) {
-            Attributes a = cache.get(probe.set(serverName, address, port));
+        OtlpAttributes of(String serverName, InetAddress address, int port) {
+            OtlpAttributes a = cache.get(probe.set(serverName, address, port));
             if (a == null) {
                 a = build(serverName, address, port);
                 if (cache.size() >= CACHE_LIMIT) cache.clear();
@@ -321,8 +309,8 @@ public final class ConnectionSpans implements ConnectionSink {
             return a;
         }
 
-        private Attributes build(String serverName, InetAddress address, int port) {
-            AttributesBuilder b = Attributes.builder();
+        private OtlpAttributes build(String serverName, InetAddress address, int port) {
+            OtlpAttributes.Builder b = OtlpAttributes.builder();
             String text = address == null ? null : addressTexts.of(address);
             if (accepted) {
                 address(b, NETWORK_LOCAL_ADDRESS, NETWORK_LOCAL_PORT, text, port);

@@ -67,7 +67,7 @@ public final class SpanPolicy implements BudgetListener {
      * second per (destination, call site), whatever the rate: a churn at the 470 connections a
      * second that exhaust a destination's ports costs one span where it cost 4,700, and a TIME_WAIT
      * (60 s) still shows in six exemplars. {@link #MAX_KEYS} keys at this pace are about 100 spans
-     * a second, which the SDK's default queue (2,048) and batch (512 every 5 s) take.
+     * a second, which the default span queue (2,048) and batch (512 every 5 s) take.
      */
     public static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /**

@@ -1,111 +1,144 @@
 package io.portwatch.otel;
 
-import io.opentelemetry.api.metrics.Meter;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
-import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
-import io.portwatch.track.AgentThreads;
+import io.portwatch.export.BatchQueue;
+import io.portwatch.export.ExportConfig;
+import io.portwatch.export.ExportLoop;
+import io.portwatch.export.MetricRegistry;
+import io.portwatch.export.Sampler;
+import io.portwatch.export.SignalExport;
+import io.portwatch.otlp.OtlpEncoder;
+import io.portwatch.otlp.OtlpHttpSender;
+import io.portwatch.otlp.OtlpLog;
+import io.portwatch.otlp.OtlpMetric;
+import io.portwatch.otlp.OtlpSpan;
+import io.portwatch.otlp.OtlpTls;
 
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * The OpenTelemetry SDK, configured the SDK's own way ({@code OTEL_*} environment variables and
- * {@code otel.*} system properties: endpoint, protocol, headers, service name, sampler...), with
- * these changes of default:
- * <ul>
- *   <li>the OTLP protocol is {@code http/protobuf}, as the specification says, where the SDK's
- *       own autoconfiguration would pick {@code grpc}; {@code grpc} is refused in one line, the
- *       exporter having no gRPC sender ({@link OtlpSupport});</li>
- *   <li>with no OTLP endpoint, a signal whose exporter is not named is not exported: an agent
- *       dropped into a JVM without a collector (or told only {@code otel.metrics.exporter=prometheus})
- *       must not retry a connection to localhost:4318 forever;</li>
- *   <li>{@code prometheus} among the metrics exporters is started by the agent after the rest
- *       ({@link PrometheusEndpoint}), so that a port in use costs that endpoint alone;</li>
- *   <li>the SDK's own log output is silenced and export failures are reported by the agent, a
- *       line now and then, instead of one per failed batch.</li>
- * </ul>
- * Must be built on an agent thread: the SDK's exporter threads inherit its thread group, which is
- * how their sockets stay untracked.
+ * What portwatch exports, configured the OpenTelemetry way ({@code OTEL_*} environment variables,
+ * {@code otel.*} system properties and agent arguments: endpoint, headers, service name,
+ * sampler...; {@link ExportConfig}) and sent by portwatch's own small exporter rather than the
+ * OpenTelemetry SDK, whose classes, lambdas and start-up allocation would be about half of what
+ * the agent adds to a JVM's memory at start: spans, log records and metrics go out as OTLP/HTTP
+ * protobuf from one export thread ({@link ExportLoop}), or as lines on stderr ({@code console}),
+ * and metrics to a Prometheus endpoint ({@link PrometheusEndpoint}). With no OTLP endpoint, a
+ * signal whose exporter is not named is not exported: an agent dropped into a JVM without a
+ * collector must not retry a connection to localhost:4318 forever.
+ *
+ * <p>Built on the reporter's thread. The export thread and the Prometheus server's threads are
+ * agent threads, so their own sockets are never tracked as the application's.
  */
 public final class Telemetry {
 
     /** At exit, the most time given to the export when the last one failed (see {@link #shutdown}). */
     static final long FAILING_COLLECTOR_MILLIS = 500;
 
-    /** Held so the JUL logger (and its level) is not garbage collected. */
-    private static Logger sdkLogger;
+    static final String SCOPE = "io.portwatch";
 
-    private static final String[] ENDPOINT_KEYS = {
-            "otel.exporter.otlp.endpoint", "otel.exporter.otlp.traces.endpoint",
-            "otel.exporter.otlp.metrics.endpoint", "otel.exporter.otlp.logs.endpoint"};
-    private static final String METRICS_EXPORTER = "otel.metrics.exporter";
-    private static final String[] EXPORTER_KEYS = {"otel.traces.exporter", METRICS_EXPORTER, "otel.logs.exporter"};
-
-    private final OpenTelemetrySdk sdk;
+    private final MetricRegistry metrics;
+    private final SpanOutput spans;
+    /** Null when log records are not exported. */
+    private final BatchQueue<OtlpLog> logs;
+    /** Null when nothing is pushed (no signal, or only a Prometheus endpoint). */
+    private final ExportLoop loop;
+    /** Null when there is none. */
+    private final PrometheusEndpoint prometheus;
     private final boolean exporting;
-    private final SpanLosses losses;
 
-    /** False when {@code otel.traces.exporter=none}: metrics and logs may go out, spans would not. */
-    private final boolean tracesExported;
-
-    private Telemetry(OpenTelemetrySdk sdk, boolean exporting, boolean tracesExported, SpanLosses losses) {
-        this.sdk = sdk;
+    private Telemetry(MetricRegistry metrics, SpanOutput spans, BatchQueue<OtlpLog> logs, ExportLoop loop,
+                      PrometheusEndpoint prometheus, boolean exporting) {
+        this.metrics = metrics;
+        this.spans = spans;
+        this.logs = logs;
+        this.loop = loop;
+        this.prometheus = prometheus;
         this.exporting = exporting;
-        this.tracesExported = tracesExported;
-        this.losses = losses;
     }
 
-    /** Builds the SDK; configuration errors go to {@code problems} and leave a no-op SDK. */
-    public static Telemetry start(Consumer<String> problems) {
-        return start(java.util.Collections.emptyMap(), problems);
+    /** Nothing exported: no span or log record is built, the metrics are recorded for nobody. */
+    static Telemetry off() {
+        return new Telemetry(new MetricRegistry(epochNanos(), null), SpanOutput.NONE, null, null, null, false);
     }
 
     /**
-     * Builds the SDK with {@code arguments} (otel.* keys) over the JVM's own OpenTelemetry
-     * settings; configuration errors go to {@code problems} and leave a no-op SDK.
+     * The export of {@code arguments} (otel.* keys) over the JVM's own OpenTelemetry settings;
+     * configuration errors go to {@code problems} in one line and leave nothing exported; settings
+     * portwatch does not honour go to {@code info}, a line each, and so does the {@code console}
+     * exporter's output.
      */
-    public static Telemetry start(Map<String, String> arguments, Consumer<String> problems) {
-        silenceSdkLogging();
-        boolean[] exporting = {false};
-        boolean[] tracesExported = {false};
-        boolean[] prometheus = {false};
-        SpanLosses losses = new SpanLosses(problems);
+    public static Telemetry start(Map<String, String> arguments, Consumer<String> problems, Consumer<String> info) {
+        List<String> bad = new ArrayList<>();
         try {
-            OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                    .addPropertiesCustomizer(config -> arguments)
-                    .addPropertiesCustomizer(config -> defaults(config, exporting, prometheus))
-                    .addMeterProviderCustomizer((metrics, config) -> {
-                        if (!prometheus[0]) return metrics;
-                        MetricReader endpoint = PrometheusEndpoint.start(config, problems);
-                        return endpoint == null ? metrics : metrics.registerMetricReader(endpoint);
-                    })
-                    .addTracerProviderCustomizer((tracing, config) -> {
-                        tracesExported[0] = !"none".equals(config.getString("otel.traces.exporter", "otlp").trim());
-                        losses.capacity(config.getInt("otel.bsp.max.queue.size", 2048),
-                                config.getInt("otel.bsp.max.export.batch.size", 512));
-                        return tracing.addSpanProcessor(losses);
-                    })
-                    .addSpanExporterCustomizer((exporter, config) -> new ReportingSpanExporter(exporter, problems, losses))
-                    .disableShutdownHook()
-                    .build()
-                    .getOpenTelemetrySdk();
-            return new Telemetry(sdk, exporting[0], exporting[0] && tracesExported[0], losses);
-        } catch (RuntimeException | LinkageError | ServiceConfigurationError e) {
-            // An Error too: this runs on the tracker's thread, which must go on tracking.
-            problems.accept("OpenTelemetry configuration rejected, exporting nothing: " + e.getMessage());
-            return new Telemetry(OpenTelemetrySdk.builder().build(), false, false, losses);
+            ExportConfig config = ExportConfig.load(arguments, System.getProperties(), System.getenv(), bad::add);
+            if (bad.isEmpty()) {
+                for (String note : config.notes()) info.accept(note);
+                if (config.disabled() || !config.exporting()) return off();
+                return build(config, problems, info);
+            }
+        } catch (RuntimeException e) {
+            bad.add(e.getMessage() == null ? e.toString() : e.getMessage()); // a TLS file that cannot be read, say
         }
+        problems.accept("OpenTelemetry configuration rejected, exporting nothing: " + String.join("; ", bad));
+        return off();
+    }
+
+    private static Telemetry build(ExportConfig config, Consumer<String> problems, Consumer<String> console) {
+        MetricRegistry metrics = new MetricRegistry(epochNanos(), problems);
+        OtlpEncoder encoder = new OtlpEncoder(config.resource(), SCOPE, Telemetry.class.getPackage().getImplementationVersion());
+        ExportLoop loop = new ExportLoop(problems);
+        boolean pushed = false;
+
+        SpanOutput spans = SpanOutput.NONE;
+        ExportConfig.Signal traces = config.traces();
+        if (traces.otlp() || traces.console()) {
+            int size = config.spanQueueSize();
+            int batch = config.spanBatchSize();
+            // A margin for the spans built without asking for room: a JDBC connection's, whose
+            // sockets' spans already name it as their parent.
+            BatchQueue<OtlpSpan> queue = new BatchQueue<>(size, Math.min(batch, size / 4));
+            ExportLoop.Sink<OtlpSpan> sink = traces.otlp() ? OtlpSink.spans(encoder, sender(traces)) : null;
+            loop.exportSpans(queue, traces.console() ? new ConsoleSink<>(console, sink) : sink,
+                    config.spanDelayMillis(), batch);
+            spans = new SpanOutput(Sampler.of(config.samplerName(), config.samplerRatio()), queue);
+            pushed = true;
+        }
+        BatchQueue<OtlpLog> logs = null;
+        ExportConfig.Signal logSignal = config.logs();
+        if (logSignal.otlp() || logSignal.console()) {
+            logs = new BatchQueue<>(config.logQueueSize());
+            ExportLoop.Sink<OtlpLog> sink = logSignal.otlp() ? OtlpSink.logs(encoder, sender(logSignal)) : null;
+            loop.exportLogs(logs, logSignal.console() ? new ConsoleSink<>(console, sink) : sink,
+                    config.logDelayMillis(), config.logBatchSize());
+            pushed = true;
+        }
+        ExportConfig.Signal metricSignal = config.metrics();
+        if (metricSignal.otlp() || metricSignal.console()) {
+            ExportLoop.Sink<OtlpMetric> sink = metricSignal.otlp() ? OtlpSink.metrics(encoder, sender(metricSignal)) : null;
+            loop.exportMetrics(metrics, metricSignal.console() ? new ConsoleSink<>(console, sink) : sink,
+                    config.metricIntervalMillis());
+            pushed = true;
+        }
+        PrometheusEndpoint prometheus = null;
+        if (metricSignal.prometheus()) {
+            if (config.prometheusProblem() != null) {
+                problems.accept(config.prometheusProblem());
+            } else {
+                prometheus = PrometheusEndpoint.start(config.prometheusHost(), config.prometheusPort(), metrics,
+                        config.resource(), problems);
+            }
+        }
+        if (pushed) loop.start();
+        return new Telemetry(metrics, spans, logs, pushed ? loop : null, prometheus, true);
+    }
+
+    private static OtlpHttpSender sender(ExportConfig.Signal signal) {
+        return new OtlpHttpSender(signal.endpoint(), signal.headers(), signal.timeoutMillis(), signal.gzip(),
+                OtlpTls.context(signal.certificate(), signal.clientKey(), signal.clientCertificate()));
     }
 
     /** Whether an exporter is configured, i.e. whether anything leaves the process. */
@@ -113,124 +146,78 @@ public final class Telemetry {
         return exporting;
     }
 
+    /** Whether spans leave the process. */
+    public boolean tracesExported() {
+        return spans != SpanOutput.NONE;
+    }
+
     /** The connection counters: every connection, whatever the span policy. */
     public ConnectionCounters connectionCounters() {
-        return new ConnectionCounters(meter());
+        return new ConnectionCounters(metrics);
     }
 
-    /**
-     * The {@code tcp.connection} and {@code jdbc.connection} spans of the connections
-     * {@code policy} keeps: built while the SDK's span queue has room, and not at all when spans
-     * are not exported.
-     */
+    /** The {@code tcp.connection} and {@code jdbc.connection} spans of the connections {@code policy} keeps. */
     public ConnectionSpans connectionSpans(SpanPolicy policy) {
-        return new ConnectionSpans(tracer(), policy, tracesExported ? losses::room : () -> false);
+        return new ConnectionSpans(spans, policy);
     }
 
-    /** Whether spans leave the process: an exporter is configured, and it is not {@code otel.traces.exporter=none}. */
-    public boolean tracesExported() {
-        return tracesExported;
+    public SpanOutput spans() {
+        return spans;
     }
 
-    public Tracer tracer() {
-        return sdk.getTracer("io.portwatch", Telemetry.class.getPackage().getImplementationVersion());
+    /** Where log records go, or null when they are not exported. */
+    public BatchQueue<OtlpLog> logs() {
+        return logs;
     }
 
-    public io.opentelemetry.api.logs.Logger logger() {
-        return sdk.getLogsBridge().get("io.portwatch");
-    }
-
-    public Meter meter() {
-        return sdk.getMeter("io.portwatch");
-    }
-
-    public OpenTelemetrySdk sdk() {
-        return sdk;
+    public MetricRegistry metrics() {
+        return metrics;
     }
 
     /**
-     * Flushes and stops the exporters, waiting at most {@code timeoutMillis}, or
-     * {@link #FAILING_COLLECTOR_MILLIS} when the last span export failed: a collector that was
-     * down a moment ago most likely still is, and the application's exit need not wait out the
-     * exporter's retries. The SDK's shutdown blocks its caller on timeouts of its own (its metric
-     * reader waits up to 10 s for a collector that is down or hangs), so it runs on an agent
-     * thread, a daemon that is left behind when the time is up and ends with the JVM.
+     * Exports what is queued and the metrics once more, then stops, waiting at most
+     * {@code timeoutMillis}, or {@link #FAILING_COLLECTOR_MILLIS} when the last span export failed:
+     * a collector that was down a moment ago most likely still is, and the application's exit need
+     * not wait out the exporter's retries. The export thread, a daemon, is left behind if the time
+     * is up. Then says, in one line, what spans did not reach the collector.
      */
-    public void shutdown(long timeoutMillis, Consumer<String> problems) throws InterruptedException {
-        long wait = losses.lastExportFailed() ? Math.min(timeoutMillis, FAILING_COLLECTOR_MILLIS) : timeoutMillis;
-        boolean[] done = {false};
-        Thread stopping = AgentThreads.newThread("otel-shutdown", () -> {
-            done[0] = sdk.shutdown().join(wait, TimeUnit.MILLISECONDS).isDone();
-        });
-        stopping.start();
-        stopping.join(Math.max(1, wait));
-        if (tracesExported) {
-            String lost = lostSpans(losses, !stopping.isAlive() && done[0]);
+    public void shutdown(long timeoutMillis, Consumer<String> problems) {
+        if (prometheus != null) prometheus.stop();
+        if (loop == null) return;
+        SignalExport<OtlpSpan> spanExport = loop.spans();
+        boolean failing = spanExport != null && spanExport.lastExportFailed();
+        loop.shutdown(Math.max(1, failing ? Math.min(timeoutMillis, FAILING_COLLECTOR_MILLIS) : timeoutMillis));
+        if (spanExport != null) {
+            String lost = lostSpans(spanExport);
             if (lost != null) problems.accept(lost);
         }
     }
 
     /** The line at exit about spans that did not reach the collector, or null when all did. */
-    static String lostSpans(SpanLosses losses, boolean shutDown) {
-        long notBuilt = losses.notBuilt();
-        long dropped = losses.notExported();
-        long failed = losses.notDelivered();
-        if (notBuilt + dropped + failed <= 0) return null;
+    static String lostSpans(SignalExport<OtlpSpan> spans) {
+        BatchQueue<OtlpSpan> queue = spans.queue();
+        long notBuilt = queue.notBuilt();
+        long dropped = queue.dropped();
+        long failed = spans.notDelivered();
+        // Queued still, or handed to a sink that has not returned.
+        long waiting = queue.offered() - dropped - spans.delivered() - failed;
+        long lost = notBuilt + dropped + failed + waiting;
+        if (lost <= 0) return null;
         List<String> why = new ArrayList<>();
         if (notBuilt > 0) {
-            why.add(notBuilt + " not built, the OpenTelemetry SDK's span queue being full (a collector down or slow,"
+            why.add(notBuilt + " not built, the span queue being full (a collector down or slow,"
                     + " or more connections than it takes: otel.bsp.max.queue.size)");
         }
-        if (!shutDown) {
-            if (dropped + failed > 0) {
-                why.add((dropped + failed) + " still on their way when the exit's time was up (a collector down,"
-                        + " slow or unreachable?)");
-            }
-        } else {
-            if (dropped > 0) why.add(dropped + " dropped by the OpenTelemetry SDK's span queue when full");
-            if (failed > 0) why.add(failed + " not accepted by the collector");
+        if (dropped > 0) why.add(dropped + " dropped by the span queue when full");
+        if (failed > 0) why.add(failed + " not accepted by the collector");
+        if (waiting > 0) {
+            why.add(waiting + " still on their way when the exit's time was up (a collector down, slow or unreachable?)");
         }
-        return "cannot export " + (notBuilt + dropped + failed) + " of " + (losses.ended() + notBuilt) + " spans: "
-                + String.join("; ", why);
+        return "cannot export " + lost + " of " + (queue.offered() + notBuilt) + " spans: " + String.join("; ", why);
     }
 
-    private static Map<String, String> defaults(ConfigProperties config, boolean[] exporting, boolean[] prometheus) {
-        Map<String, String> overrides = new HashMap<>();
-        boolean endpoint = false;
-        for (String key : ENDPOINT_KEYS) {
-            endpoint |= config.getString(key) != null;
-        }
-        boolean named = false;
-        for (String key : EXPORTER_KEYS) {
-            boolean set = config.getString(key) != null;
-            named |= set;
-            // The SDK's default exporter is otlp, toward localhost:4318 when no endpoint is set.
-            if (!endpoint && !set) overrides.put(key, "none");
-        }
-        exporting[0] = endpoint || named;
-        String otherMetricExporters = PrometheusEndpoint.others(config.getString(METRICS_EXPORTER));
-        if (otherMetricExporters != null) {
-            prometheus[0] = true;
-            overrides.put(METRICS_EXPORTER, otherMetricExporters);
-        }
-        if (config.getString("otel.exporter.otlp.protocol") == null) {
-            // The specification's default (and the OpenTelemetry Java agent's); the SDK alone would pick grpc.
-            overrides.put("otel.exporter.otlp.protocol", "http/protobuf");
-        }
-        String unsupported = OtlpSupport.unsupported(config, overrides);
-        if (unsupported != null) throw new ConfigurationException(unsupported); // start() says it in one line
-        if (config.getString("otel.service.name") == null
-                && !config.getMap("otel.resource.attributes").containsKey("service.name")) {
-            overrides.put("otel.service.name", ServiceName.guess());
-        }
-        return overrides;
-    }
-
-    private static void silenceSdkLogging() {
-        // The relocated package name, whether or not the jar is shaded.
-        String sdkPackage = OpenTelemetrySdk.class.getPackage().getName();
-        String root = sdkPackage.substring(0, sdkPackage.length() - ".sdk".length());
-        sdkLogger = Logger.getLogger(root);
-        sdkLogger.setLevel(Level.OFF);
+    static long epochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

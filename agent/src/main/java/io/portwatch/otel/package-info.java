@@ -1,10 +1,10 @@
 /**
- * What leaves the process through OpenTelemetry: the SDK built from the {@code OTEL_*} settings
- * ({@link io.portwatch.otel.Telemetry}), the spans of the connections the span policy keeps
+ * What leaves the process as OpenTelemetry signals: the export built from the {@code OTEL_*}
+ * settings ({@link io.portwatch.otel.Telemetry}), the spans of the connections the span policy keeps
  * ({@link io.portwatch.otel.ConnectionSpans}, {@link io.portwatch.otel.SpanPolicy}), the counters,
- * the budget gauges and warnings, the Prometheus endpoint, and the OTLP/HTTP sender.
+ * the budget gauges and warnings, and the Prometheus endpoint.
  *
- * <p>Built and fed on the reporter thread; the SDK's own threads export. Imports {@code host}
- * and {@code track}.
+ * <p>Built and fed on the reporter thread; the export thread of {@code export} sends. Imports
+ * {@code export}, {@code otlp}, {@code host} and {@code track}.
  */
 package io.portwatch.otel;

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The agent's own threads, all in one thread group. Threads inherit their creator's group, so the
- * OpenTelemetry exporter's threads (its batch and metric workers, its sender's executor, the JDK
- * HttpClient's selector manager and workers) land here too when the SDK is built on one of ours.
+ * threads the JDK's HTTP server starts behind the Prometheus endpoint (its dispatcher and timers)
+ * land here too.
  * The tracker ignores every socket event raised from this group: that is how the agent's own
  * exporter connections stay untracked, whatever class loader or JDK class they go through.
  */

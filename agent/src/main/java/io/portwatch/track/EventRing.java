@@ -1,14 +1,15 @@
 package io.portwatch.track;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * A bounded multi-producer, single-consumer queue of preallocated {@link Event} slots.
+ * A bounded multi-producer, single-consumer queue of reused {@link Event} slots.
  *
  * <p>Application threads claim a slot with one compare-and-set, fill it and publish it; they never
- * block and never allocate. When the ring is full the event is dropped and counted: losing a
+ * block, and allocate only the first time a slot is used. When the ring is full the event is dropped and counted: losing a
  * record is better than slowing the application. The tracker thread drains slots in sequence
  * order, so the events of one thread keep their order.
  *
@@ -17,7 +18,13 @@ import java.util.function.Consumer;
  */
 final class EventRing {
 
-    private final Event[] slots;
+    /**
+     * Filled as the ring is first used: an event allocated for a slot the first time it is claimed,
+     * then reused for good. A JVM that makes few connections never pays for the whole ring (16,384
+     * events, 1.7 MB by default); one that churns has it whole after its first lap, and from then
+     * on its application threads allocate nothing here.
+     */
+    private final AtomicReferenceArray<Event> slots;
     private final int mask;
     private final AtomicLong claimed = new AtomicLong();
     /** Sequence of the next slot the consumer will read; every slot before it is free again. */
@@ -28,10 +35,7 @@ final class EventRing {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("ring capacity must be a power of two, got " + capacity);
         }
-        slots = new Event[capacity];
-        for (int i = 0; i < capacity; i++) {
-            slots[i] = new Event();
-        }
+        slots = new AtomicReferenceArray<>(capacity);
         mask = capacity - 1;
     }
 
@@ -43,7 +47,7 @@ final class EventRing {
         long seq;
         do {
             seq = claimed.get();
-            if (seq - consumed >= slots.length) {
+            if (seq - consumed >= slots.length()) {
                 dropped.increment();
                 return -1;
             }
@@ -51,8 +55,15 @@ final class EventRing {
         return seq;
     }
 
+    /** The event of a claimed slot: the claimer owns it until it publishes it. */
     Event slot(long seq) {
-        return slots[(int) seq & mask];
+        int i = (int) seq & mask;
+        Event e = slots.get(i);
+        if (e == null) {
+            e = new Event();
+            slots.set(i, e); // before it is published: the consumer sees it whole
+        }
+        return e;
     }
 
     /**
@@ -75,7 +86,7 @@ final class EventRing {
 
     /** Makes a claimed, filled slot visible to the consumer. */
     void publish(long seq) {
-        slots[(int) seq & mask].published = seq;
+        slots.get((int) seq & mask).published = seq;
     }
 
     /**
@@ -86,8 +97,8 @@ final class EventRing {
         long next = consumed;
         int n = 0;
         while (true) {
-            Event e = slots[(int) next & mask];
-            if (e.published != next) {
+            Event e = slots.get((int) next & mask);
+            if (e == null || e.published != next) {
                 return n;
             }
             try {
@@ -105,7 +116,7 @@ final class EventRing {
     }
 
     int capacity() {
-        return slots.length;
+        return slots.length();
     }
 
     /** Events waiting, approximately. */

@@ -23,6 +23,14 @@ class HostRulesTest {
         return rule(HostRules.evaluate(s, 0, 0), name);
     }
 
+    /** The grouping the port-range line uses instead of String.format's, digit for digit the same. */
+    @Test
+    void groupedWritesWhatTheFormatterWrites() {
+        for (long n : new long[]{0, 7, 999, 1000, 28232, 64511, 1234567, -1234, Long.MAX_VALUE}) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%,d", n), HostRules.grouped(n));
+        }
+    }
+
     @Test
     void defaultsPass() {
         List<RuleResult> results = HostRules.evaluate(Sysctls.linuxDefaults(), 12, 0);

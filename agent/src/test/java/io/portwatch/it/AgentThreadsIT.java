@@ -38,10 +38,9 @@ class AgentThreadsIT {
     }
 
     /**
-     * The exporter's threads (the SDK's batch and metric workers, the OTLP sender's) are in the
-     * agent's thread group,
-     * so its connections to the collector are never tracked: the connection counter exported
-     * while the exporter was sending says N, not N + its own; and none of them keeps the JVM alive.
+     * The export thread is in the agent's thread group, so its connections to the collector are
+     * never tracked: the connection counter exported while it was sending says N, not N + its
+     * own; and no thread of the agent's keeps the JVM alive.
      */
     @ParameterizedTest
     @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
@@ -59,9 +58,7 @@ class AgentThreadsIT {
             Matcher t = Pattern.compile("(?m)^thread (.+) group=(\\S+) daemon=(\\w+)$").matcher(r.stdout);
             while (t.find()) {
                 String name = t.group(1);
-                boolean exporter = name.startsWith("portwatch-otlp-sender")
-                        || name.startsWith("BatchSpanProcessor") || name.startsWith("PeriodicMetricReader")
-                        || name.startsWith("BatchLogRecordProcessor");
+                boolean exporter = name.startsWith("portwatch-export");
                 if (exporter) {
                     exporterThreads.add(name);
                     assertEquals("portwatch", t.group(2), () -> name + " outside the agent's thread group: " + r.stdout);
@@ -70,8 +67,8 @@ class AgentThreadsIT {
                     assertEquals("true", t.group(3), () -> name + " would keep the JVM alive: " + r.stdout);
                 }
             }
-            assertTrue(exporterThreads.stream().anyMatch(name -> name.startsWith("portwatch-otlp-sender")),
-                    () -> "the agent's sender sends: " + exporterThreads);
+            assertTrue(exporterThreads.stream().anyMatch(name -> name.startsWith("portwatch-export")),
+                    () -> "the agent's export thread sends: " + exporterThreads);
 
             assertEquals(n, lastOutgoingOpened(receiver.metrics()), () -> "connections counted: " + receiver.metrics());
             assertTrue(r.stderr.contains("[portwatch] summary: " + n + " outgoing and " + n + " accepted"), r::toString);

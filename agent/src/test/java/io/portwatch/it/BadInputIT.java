@@ -108,10 +108,10 @@ class BadInputIT {
     }
 
     /**
-     * A mistake in the OpenTelemetry SDK's own settings ({@code OTEL_*}, {@code otel.*}) is not the
-     * agent's: those settings are shared with any other OpenTelemetry component in the process.
-     * So the agent does not switch off: one line says the SDK's configuration was rejected and
-     * nothing is exported; tracking and the summary at exit go on, and the application is unchanged.
+     * A mistake in the OpenTelemetry settings ({@code OTEL_*}, {@code otel.*}) is not the agent's:
+     * those settings are shared with any other OpenTelemetry component in the process. So the
+     * agent does not switch off: one line says the configuration was rejected and nothing is
+     * exported; tracking and the summary at exit go on, and the application is unchanged.
      */
     @ParameterizedTest
     @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")
@@ -136,9 +136,9 @@ class BadInputIT {
     }
 
     /**
-     * OTLP over gRPC: the agent's exporter sends through the JDK's HttpClient, which has no gRPC
-     * sender. One line says so and what to set instead; nothing is exported, and tracking and the
-     * summary at exit go on, as for any other setting the SDK cannot follow.
+     * OTLP over gRPC: the agent's exporter sends OTLP/HTTP through HttpURLConnection and has no
+     * gRPC sender. One line says so and what to set instead; nothing is exported, and tracking and
+     * the summary at exit go on, as for any other setting it cannot follow.
      */
     @ParameterizedTest
     @MethodSource("io.portwatch.it.AgentRobustnessIT#jdks")

@@ -40,7 +40,7 @@ class CollectorFaultsIT {
     /**
      * The exit hook has 5 s in all (Agent.FLUSH_MILLIS), which a collector that refuses or hangs
      * uses up; add the JVM's own exit on a loaded machine. A bound, not a wait for the collector's
-     * own timeouts (10 s per export, retries with backoff, the metric reader's 10 s at shutdown).
+     * own timeouts (10 s per attempt, retries with backoff).
      */
     private static final long MAX_EXIT_MILLIS = 8_000;
     private static final long MAX_EXTRA_HEAP_KB = 16 * 1024;

@@ -113,10 +113,9 @@ class LoadIT {
     }
 
     /**
-     * The SDK's batch processor drops spans when its queue is full, silently but for its own
-     * metric: here a 16-span queue against a burst of 3,200 spans. The agent builds no span the
-     * queue has no room for, and says so at exit with the exact count: the receiver has every span
-     * but the ones the line names, and the SDK dropped none.
+     * A 16-span queue against a burst of 3,200 spans: the agent builds no span the queue has no
+     * room for, and says so at exit with the exact count: the receiver has every span but the ones
+     * the line names, and the queue dropped none.
      */
     @Test
     void spansTheQueueHasNoRoomForAreNotBuiltAndSaid() throws Exception {
@@ -127,7 +126,7 @@ class LoadIT {
                     .main(LoadWorkload.class, "threads", "32", "50", "platform").run();
             assertEquals(0, r.exitCode, r::toString);
             java.util.regex.Matcher line = Pattern.compile(
-                    "\\[portwatch] WARN cannot export (\\d+) of (\\d+) spans: (\\d+) not built, the OpenTelemetry SDK's span queue being full \\([^)]*\\)\n")
+                    "\\[portwatch] WARN cannot export (\\d+) of (\\d+) spans: (\\d+) not built, the span queue being full \\([^)]*\\)\n")
                     .matcher(r.stderr);
             assertTrue(line.find(), r::toString);
             long lost = Long.parseLong(line.group(1));

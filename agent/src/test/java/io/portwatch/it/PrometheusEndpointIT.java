@@ -37,9 +37,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PrometheusEndpointIT {
 
     private static final int N = 5;
-    /** The HTTP server's threads: the JDK's dispatcher and timers, the exporter's worker. */
+    /** The HTTP server's threads: the JDK's dispatcher and timers, the endpoint's worker. */
     private static final Pattern SERVER_THREAD = Pattern.compile(
-            "HTTP-Dispatcher|idle-timeout-task|req-rsp-timeout-task|server-timer.*|prometheus-http.*");
+            "HTTP-Dispatcher|idle-timeout-task|req-rsp-timeout-task|server-timer.*|portwatch-prometheus-http.*");
 
     /**
      * N connections, then scraped N + 1 times, each scrape on a new connection: the endpoint still
@@ -79,7 +79,7 @@ class PrometheusEndpointIT {
                     && SERVER_THREAD.matcher(l.substring("thread ".length()).split(" #")[0]).matches())
                     .collect(Collectors.toList());
             assertTrue(serverThreads.stream().anyMatch(l -> l.startsWith("thread HTTP-Dispatcher")), all);
-            assertTrue(serverThreads.stream().anyMatch(l -> l.startsWith("thread prometheus-http")), all);
+            assertTrue(serverThreads.stream().anyMatch(l -> l.startsWith("thread portwatch-prometheus-http")), all);
             for (String t : serverThreads) {
                 assertTrue(t.endsWith(" group=portwatch daemon=true"), () -> "outside the agent's group, or keeps the JVM up: " + t);
             }

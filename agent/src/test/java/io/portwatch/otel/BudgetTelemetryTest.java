@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,17 +70,18 @@ class BudgetTelemetryTest {
         }
         List<String> problems = new ArrayList<>();
         Telemetry t = Telemetry.start(Map.of("otel.metrics.exporter", "prometheus",
-                "otel.exporter.prometheus.host", "127.0.0.1", "otel.exporter.prometheus.port", String.valueOf(port)), problems::add);
+                "otel.exporter.prometheus.host", "127.0.0.1", "otel.exporter.prometheus.port", String.valueOf(port)), problems::add,
+                note -> {});
         try {
             assertEquals(List.of(), problems);
-            BudgetTelemetry budgets = new BudgetTelemetry(t.tracer(), t.logger(), t.meter(), line -> { }, line -> { });
+            BudgetTelemetry budgets = new BudgetTelemetry(t.spans(), t.logs(), t.metrics(), line -> { }, line -> { });
             budgets.sampled(snapshot);
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             return r.body();
         } finally {
-            t.sdk().shutdown().join(10, TimeUnit.SECONDS);
+            t.shutdown(10_000, problems::add);
         }
     }
 }

@@ -1,21 +1,9 @@
 package io.portwatch.otel;
 
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.sdk.common.CompletableResultCode;
-import io.opentelemetry.sdk.metrics.InstrumentType;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.AggregationTemporality;
-import io.opentelemetry.sdk.metrics.data.LongPointData;
-import io.opentelemetry.sdk.metrics.data.MetricData;
-import io.opentelemetry.sdk.metrics.export.CollectionRegistration;
-import io.opentelemetry.sdk.metrics.export.MetricReader;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.portwatch.export.MetricRegistry;
+import io.portwatch.otlp.OtlpAttributes;
+import io.portwatch.otlp.OtlpMetric;
+import io.portwatch.otlp.OtlpSpan;
 import io.portwatch.track.CallSites;
 import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
@@ -40,8 +28,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.opentelemetry.api.common.AttributeKey.longKey;
-import static io.opentelemetry.api.common.AttributeKey.stringKey;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,44 +38,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 class ConnectionSpansTest {
 
-    /** Reads the meter on demand. */
-    static final class Reader implements MetricReader {
-        private volatile CollectionRegistration registration = CollectionRegistration.noop();
-
-        @Override
-        public void register(CollectionRegistration registration) {
-            this.registration = registration;
-        }
-
-        Collection<MetricData> collect() {
-            return registration.collectAllMetrics();
-        }
-
-        @Override
-        public AggregationTemporality getAggregationTemporality(InstrumentType instrumentType) {
-            return AggregationTemporality.CUMULATIVE;
-        }
-
-        @Override
-        public CompletableResultCode forceFlush() {
-            return CompletableResultCode.ofSuccess();
-        }
-
-        @Override
-        public CompletableResultCode shutdown() {
-            return CompletableResultCode.ofSuccess();
-        }
-    }
-
-    /** Every exported span. */
-    private final List<SpanData> exported = Collections.synchronizedList(new ArrayList<>());
-    private final SpanExporter exporter = TestExporters.exporting(batch -> {
-        exported.addAll(batch);
-        return CompletableResultCode.ofSuccess();
-    });
-    private final Reader reader = new Reader();
-    private SdkTracerProvider tracerProvider;
-    private SdkMeterProvider meterProvider;
+    private final TestSpans out = new TestSpans();
+    private final MetricRegistry metrics = new MetricRegistry(0, problem -> fail(problem));
     private Tracker tracker;
     private ConnectionEvents events;
     private ServerSocket server;
@@ -97,8 +48,6 @@ class ConnectionSpansTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        tracerProvider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
-        meterProvider = SdkMeterProvider.builder().registerMetricReader(reader).build();
         tracker = new Tracker(1024, 100, new CallSites(true, 0, List.of()));
         policy(SpanPolicy.Mode.ALL);
         events = tracker.events();
@@ -108,8 +57,8 @@ class ConnectionSpansTest {
 
     /** The counters and the spans, under {@code mode}. */
     private ConnectionSpans policy(SpanPolicy.Mode mode) {
-        ConnectionSpans spans = new ConnectionSpans(tracerProvider.get("test"), new SpanPolicy(mode), () -> true);
-        tracker.sink(new ConnectionSinks(e -> fail(e), new ConnectionCounters(meterProvider.get("test")), spans));
+        ConnectionSpans spans = new ConnectionSpans(out.output, new SpanPolicy(mode));
+        tracker.sink(new ConnectionSinks(e -> fail(e), new ConnectionCounters(metrics), spans));
         return spans;
     }
 
@@ -117,26 +66,23 @@ class ConnectionSpansTest {
     void tearDown() throws IOException {
         for (Socket s : sockets) s.close();
         server.close();
-        tracerProvider.shutdown().join(5, TimeUnit.SECONDS);
-        meterProvider.shutdown().join(5, TimeUnit.SECONDS);
     }
 
-    private SpanData onlySpan() {
-        assertEquals(1, exported.size(), "spans: " + exported);
-        return exported.get(0);
+    private OtlpSpan onlySpan() {
+        assertEquals(1, out.ended().size(), "spans: " + out.ended());
+        return out.ended().get(0);
     }
 
-    private static SpanData span(List<SpanData> spans, SpanKind kind) {
-        for (SpanData s : spans) {
-            if (s.getKind() == kind) return s;
+    private static OtlpSpan span(List<OtlpSpan> spans, OtlpSpan.Kind kind) {
+        for (OtlpSpan s : spans) {
+            if (s.kind == kind) return s;
         }
         fail("no " + kind + " span in " + spans);
         return null;
     }
 
-    private static <T> T attr(SpanData s, String key, AttributeKey<T> typed) {
-        assertEquals(key, typed.getKey());
-        return s.getAttributes().get(typed);
+    private static Object attr(OtlpSpan s, String key) {
+        return s.attributes.get(key);
     }
 
     @Test
@@ -153,38 +99,37 @@ class ConnectionSpansTest {
         events.closed(client);
         tracker.drain();
 
-        SpanData s = onlySpan();
-        assertEquals("tcp.connection", s.getName());
-        assertEquals(SpanKind.CLIENT, s.getKind());
-        assertFalse(s.getParentSpanContext().isValid(), "a root span");
-        assertEquals(StatusCode.UNSET, s.getStatus().getStatusCode());
-        assertEquals("tcp", attr(s, "network.transport", stringKey("network.transport")));
-        assertEquals("127.0.0.1", attr(s, "network.local.address", stringKey("network.local.address")));
-        assertEquals((long) client.getLocalPort(), attr(s, "network.local.port", longKey("network.local.port")));
-        assertEquals("127.0.0.1", attr(s, "network.peer.address", stringKey("network.peer.address")));
-        assertEquals((long) server.getLocalPort(), attr(s, "network.peer.port", longKey("network.peer.port")));
-        assertEquals("127.0.0.1", attr(s, "server.address", stringKey("server.address")));
-        assertEquals((long) server.getLocalPort(), attr(s, "server.port", longKey("server.port")));
-        assertEquals("local", attr(s, "portwatch.closed_by", stringKey("portwatch.closed_by")));
-        assertEquals("closed", attr(s, "portwatch.end", stringKey("portwatch.end")));
-        assertEquals("socket", attr(s, "portwatch.api", stringKey("portwatch.api")));
-        assertEquals("outgoing", attr(s, "portwatch.direction", stringKey("portwatch.direction")));
-        assertEquals(Thread.currentThread().getName(), attr(s, "thread.name", stringKey("thread.name")));
-        assertNull(s.getAttributes().get(stringKey("error.type")));
-        assertNotNull(s.getAttributes().get(AttributeKey.doubleKey("portwatch.connect.duration_ms")));
+        OtlpSpan s = onlySpan();
+        assertEquals("tcp.connection", s.name);
+        assertEquals(OtlpSpan.Kind.CLIENT, s.kind);
+        assertNull(s.parentSpanId, "a root span");
+        assertFalse(s.error);
+        assertEquals("tcp", attr(s, "network.transport"));
+        assertEquals("127.0.0.1", attr(s, "network.local.address"));
+        assertEquals((long) client.getLocalPort(), attr(s, "network.local.port"));
+        assertEquals("127.0.0.1", attr(s, "network.peer.address"));
+        assertEquals((long) server.getLocalPort(), attr(s, "network.peer.port"));
+        assertEquals("127.0.0.1", attr(s, "server.address"));
+        assertEquals((long) server.getLocalPort(), attr(s, "server.port"));
+        assertEquals("local", attr(s, "portwatch.closed_by"));
+        assertEquals("closed", attr(s, "portwatch.end"));
+        assertEquals("socket", attr(s, "portwatch.api"));
+        assertEquals("outgoing", attr(s, "portwatch.direction"));
+        assertEquals(Thread.currentThread().getName(), attr(s, "thread.name"));
+        assertNull(s.attributes.get("error.type"));
+        assertNotNull(s.attributes.get("portwatch.connect.duration_ms"));
 
-        String function = attr(s, "code.function.name", stringKey("code.function.name"));
+        String function = (String) attr(s, "code.function.name");
         assertEquals(ConnectionSpansTest.class.getName() + ".closedOutgoingConnectionIsAClientSpan", function);
-        assertEquals("ConnectionSpansTest.java", attr(s, "code.file.path", stringKey("code.file.path")));
-        assertTrue(attr(s, "code.line.number", longKey("code.line.number")) > 0);
-        assertTrue(attr(s, "portwatch.call_site", stringKey("portwatch.call_site"))
+        assertEquals("ConnectionSpansTest.java", attr(s, "code.file.path"));
+        assertTrue((Long) attr(s, "code.line.number") > 0);
+        assertTrue(((String) attr(s, "portwatch.call_site"))
                 .startsWith(function + "(ConnectionSpansTest.java:"));
 
-        long startMillis = TimeUnit.NANOSECONDS.toMillis(s.getStartEpochNanos());
+        long startMillis = TimeUnit.NANOSECONDS.toMillis(s.startEpochNanos);
         assertTrue(startMillis >= epochBefore - 1000 && startMillis <= System.currentTimeMillis() + 1000,
                 "start timestamp " + startMillis + " is not now");
-        assertTrue(s.getEndEpochNanos() >= s.getStartEpochNanos());
-        assertTrue(s.hasEnded());
+        assertTrue(s.endEpochNanos >= s.startEpochNanos);
     }
 
     @Test
@@ -207,17 +152,17 @@ class ConnectionSpansTest {
         events.connected(s, deadTarget, start, error);
         tracker.drain();
 
-        SpanData span = onlySpan();
-        assertEquals(SpanKind.CLIENT, span.getKind());
-        assertEquals(StatusCode.ERROR, span.getStatus().getStatusCode());
-        assertEquals(error.getMessage(), span.getStatus().getDescription());
-        assertEquals("ECONNREFUSED", attr(span, "error.type", stringKey("error.type")));
-        assertEquals("unknown", attr(span, "portwatch.closed_by", stringKey("portwatch.closed_by")));
-        assertEquals("failed", attr(span, "portwatch.end", stringKey("portwatch.end")));
-        assertEquals("127.0.0.1", attr(span, "server.address", stringKey("server.address")));
-        assertEquals((long) dead, attr(span, "server.port", longKey("server.port")));
-        assertEquals((long) dead, attr(span, "network.peer.port", longKey("network.peer.port")));
-        assertNull(span.getAttributes().get(longKey("network.local.port")), "never bound a local port we know of");
+        OtlpSpan span = onlySpan();
+        assertEquals(OtlpSpan.Kind.CLIENT, span.kind);
+        assertTrue(span.error);
+        assertEquals(error.getMessage(), span.statusMessage);
+        assertEquals("ECONNREFUSED", attr(span, "error.type"));
+        assertEquals("unknown", attr(span, "portwatch.closed_by"));
+        assertEquals("failed", attr(span, "portwatch.end"));
+        assertEquals("127.0.0.1", attr(span, "server.address"));
+        assertEquals((long) dead, attr(span, "server.port"));
+        assertEquals((long) dead, attr(span, "network.peer.port"));
+        assertNull(span.attributes.get("network.local.port"), "never bound a local port we know of");
     }
 
     @Test
@@ -235,17 +180,17 @@ class ConnectionSpansTest {
         events.closed(accepted);
         tracker.drain();
 
-        SpanData s = onlySpan();
-        assertEquals("tcp.connection", s.getName());
-        assertEquals(SpanKind.SERVER, s.getKind());
-        assertEquals("peer", attr(s, "portwatch.closed_by", stringKey("portwatch.closed_by")));
-        assertEquals("accepted", attr(s, "portwatch.direction", stringKey("portwatch.direction")));
-        assertEquals((long) server.getLocalPort(), attr(s, "network.local.port", longKey("network.local.port")));
-        assertEquals((long) client.getLocalPort(), attr(s, "network.peer.port", longKey("network.peer.port")));
-        assertEquals("127.0.0.1", attr(s, "server.address", stringKey("server.address")));
-        assertEquals((long) server.getLocalPort(), attr(s, "server.port", longKey("server.port")));
-        assertNull(s.getAttributes().get(stringKey("portwatch.call_site")));
-        assertNull(s.getAttributes().get(stringKey("error.type")));
+        OtlpSpan s = onlySpan();
+        assertEquals("tcp.connection", s.name);
+        assertEquals(OtlpSpan.Kind.SERVER, s.kind);
+        assertEquals("peer", attr(s, "portwatch.closed_by"));
+        assertEquals("accepted", attr(s, "portwatch.direction"));
+        assertEquals((long) server.getLocalPort(), attr(s, "network.local.port"));
+        assertEquals((long) client.getLocalPort(), attr(s, "network.peer.port"));
+        assertEquals("127.0.0.1", attr(s, "server.address"));
+        assertEquals((long) server.getLocalPort(), attr(s, "server.port"));
+        assertNull(s.attributes.get("portwatch.call_site"));
+        assertNull(s.attributes.get("error.type"));
     }
 
     @Test
@@ -270,26 +215,26 @@ class ConnectionSpansTest {
             events.closed(accepted);
         }
         tracker.drain();
-        assertEquals(2 * clients.size(), exported.size(), "spans: " + exported);
+        assertEquals(2 * clients.size(), out.ended().size(), "spans: " + out.ended());
         int client = 0;
         int acceptedSpans = 0;
-        for (SpanData s : exported) {
-            if (s.getKind() == SpanKind.CLIENT) {
+        for (OtlpSpan s : out.ended()) {
+            if (s.kind == OtlpSpan.Kind.CLIENT) {
                 Socket c = clients.get(client++);
-                assertEquals((long) c.getLocalPort(), attr(s, "network.local.port", longKey("network.local.port")));
-                assertEquals("127.0.0.1", attr(s, "network.local.address", stringKey("network.local.address")));
-                assertEquals("127.0.0.1", attr(s, "network.peer.address", stringKey("network.peer.address")));
-                assertEquals((long) server.getLocalPort(), attr(s, "network.peer.port", longKey("network.peer.port")));
-                assertEquals(client == 3 ? "localhost" : "127.0.0.1", attr(s, "server.address", stringKey("server.address")));
-                assertEquals((long) server.getLocalPort(), attr(s, "server.port", longKey("server.port")));
+                assertEquals((long) c.getLocalPort(), attr(s, "network.local.port"));
+                assertEquals("127.0.0.1", attr(s, "network.local.address"));
+                assertEquals("127.0.0.1", attr(s, "network.peer.address"));
+                assertEquals((long) server.getLocalPort(), attr(s, "network.peer.port"));
+                assertEquals(client == 3 ? "localhost" : "127.0.0.1", attr(s, "server.address"));
+                assertEquals((long) server.getLocalPort(), attr(s, "server.port"));
             } else {
                 Socket c = clients.get(acceptedSpans++);
-                assertEquals((long) c.getLocalPort(), attr(s, "network.peer.port", longKey("network.peer.port")));
-                assertEquals("127.0.0.1", attr(s, "network.peer.address", stringKey("network.peer.address")));
-                assertEquals((long) server.getLocalPort(), attr(s, "network.local.port", longKey("network.local.port")));
-                assertEquals("127.0.0.1", attr(s, "network.local.address", stringKey("network.local.address")));
-                assertEquals("127.0.0.1", attr(s, "server.address", stringKey("server.address")));
-                assertEquals((long) server.getLocalPort(), attr(s, "server.port", longKey("server.port")));
+                assertEquals((long) c.getLocalPort(), attr(s, "network.peer.port"));
+                assertEquals("127.0.0.1", attr(s, "network.peer.address"));
+                assertEquals((long) server.getLocalPort(), attr(s, "network.local.port"));
+                assertEquals("127.0.0.1", attr(s, "network.local.address"));
+                assertEquals("127.0.0.1", attr(s, "server.address"));
+                assertEquals((long) server.getLocalPort(), attr(s, "server.port"));
             }
         }
         assertEquals(clients.size(), client);
@@ -306,24 +251,24 @@ class ConnectionSpansTest {
         events.closed(b);
         events.connected(new Object(), target, System.nanoTime(), new ConnectException("Connection refused"));
         tracker.drain();
-        assertEquals(3, exported.size());
+        assertEquals(3, out.ended().size());
 
-        Collection<MetricData> metrics = reader.collect();
-        assertEquals(2L, sum(metrics, "portwatch.connections.opened",
-                Attributes.of(stringKey("portwatch.direction"), "outgoing")));
-        assertEquals(1L, sum(metrics, "portwatch.connections.closed",
-                Attributes.of(stringKey("portwatch.closed_by"), "local", stringKey("portwatch.end"), "closed")));
-        assertEquals(1L, sum(metrics, "portwatch.connections.closed",
-                Attributes.of(stringKey("portwatch.closed_by"), "peer", stringKey("portwatch.end"), "closed")));
-        assertEquals(1L, sum(metrics, "portwatch.connections.closed",
-                Attributes.of(stringKey("portwatch.closed_by"), "unknown", stringKey("error.type"), "ECONNREFUSED")));
+        List<OtlpMetric> collected = metrics.collect(1);
+        assertEquals(2L, sum(collected, "portwatch.connections.opened",
+                OtlpAttributes.of("portwatch.direction", "outgoing")));
+        assertEquals(1L, sum(collected, "portwatch.connections.closed",
+                OtlpAttributes.of("portwatch.closed_by", "local", "portwatch.end", "closed")));
+        assertEquals(1L, sum(collected, "portwatch.connections.closed",
+                OtlpAttributes.of("portwatch.closed_by", "peer", "portwatch.end", "closed")));
+        assertEquals(1L, sum(collected, "portwatch.connections.closed",
+                OtlpAttributes.of("portwatch.closed_by", "unknown", "error.type", "ECONNREFUSED")));
     }
 
     @Test
     void everySpanSaysHowManyConnectionsItStandsFor() throws Exception {
         events.connected(new Object(), target, System.nanoTime(), new ConnectException("Connection refused"));
         tracker.drain();
-        assertEquals(1L, attr(onlySpan(), "portwatch.sample.represents", longKey("portwatch.sample.represents")));
+        assertEquals(1L, attr(onlySpan(), "portwatch.sample.represents"));
     }
 
     @Test
@@ -337,11 +282,11 @@ class ConnectionSpansTest {
         }
         events.connected(new Object(), target, System.nanoTime(), new ConnectException("Connection refused"));
         tracker.drain();
-        assertEquals(SpanPolicy.FIRST + 1, exported.size(), "the first ones and the failure: " + exported);
-        assertEquals(n, sum(reader.collect(), "portwatch.connections.closed",
-                Attributes.of(stringKey("portwatch.closed_by"), "local", stringKey("portwatch.end"), "closed")));
-        assertEquals((long) n, sum(reader.collect(), "portwatch.connections.opened", // a failed connect opened none
-                Attributes.of(stringKey("portwatch.direction"), "outgoing")));
+        assertEquals(SpanPolicy.FIRST + 1, out.ended().size(), "the first ones and the failure: " + out.ended());
+        assertEquals(n, sum(metrics.collect(1), "portwatch.connections.closed",
+                OtlpAttributes.of("portwatch.closed_by", "local", "portwatch.end", "closed")));
+        assertEquals((long) n, sum(metrics.collect(1), "portwatch.connections.opened", // a failed connect opened none
+                OtlpAttributes.of("portwatch.direction", "outgoing")));
     }
 
     @Test
@@ -352,11 +297,11 @@ class ConnectionSpansTest {
         events.closed(c);
         events.connected(new Object(), target, System.nanoTime(), new ConnectException("Connection refused"));
         tracker.drain();
-        assertEquals(List.of(), exported);
-        assertEquals(1L, sum(reader.collect(), "portwatch.connections.closed",
-                Attributes.of(stringKey("portwatch.closed_by"), "local", stringKey("portwatch.end"), "closed")));
-        assertEquals(1L, sum(reader.collect(), "portwatch.connections.closed",
-                Attributes.of(stringKey("portwatch.closed_by"), "unknown", stringKey("error.type"), "ECONNREFUSED")));
+        assertEquals(List.of(), out.ended());
+        assertEquals(1L, sum(metrics.collect(1), "portwatch.connections.closed",
+                OtlpAttributes.of("portwatch.closed_by", "local", "portwatch.end", "closed")));
+        assertEquals(1L, sum(metrics.collect(1), "portwatch.connections.closed",
+                OtlpAttributes.of("portwatch.closed_by", "unknown", "error.type", "ECONNREFUSED")));
     }
 
     @Test
@@ -375,16 +320,16 @@ class ConnectionSpansTest {
         spans.ended(TestRecords.socketOf(j, TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, t)));
         spans.jdbcEnded(j);
 
-        List<SpanData> jdbc = named("jdbc.connection");
-        List<SpanData> tcp = named("tcp.connection");
-        assertEquals(SpanPolicy.FIRST + 1, jdbc.size(), "spans: " + exported);
+        List<OtlpSpan> jdbc = named("jdbc.connection");
+        List<OtlpSpan> tcp = named("tcp.connection");
+        assertEquals(SpanPolicy.FIRST + 1, jdbc.size(), "spans: " + out.ended());
         assertEquals(SpanPolicy.FIRST + 1, tcp.size());
-        SpanData exemplar = tcp.get(tcp.size() - 1);
-        assertEquals(5L, exemplar.getAttributes().get(longKey("portwatch.sample.represents")));
-        SpanData parent = jdbc.get(jdbc.size() - 1);
-        assertEquals(parent.getSpanId(), exemplar.getParentSpanId());
-        assertEquals(5L, parent.getAttributes().get(longKey("portwatch.sample.represents")));
-        assertEquals("jdbc:mysql://db/app", parent.getAttributes().get(stringKey("portwatch.jdbc.url")));
+        OtlpSpan exemplar = tcp.get(tcp.size() - 1);
+        assertEquals(5L, exemplar.attributes.get("portwatch.sample.represents"));
+        OtlpSpan parent = jdbc.get(jdbc.size() - 1);
+        assertArrayEquals(parent.spanId, exemplar.parentSpanId);
+        assertEquals(5L, parent.attributes.get("portwatch.sample.represents"));
+        assertEquals("jdbc:mysql://db/app", parent.attributes.get("portwatch.jdbc.url"));
     }
 
     @Test
@@ -394,16 +339,16 @@ class ConnectionSpansTest {
         for (int i = 0; i < SpanPolicy.FIRST; i++) {
             spans.ended(TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, t));
         }
-        exported.clear();
+        out.ended().clear();
         // Aborted: the JDBC connection ends first, its socket is closed later, and reset.
         JdbcRecord j = TestRecords.jdbc("jdbc:mysql://db/app", "com.example.Work.write", 1, false, t);
         spans.jdbcEnded(j);
-        assertEquals(List.of(), exported, "its socket's span was not kept: neither is it");
+        assertEquals(List.of(), out.ended(), "its socket's span was not kept: neither is it");
         ConnectionRecord reset = TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.RESET, null, t + 1_000);
         spans.ended(TestRecords.socketOf(j, reset));
-        SpanData s = onlySpan();
-        assertEquals("reset", s.getAttributes().get(stringKey("portwatch.closed_by")));
-        assertFalse(s.getParentSpanContext().isValid(), "a root span, not the child of a parent never sent");
+        OtlpSpan s = onlySpan();
+        assertEquals("reset", s.attributes.get("portwatch.closed_by"));
+        assertNull(s.parentSpanId, "a root span, not the child of a parent never sent");
     }
 
     @Test
@@ -413,31 +358,31 @@ class ConnectionSpansTest {
         for (int i = 0; i < SpanPolicy.FIRST; i++) {
             spans.ended(TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.LOCAL, null, t));
         }
-        exported.clear();
+        out.ended().clear();
         JdbcRecord j = TestRecords.jdbc("jdbc:mysql://db/app", "com.example.Work.write", 1, true, t);
         spans.ended(TestRecords.socketOf(j, TestRecords.outgoing("com.example.Work.write", 42, 3306, Closer.PEER, null, t)));
         spans.jdbcEnded(j);
-        SpanData s = onlySpan();
-        assertEquals("jdbc.connection", s.getName());
-        assertEquals(StatusCode.ERROR, s.getStatus().getStatusCode());
-        assertEquals(1L, s.getAttributes().get(longKey("portwatch.sample.represents")));
+        OtlpSpan s = onlySpan();
+        assertEquals("jdbc.connection", s.name);
+        assertTrue(s.error);
+        assertEquals(1L, s.attributes.get("portwatch.sample.represents"));
     }
 
-    private List<SpanData> named(String name) {
-        List<SpanData> out = new ArrayList<>();
-        for (SpanData s : exported) {
-            if (s.getName().equals(name)) out.add(s);
+    private List<OtlpSpan> named(String name) {
+        List<OtlpSpan> named = new ArrayList<>();
+        for (OtlpSpan s : out.ended()) {
+            if (s.name.equals(name)) named.add(s);
         }
-        return out;
+        return named;
     }
 
-    private static long sum(Collection<MetricData> metrics, String name, Attributes attributes) {
-        for (MetricData m : metrics) {
-            if (!m.getName().equals(name)) continue;
-            for (LongPointData p : m.getLongSumData().getPoints()) {
-                if (p.getAttributes().equals(attributes)) return p.getValue();
+    private static long sum(List<OtlpMetric> metrics, String name, OtlpAttributes attributes) {
+        for (OtlpMetric m : metrics) {
+            if (!m.name.equals(name)) continue;
+            for (OtlpMetric.Point p : m.points) {
+                if (p.attributes.equals(attributes)) return p.longValue;
             }
-            fail("no point " + attributes + " in " + m.getLongSumData().getPoints());
+            fail("no point " + attributes + " in " + name);
         }
         fail("no metric " + name + " in " + metrics);
         return -1;

@@ -1,6 +1,7 @@
 package io.portwatch.otel;
 
-import io.opentelemetry.sdk.autoconfigure.spi.internal.DefaultConfigProperties;
+import io.portwatch.export.MetricRegistry;
+import io.portwatch.otlp.OtlpAttributes;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,36 +25,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code otel.metrics.exporter=prometheus}: served by the agent, alone or beside OTLP; a port in use costs it alone. */
 class PrometheusEndpointTest {
 
-    @Test
-    void prometheusIsTakenOutOfTheListTheSdkBuilds() {
-        assertEquals("none", PrometheusEndpoint.others("prometheus"));
-        assertEquals("otlp", PrometheusEndpoint.others("otlp,prometheus"));
-        assertEquals("console,otlp", PrometheusEndpoint.others(" console , prometheus,otlp"));
-        assertNull(PrometheusEndpoint.others("otlp"));
-        assertNull(PrometheusEndpoint.others(null));
-    }
-
     /** Alone: the endpoint serves the agent's meter, and spans and logs go nowhere (no localhost:4318). */
     @Test
     void aloneItServesTheMetersMetricsAndNothingElseIsExported() throws Exception {
         int port = freePort();
         List<String> problems = new ArrayList<>();
         Telemetry t = Telemetry.start(Map.of("otel.metrics.exporter", "prometheus",
-                "otel.exporter.prometheus.host", "127.0.0.1", "otel.exporter.prometheus.port", String.valueOf(port)), problems::add);
+                "otel.exporter.prometheus.host", "127.0.0.1", "otel.exporter.prometheus.port", String.valueOf(port)), problems::add,
+                note -> {});
         try {
             assertEquals(List.of(), problems);
             assertTrue(t.exporting());
             assertFalse(t.tracesExported(), "no endpoint, no traces exporter named: no spans");
             t.connectionCounters();
-            t.meter().counterBuilder("portwatch.test.probe").build().add(3);
+            t.metrics().counter("portwatch.test.probe", "a probe", "").add(3, io.portwatch.otlp.OtlpAttributes.EMPTY);
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());
             assertTrue(r.body().contains("portwatch_test_probe_total{otel_scope_name=\"io.portwatch\"} 3"), r.body());
         } finally {
-            t.sdk().shutdown().join(10, TimeUnit.SECONDS);
+            t.shutdown(10_000, problems::add);
         }
-        Thread.sleep(200); // the exporter stops its server on a thread of its own
         try (ServerSocket again = new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1"))) {
             assertEquals(port, again.getLocalPort(), "the port is free again after shutdown");
         }
@@ -66,8 +58,8 @@ class PrometheusEndpointTest {
             List<String> problems = new ArrayList<>();
             Telemetry t = Telemetry.start(Map.of("otel.exporter.otlp.endpoint", "http://127.0.0.1:1",
                     "otel.metrics.exporter", "otlp,prometheus", "otel.exporter.prometheus.host", "127.0.0.1",
-                    "otel.exporter.prometheus.port", String.valueOf(taken.getLocalPort())), problems::add);
-            t.sdk().shutdown().join(5, TimeUnit.SECONDS);
+                    "otel.exporter.prometheus.port", String.valueOf(taken.getLocalPort())), problems::add, note -> {});
+            t.shutdown(0, problems::add);
             assertEquals(List.of("cannot serve Prometheus metrics on 127.0.0.1:" + taken.getLocalPort()
                     + ": Address already in use; another process or server holds it: choose a free port with"
                     + " OTEL_EXPORTER_PROMETHEUS_PORT (otel.exporter.prometheus.port); tracking and the other exporters go on"),
@@ -80,24 +72,25 @@ class PrometheusEndpointTest {
     @Test
     void aJvmWithoutTheHttpServerModuleIsOneLine() {
         List<String> problems = new ArrayList<>();
-        assertNull(PrometheusEndpoint.start(DefaultConfigProperties.createFromMap(Map.of()), problems::add, false));
+        assertNull(PrometheusEndpoint.start("127.0.0.1", 0, new MetricRegistry(0, null), OtlpAttributes.EMPTY,
+                problems::add, false));
         assertEquals(1, problems.size());
         assertTrue(problems.get(0).startsWith("cannot serve Prometheus metrics: the endpoint is served by the JDK module"
                 + " jdk.httpserver, which this JVM does not have"), problems::toString);
         assertTrue(problems.get(0).contains("--add-modules jdk.httpserver"), problems::toString);
     }
 
-    /** A port that is no number: the SDK's own words, in the same one line. */
+    /** A port that is no number: one line, and the other exporters go on. */
     @Test
     void aBadPortIsOneLine() {
         List<String> problems = new ArrayList<>();
-        assertNull(PrometheusEndpoint.start(DefaultConfigProperties.createFromMap(
-                Map.of("otel.exporter.prometheus.port", "ninety")), problems::add, true));
-        assertEquals(1, problems.size());
-        assertTrue(problems.get(0).startsWith("cannot serve Prometheus metrics on"), problems::toString);
-        assertTrue(problems.get(0).contains("otel.exporter.prometheus.port=ninety"), problems::toString);
-        assertThrows(RuntimeException.class, () -> DefaultConfigProperties.createFromMap(
-                Map.of("otel.exporter.prometheus.port", "ninety")).getInt("otel.exporter.prometheus.port"));
+        Telemetry t = Telemetry.start(Map.of("otel.exporter.otlp.endpoint", "http://127.0.0.1:1",
+                "otel.metrics.exporter", "otlp,prometheus", "otel.exporter.prometheus.port", "ninety"), problems::add,
+                note -> {});
+        t.shutdown(0, problems::add);
+        assertEquals(1, problems.size(), problems::toString);
+        assertTrue(problems.get(0).contains("ninety"), problems::toString);
+        assertTrue(t.tracesExported());
     }
 
     private static int freePort() throws IOException {

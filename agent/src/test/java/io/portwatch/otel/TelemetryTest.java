@@ -70,6 +70,26 @@ class TelemetryTest {
         assertFalse(off.exporting());
     }
 
+    /** {@code console}: a line per span on the info output, none on the problems one; nothing sent. */
+    @Test
+    void consoleWritesASpanPerLine() {
+        List<String> problems = new ArrayList<>();
+        List<String> info = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Telemetry t = Telemetry.start(Map.of("otel.traces.exporter", "console", "otel.metrics.exporter", "none",
+                "otel.logs.exporter", "none"), problems::add, info::add);
+        assertTrue(t.tracesExported());
+        SpanOutput out = t.spans();
+        assertTrue(out.room());
+        byte[] trace = out.traceId();
+        out.end(new io.portwatch.otlp.OtlpSpan(trace, out.spanId(), null, "tcp.connection", io.portwatch.otlp.OtlpSpan.Kind.CLIENT,
+                1_000_000, 3_000_000, io.portwatch.otlp.OtlpAttributes.of("server.port", 3306L), java.util.List.of(), false, null));
+        t.shutdown(5_000, problems::add);
+        assertEquals(List.of(), problems);
+        assertEquals(1, info.size(), info::toString);
+        assertTrue(info.get(0).startsWith("span tcp.connection CLIENT trace="), info::toString);
+        assertTrue(info.get(0).endsWith(" 2.0 ms {server.port=3306}"), info::toString);
+    }
+
     private static Telemetry start(Map<String, String> arguments) {
         List<String> problems = new ArrayList<>();
         Telemetry t = start(arguments, problems);
@@ -78,8 +98,8 @@ class TelemetryTest {
     }
 
     private static Telemetry start(Map<String, String> arguments, List<String> problems) {
-        Telemetry t = Telemetry.start(arguments, problems::add);
-        t.sdk().shutdown().join(5, TimeUnit.SECONDS);
+        Telemetry t = Telemetry.start(arguments, problems::add, note -> {});
+        t.shutdown(0, problems::add);
         return t;
     }
 }

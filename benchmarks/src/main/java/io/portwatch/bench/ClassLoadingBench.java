@@ -20,7 +20,7 @@ import java.util.Locale;
 public final class ClassLoadingBench {
 
     private static final long CHILD_TIMEOUT_SECONDS = 300;
-    /** Long enough for portwatch to build its SDK and install Byte Buddy on two busy cores. */
+    /** Long enough for portwatch to build its export and install Byte Buddy on two busy cores. */
     private static final String WAIT_MILLIS = "4000";
 
     public static void main(String[] args) throws Exception {

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Reads a JFR recording of a JVM running an agent and says where the CPU and the allocation went,
- * by kind of thread: the application's, portwatch's tracker and reporter, the exporter's (OpenTelemetry
- * SDK and its HTTP client), the JVM's own. For each kind: its share of the execution samples, its
+ * by kind of thread: the application's, portwatch's tracker and reporter, the exporter's (portwatch's
+ * other threads, or the OpenTelemetry Java agent's exporter), the JVM's own. For each kind: its share of the execution samples, its
  * top frames, and, on application threads, the samples and allocations that happened inside
  * agent code (named by the innermost agent frame and line, which is the call that costs).
  *
@@ -35,7 +35,7 @@ public final class JfrProfile {
         APPLICATION("application"),
         TRACKER("portwatch-tracker"),
         REPORTER("portwatch-reporter"),
-        EXPORTER("exporter (OTel SDK, HTTP client)"),
+        EXPORTER("exporter and the agent's other threads"),
         JVM("jvm (reference handler, JFR, ...)");
 
         final String label;

@@ -89,7 +89,7 @@ class ComposeServicesTest extends CollectorFiles {
         assertEquals("http", uri.getScheme(), "the collector's receivers have no TLS: " + endpoint);
         assertEquals(serviceByImage("otel/opentelemetry-collector"), uri.getHost(),
                 "OTEL_EXPORTER_OTLP_ENDPOINT must name the collector service");
-        // portwatch sends http/protobuf only (its default, Telemetry; OtlpSupport refuses grpc).
+        // portwatch sends http/protobuf only (its default; ExportConfig refuses grpc).
         Object protocol = env.getOrDefault("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         assertEquals("http/protobuf", String.valueOf(protocol), "the agent sends OTLP over HTTP only");
         HostPort listen = HostPort.parse(str(path(collector, "receivers", "otlp", "protocols", "http", "endpoint"),

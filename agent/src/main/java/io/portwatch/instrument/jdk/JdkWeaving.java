@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  *       woven, and the transformer is removed.</li>
  * </ol>
  * While a transformer is registered, the JVM hands it a copy of the class file of every class that
- * loads, about 4 KB each, a few thousand in a JVM's first seconds (the agent's own OpenTelemetry
- * SDK among them): the third step is what spares the application those copies. The types are
+ * loads, about 4 KB each, a few thousand in a JVM's first seconds (the agent's own among them):
+ * the third step is what spares the application those copies. The types are
  * loaded on the agent's start thread, off the application's.
  *
  * <p>The first transformer is registered as one that cannot retransform: what it weaves at load
