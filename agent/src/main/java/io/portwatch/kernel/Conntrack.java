@@ -57,7 +57,7 @@ public final class Conntrack {
     private static long[] sums(String stat, String... columns) {
         String[] lines = stat.trim().split("\n");
         if (lines.length < 2) return null;
-        String[] header = lines[0].trim().split("\\s+");
+        String[] header = Words.of(lines[0]);
         int[] at = new int[columns.length];
         for (int k = 0; k < columns.length; k++) {
             at[k] = java.util.Arrays.asList(header).indexOf(columns[k]);
@@ -65,7 +65,7 @@ public final class Conntrack {
         }
         long[] out = new long[columns.length];
         for (int i = 1; i < lines.length; i++) {
-            String[] v = lines[i].trim().split("\\s+");
+            String[] v = Words.of(lines[i]);
             if (v.length != header.length) return null;
             for (int k = 0; k < columns.length; k++) {
                 try {

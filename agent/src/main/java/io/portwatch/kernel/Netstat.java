@@ -26,8 +26,8 @@ public final class Netstat {
         Map<String, Long> counters = new HashMap<>();
         String[] lines = text.split("\n");
         for (int i = 0; i + 1 < lines.length; i++) {
-            String[] names = lines[i].trim().split("\\s+");
-            String[] values = lines[i + 1].trim().split("\\s+");
+            String[] names = Words.of(lines[i]);
+            String[] values = Words.of(lines[i + 1]);
             if (names.length < 2 || !names[0].endsWith(":") || !names[0].equals(values[0])
                 || names.length != values.length || !isNumber(values[1])) {
                 continue;

@@ -188,7 +188,7 @@ public final class ProcFs {
         if (text == null || text.trim().isEmpty()) {
             return new int[0];
         }
-        String[] t = text.trim().split("\\s+");
+        String[] t = Words.of(text);
         int[] v = new int[t.length];
         for (int i = 0; i < t.length; i++) {
             try {

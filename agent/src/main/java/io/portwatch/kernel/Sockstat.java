@@ -79,7 +79,7 @@ public final class Sockstat {
         if (pairs == null) {
             return ABSENT;
         }
-        String[] t = pairs.trim().split("\\s+");
+        String[] t = Words.of(pairs);
         for (int i = 0; i + 1 < t.length; i += 2) {
             if (t[i].equals(key)) {
                 try {
