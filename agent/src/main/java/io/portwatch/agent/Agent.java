@@ -52,8 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * The rest starts on a thread of its own while {@code main} runs ({@link #startThreads}): the tracker
  * loop, the reporter (which builds the export before it delivers, so that nothing waits for it
- * and its sockets are never tracked), the kernel reads, and the library
- * instrumentation (Byte Buddy, for JDBC and Netty's native transports), armed to install itself on
+ * and its sockets are never tracked), the kernel reads, and the library instrumentation (Byte
+ * Buddy, for JDBC and Netty's native transports), armed to install itself on
  * an agent thread once the JVM is known to use either. What the application connects meanwhile
  * waits in the ring. With {@code -javaagent}, the library trigger is armed once the export is
  * built: as a registered transformer it would cost a copy of each class loaded meanwhile (a

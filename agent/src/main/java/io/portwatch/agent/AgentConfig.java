@@ -16,8 +16,9 @@ import java.util.function.Consumer;
  * dots and dashes as underscores), in that order of precedence, over the defaults.
  *
  * <p>A bad entry never stops the application: it gives one line on stderr and the default is used.
- * Exporting is not configured here: it reads the OpenTelemetry {@code OTEL_*} variables
- * ({@link io.portwatch.export.ExportConfig}), and agent arguments named {@code otel.*} are passed to it as they are.
+ * Exporting is not configured here: the export reads the OpenTelemetry {@code OTEL_*} variables
+ * ({@link io.portwatch.export.ExportConfig}), and agent arguments named {@code otel.*} are passed
+ * to it as they are.
  */
 public final class AgentConfig {
 

@@ -6,8 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The agent's own threads, all in one thread group. Threads inherit their creator's group, so the
  * threads the JDK's HTTP server starts behind the Prometheus endpoint (its dispatcher and timers)
- * land here too.
- * The tracker ignores every socket event raised from this group: that is how the agent's own
+ * land here too. The tracker ignores every socket event raised from this group: that is how the agent's own
  * exporter connections stay untracked, whatever class loader or JDK class they go through.
  */
 public final class AgentThreads {

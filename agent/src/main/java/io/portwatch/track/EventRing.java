@@ -9,9 +9,9 @@ import java.util.function.Consumer;
  * A bounded multi-producer, single-consumer queue of reused {@link Event} slots.
  *
  * <p>Application threads claim a slot with one compare-and-set, fill it and publish it; they never
- * block, and allocate only the first time a slot is used. When the ring is full the event is dropped and counted: losing a
- * record is better than slowing the application. The tracker thread drains slots in sequence
- * order, so the events of one thread keep their order.
+ * block, and allocate only the first time a slot is used. When the ring is full the event is
+ * dropped and counted: losing a record is better than slowing the application. The tracker thread
+ * drains slots in sequence order, so the events of one thread keep their order.
  *
  * <p>A producer must publish every slot it claimed, whatever happens, or the consumer waits at
  * that slot: callers do all the work that can fail before {@link #claim()}.
