@@ -11,7 +11,6 @@ import io.portwatch.host.ConntrackWarning;
 import io.portwatch.host.HostSnapshot;
 import io.portwatch.host.PortWarning;
 
-import java.time.Instant;
 import java.util.Collections;
 import java.util.function.Consumer;
 
@@ -139,7 +138,7 @@ public final class BudgetTelemetry implements BudgetListener {
         if (spans.room()) {
             byte[] traceId = spans.traceId();
             if (!spans.sampledRoot(traceId)) return;
-            long now = epochNanos();
+            long now = Telemetry.epochNanos();
             spans.end(new OtlpSpan(traceId, spans.spanId(), null, EVENT, OtlpSpan.Kind.INTERNAL, now, now, a,
                     Collections.singletonList(new OtlpSpan.Event(EVENT, now, a)), false, null));
         }
@@ -147,11 +146,6 @@ public final class BudgetTelemetry implements BudgetListener {
 
     private void log(String event, int severity, String body, OtlpAttributes a) {
         if (logs == null) return;
-        logs.offer(new OtlpLog(epochNanos(), severity, severity == OtlpLog.WARN ? "WARN" : "INFO", event, body, a));
-    }
-
-    private static long epochNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        logs.offer(new OtlpLog(Telemetry.epochNanos(), severity, severity == OtlpLog.WARN ? "WARN" : "INFO", event, body, a));
     }
 }
