@@ -20,6 +20,7 @@ import io.portwatch.report.Report;
 import io.portwatch.churnbudget.AgentRecordings;
 import io.portwatch.churnbudget.ExitBudget;
 import io.portwatch.churnbudget.Scopes;
+import io.portwatch.track.AgentConnections;
 import io.portwatch.track.AgentThreads;
 import io.portwatch.track.CallSites;
 import io.portwatch.track.EventPathWarmUp;
@@ -32,16 +33,17 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Wires the agent together. Before {@code main} (or before the attach command's reply) only what
  * must be in place for the application's first connection to be recorded:
  * <ol>
- *   <li>(done by {@link PortwatchAgent}) configuration, and the bridge into the bootstrap loader;</li>
+ *   <li>(done by {@link AgentStart}) configuration, and the bridge into the bootstrap loader;</li>
  *   <li>the transformer of the JDK's socket classes, registered before anything of the agent
  *       loads one of them: each is woven with plain ASM as the JDK loads it; those loaded before
  *       it (all of them, in a JVM attached to) are retransformed; the agent's first thread loads
@@ -58,6 +60,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * waits in the ring. With {@code -javaagent}, the library trigger is armed once the export is
  * built: as a registered transformer it would cost a copy of each class loaded meanwhile (a
  * library already loaded by then fires it at once).
+ *
+ * <p>No lambda or method reference here, nor anywhere else the start runs: each is a class the
+ * JVM spins at its first use (performance.md); anonymous and named classes are read from the jar.
  */
 final class Agent {
 
@@ -101,16 +106,12 @@ final class Agent {
     private Agent(AgentConfig config, Instrumentation inst) {
         this.config = config;
         this.inst = inst;
-        this.jdk = JdkWeaving.register(inst, Log::error);
+        this.jdk = JdkWeaving.register(inst, Log.ERROR);
         CallSites callSites = new CallSites(config.callSites(), config.callSiteLimit(), config.callSiteSkip());
         this.tracker = new Tracker(config.bufferSize(), config.maxOpen(), callSites);
-        AtomicLong trackerFailures = new AtomicLong();
-        Consumer<Throwable> failures = t -> {
-            long n = trackerFailures.incrementAndGet();
-            if (n <= 3) Log.error("tracker: " + t + (n == 3 ? " (further failures not shown)" : ""));
-        };
+        FailureLines failures = new FailureLines("tracker: ", 3);
         tracker.failures(failures);
-        tracker.problems(Log::error);
+        tracker.problems(Log.ERROR);
         tracker.reporter().failures(failures);
     }
 
@@ -132,22 +133,30 @@ final class Agent {
         if (config.instrumentNetty()) {
             Bridge.netty = new NettyEvents(agent.tracker.events());
         }
-        JdkWeaving.weaveLoaded(inst, agent.jdk, Log::error);
+        JdkWeaving.weaveLoaded(inst, agent.jdk, Log.ERROR);
         Log.debug("woven " + agent.jdk.woven().size() + " JDK types in " + (System.nanoTime() - weaveStart) / 1_000_000
                 + " ms of the agent's start (the others as the JDK or the agent loads them): " + agent.jdk.woven());
         done.add(0, "instrumented " + agent.jdk.woven().size() + " of the " + JdkTransformer.TYPE_COUNT
                 + " JDK socket types (" + String.join(", ", agent.jdk.woven().keySet())
                 + "), the rest as they load");
-        Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, agent::atExit, "portwatch-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(AgentThreads.GROUP, new Runnable() {
+            @Override
+            public void run() {
+                agent.atExit();
+            }
+        }, "portwatch-exit"));
         if (how == Start.PREMAIN) {
             // main need not wait for the rest: what it connects meanwhile waits in the ring. Not
             // one of the agent's threads, whose socket events the tracker ignores: the warm-up
             // must pass for the application's. It opens no socket.
-            Thread rest = new Thread(() -> {
-                try {
-                    agent.startThreads(how);
-                } catch (Throwable t) {
-                    Log.error("portwatch could not finish starting, it reports nothing; the application runs on: " + t);
+            Thread rest = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        agent.startThreads(how);
+                    } catch (Throwable t) {
+                        Log.error("portwatch could not finish starting, it reports nothing; the application runs on: " + t);
+                    }
                 }
             }, "portwatch-start");
             rest.setDaemon(true);
@@ -171,7 +180,7 @@ final class Agent {
         AgentRecordings recordings = new AgentRecordings(scopes, tracker);
         Recordings.install(recordings);
         if (!config.budgets().isEmpty()) {
-            ExitBudget.start(config.budgets(), config.budgetExitStatus(), recordings, inst, Log::info, Log::error);
+            ExitBudget.start(config.budgets(), config.budgetExitStatus(), recordings, inst, Log.INFO, Log.ERROR);
         }
     }
 
@@ -193,28 +202,40 @@ final class Agent {
             }
             // The churn report's history, fed on the reporter thread; Report.active() finds it on demand.
             RunHistory history = new RunHistory();
-            history.losses(() -> tracker.droppedEvents() + tracker.reporter().dropped(), tracker::untrackedConnections);
+            history.losses(new LongSupplier() {
+                @Override
+                public long getAsLong() {
+                    return tracker.droppedEvents() + tracker.reporter().dropped();
+                }
+            }, new LongSupplier() {
+                @Override
+                public long getAsLong() {
+                    return tracker.untrackedConnections();
+                }
+            });
             report = new Report(history);
             Report.activate(report);
             // The tracker drains the ring; the reporter's thread builds the export and the host
             // sampler before it delivers, and what ends meanwhile waits in its queue, so that a slow
             // start there (a first read of a large kernel table) never keeps the ring undrained.
-            reporterThread = tracker.reporter().start(deliver -> AgentThreads.newThread("reporter", () -> {
-                try {
-                    buildSinks(history);
-                } finally {
-                    sinksReady.countDown();
-                    if (how == Start.PREMAIN) {
-                        try {
-                            armLibraries();
-                        } catch (Throwable t) {
-                            Log.error("cannot instrument library types, JDBC connections are seen as TCP connections only: " + t);
+            reporterThread = tracker.reporter().start(AgentThreads.factory("reporter"), new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        buildSinks(history);
+                    } finally {
+                        sinksReady.countDown();
+                        if (how == Start.PREMAIN) {
+                            try {
+                                armLibraries();
+                            } catch (Throwable t) {
+                                Log.error("cannot instrument library types, JDBC connections are seen as TCP connections only: " + t);
+                            }
                         }
                     }
                 }
-                deliver.run();
-            }));
-            loop = AgentThreads.newThread("tracker", tracker::run);
+            });
+            loop = AgentThreads.newThread("tracker", tracker);
             loop.start();
             if (how == Start.PREMAIN) {
                 return null; // nobody to tell: the reporter's thread arms the library trigger
@@ -230,14 +251,14 @@ final class Agent {
     }
 
     private LibraryTrigger armLibraries() {
-        LibraryTrigger l = LibraryTrigger.arm(inst, config.instrumentNetty(), Log::error, Log::debug);
+        LibraryTrigger l = LibraryTrigger.arm(inst, config.instrumentNetty(), Log.ERROR, Log.DEBUG);
         libraries = l;
         return l;
     }
 
     /** On the reporter's thread: the export, the sinks that feed it, and the host sampler. */
     private void buildSinks(RunHistory history) {
-        Telemetry t = Telemetry.start(config.otelArguments(), Log::error, Log::info);
+        Telemetry t = Telemetry.start(config.otelArguments(), Log.ERROR, Log.INFO);
         telemetry = t;
         List<ConnectionSink> sinks = new ArrayList<>();
         sinks.add(history);
@@ -254,11 +275,17 @@ final class Agent {
             tracker.reporter().kernelCheck(sampler);
             sinks.add(sampler);
         }
-        ConnectionSinks all = new ConnectionSinks(e -> Log.error("sink failed: " + e), sinks);
+        ConnectionSinks all = new ConnectionSinks(new FailureLines("sink failed: ", Integer.MAX_VALUE), sinks);
         this.sampler = sampler;
         if (sampler != null) {
             // What no advice reported, from the sampler's own reads, to every sink (the sampler's budgets too).
-            sampler.catchAll(all, tracker.events().agentConnections()::takeAll, Log::warn, openBeforeAttach);
+            AgentConnections own = tracker.events().agentConnections();
+            sampler.catchAll(all, new Consumer<LongConsumer>() {
+                @Override
+                public void accept(LongConsumer to) {
+                    own.takeAll(to);
+                }
+            }, Log.WARN, openBeforeAttach);
         }
         tracker.sink(all);
     }
@@ -275,10 +302,10 @@ final class Agent {
         }
         HostSampler sampler = new HostSampler(ProcFs.system(), config.kernelIntervalMillis(),
                 config.warnHorizonSeconds(), config.warnShare(),
-                new BudgetListeners(e -> Log.error("budget listener failed: " + e),
-                        new BudgetTelemetry(t.spans(), t.logs(), t.metrics(), Log::warn, Log::info), history,
+                new BudgetListeners(new FailureLines("budget listener failed: ", Integer.MAX_VALUE),
+                        new BudgetTelemetry(t.spans(), t.logs(), t.metrics(), Log.WARN, Log.INFO), history,
                         spans),
-                Log::error);
+                Log.ERROR);
         List<RuleResult> verdicts = sampler.hostVerdicts();
         for (RuleResult r : verdicts) {
             Log.warn("host " + r.headline()); // short: the reason follows on a line of its own
@@ -315,7 +342,7 @@ final class Agent {
                 // With nothing recorded there is nothing of ours to flush but the last gauges:
                 // a collector that is down would otherwise hold the exit for the exporter's
                 // retries, seconds, for a JVM that opened no connection.
-                t.shutdown(recorded ? deadline.millisLeft() : 0, Log::warn);
+                t.shutdown(recorded ? deadline.millisLeft() : 0, Log.WARN);
             }
             ExitSummary.print(config, t != null && t.exporting(), recorded, report);
             LibraryTrigger l = libraries;

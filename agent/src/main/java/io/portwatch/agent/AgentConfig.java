@@ -37,32 +37,72 @@ public final class AgentConfig {
         }
     }
 
-    private interface Parser {
-        /** The parsed value, or throws IllegalArgumentException with what was expected. */
-        Object parse(String text);
-    }
+    /**
+     * How an option's text is read: the parsed value, or an IllegalArgumentException that says
+     * what was expected. One class for every kind, not a lambda each: each lambda is a class the
+     * JVM spins, and the configuration is read before {@code main}.
+     */
+    private static final class Parser {
+        private enum Kind { BOOLEAN, INTEGER, NUMBER, POWER_OF_TWO, PREFIXES, BUDGETS, ONE_OF, TEXT }
 
-    private static final Parser BOOLEAN = text -> {
-        if (text.equalsIgnoreCase("true")) return Boolean.TRUE;
-        if (text.equalsIgnoreCase("false")) return Boolean.FALSE;
-        throw new IllegalArgumentException("expected true or false");
-    };
+        private final Kind kind;
+        private final double min;
+        private final double max;
+        private final String[] values;
 
-    private static Parser intAtLeast(int min) {
-        return text -> {
+        private Parser(Kind kind, double min, double max, String... values) {
+            this.kind = kind;
+            this.min = min;
+            this.max = max;
+            this.values = values;
+        }
+
+        Object parse(String text) {
+            switch (kind) {
+                case BOOLEAN:
+                    if (text.equalsIgnoreCase("true")) return Boolean.TRUE;
+                    if (text.equalsIgnoreCase("false")) return Boolean.FALSE;
+                    throw new IllegalArgumentException("expected true or false");
+                case INTEGER:
+                    return integer(text, (int) min, (int) max);
+                case NUMBER:
+                    return number(text);
+                case POWER_OF_TWO:
+                    int v = integer(text, (int) min, Integer.MAX_VALUE);
+                    if (v > max) throw new IllegalArgumentException("expected at most " + (int) max);
+                    if (Integer.bitCount(v) != 1) throw new IllegalArgumentException("expected a power of two, e.g. 16384");
+                    return v;
+                case PREFIXES:
+                    List<String> out = new ArrayList<>();
+                    for (String p : entries(text)) out.add(p.trim());
+                    return Collections.unmodifiableList(out);
+                case BUDGETS:
+                    return budgets(text);
+                case ONE_OF:
+                    for (String value : values) {
+                        if (value.equalsIgnoreCase(text.trim())) return value;
+                    }
+                    throw new IllegalArgumentException("expected one of " + String.join(", ", values));
+                default:
+                    return text.trim();
+            }
+        }
+
+        private static int integer(String text, int min, int max) {
             int v;
             try {
                 v = Integer.parseInt(text.trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("expected a whole number");
             }
-            if (v < min) throw new IllegalArgumentException("expected a number of at least " + min);
+            if (v < min || v > max) {
+                throw new IllegalArgumentException(max == Integer.MAX_VALUE ? "expected a number of at least " + min
+                        : "expected a number from " + min + " to " + max);
+            }
             return v;
-        };
-    }
+        }
 
-    private static Parser numberBetween(double min, double max) {
-        return text -> {
+        private double number(String text) {
             double v;
             try {
                 v = Double.parseDouble(text.trim());
@@ -71,56 +111,57 @@ public final class AgentConfig {
             }
             if (!(v >= min && v <= max)) throw new IllegalArgumentException("expected a number from " + min + " to " + max);
             return v;
-        };
+        }
+
+        /** Connection budgets: {@code destination=max} entries separated by ';', e.g. {@code *:3306=100;db:5432=20}. */
+        private static Map<String, Long> budgets(String text) {
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (String entry : entries(text)) {
+                int eq = entry.lastIndexOf('=');
+                if (eq <= 0) throw new IllegalArgumentException("expected destination=max entries separated by ';', e.g. *:3306=100");
+                String destination = io.portwatch.api.DestinationPattern.parse(entry.substring(0, eq)).toString();
+                long max = integer(entry.substring(eq + 1), 0, Integer.MAX_VALUE);
+                out.put(destination, max);
+            }
+            return Collections.unmodifiableMap(out);
+        }
+
+        /**
+         * The ';'-separated entries of a list; an empty list is an empty text. An empty entry (a stray
+         * ';') is a mistake like any other: whatever was meant there is not known.
+         */
+        private static String[] entries(String text) {
+            if (text.trim().isEmpty()) return new String[0];
+            String[] entries = text.split(";", -1);
+            for (String e : entries) {
+                if (e.trim().isEmpty()) throw new IllegalArgumentException("an empty entry (a stray ';')");
+            }
+            return entries;
+        }
     }
 
-    private static final Parser POWER_OF_TWO = text -> {
-        int v = (Integer) intAtLeast(64).parse(text);
-        if (v > (1 << 20)) throw new IllegalArgumentException("expected at most 1048576");
-        if (Integer.bitCount(v) != 1) throw new IllegalArgumentException("expected a power of two, e.g. 16384");
-        return v;
-    };
-
+    private static final Parser BOOLEAN = new Parser(Parser.Kind.BOOLEAN, 0, 0);
+    /** Buffer sizes: from 64 to 2^20. */
+    private static final Parser POWER_OF_TWO = new Parser(Parser.Kind.POWER_OF_TWO, 64, 1 << 20);
     /** Prefixes separated by ';' (a ',' would end the agent argument). */
-    private static final Parser PREFIXES = text -> {
-        List<String> out = new ArrayList<>();
-        for (String p : entries(text)) out.add(p.trim());
-        return Collections.unmodifiableList(out);
-    };
+    private static final Parser PREFIXES = new Parser(Parser.Kind.PREFIXES, 0, 0);
+    private static final Parser BUDGETS = new Parser(Parser.Kind.BUDGETS, 0, 0);
+    private static final Parser TEXT = new Parser(Parser.Kind.TEXT, 0, 0);
 
-    /**
-     * The ';'-separated entries of a list; an empty list is an empty text. An empty entry (a stray
-     * ';') is a mistake like any other: whatever was meant there is not known.
-     */
-    private static String[] entries(String text) {
-        if (text.trim().isEmpty()) return new String[0];
-        String[] entries = text.split(";", -1);
-        for (String e : entries) {
-            if (e.trim().isEmpty()) throw new IllegalArgumentException("an empty entry (a stray ';')");
-        }
-        return entries;
+    private static Parser intAtLeast(int min) {
+        return intBetween(min, Integer.MAX_VALUE);
     }
 
-    /** Connection budgets: {@code destination=max} entries separated by ';', e.g. {@code *:3306=100;db:5432=20}. */
-    private static final Parser BUDGETS = text -> {
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (String entry : entries(text)) {
-            int eq = entry.lastIndexOf('=');
-            if (eq <= 0) throw new IllegalArgumentException("expected destination=max entries separated by ';', e.g. *:3306=100");
-            String destination = io.portwatch.api.DestinationPattern.parse(entry.substring(0, eq)).toString();
-            long max = (Integer) intAtLeast(0).parse(entry.substring(eq + 1));
-            out.put(destination, max);
-        }
-        return Collections.unmodifiableMap(out);
-    };
+    private static Parser intBetween(int min, int max) {
+        return new Parser(Parser.Kind.INTEGER, min, max);
+    }
+
+    private static Parser numberBetween(double min, double max) {
+        return new Parser(Parser.Kind.NUMBER, min, max);
+    }
 
     private static Parser oneOf(String... values) {
-        return text -> {
-            for (String v : values) {
-                if (v.equalsIgnoreCase(text.trim())) return v;
-            }
-            throw new IllegalArgumentException("expected one of " + String.join(", ", values));
-        };
+        return new Parser(Parser.Kind.ONE_OF, 0, 0, values);
     }
 
     public static final List<Option> OPTIONS = Collections.unmodifiableList(Arrays.asList(
@@ -155,17 +196,13 @@ public final class AgentConfig {
                             + " destination and call site, failures and resets apart, then one every 10 s of each, every"
                             + " second for failures and resets, saying how many it stands for), all, or off; the metrics"
                             + " count every connection"),
-            new Option("report", "", text -> text.trim(),
+            new Option("report", "", TEXT,
                     "write the churn report as a self-contained HTML page to this file at exit (owner-only); empty: none"),
             new Option("budget.connects", "", BUDGETS,
                     "whole-run budget: most physical connects per destination, e.g. *:3306=100;db:5432=20; checked at exit"),
             new Option("budget.local.closes", "", BUDGETS,
                     "whole-run budget: most local closes (TIME_WAITs left here) per destination, same form"),
-            new Option("budget.exit.status", "3", text -> {
-                int v = (Integer) intAtLeast(0).parse(text);
-                if (v > 255) throw new IllegalArgumentException("expected an exit status from 0 to 255");
-                return v;
-            },
+            new Option("budget.exit.status", "3", intBetween(0, 255),
                     "exit status when a whole-run budget is not kept (0: print the verdict only)"),
             new Option("debug", "false", BOOLEAN,
                     "print what the agent instruments and does")));
@@ -191,7 +228,7 @@ public final class AgentConfig {
     /**
      * Reads the configuration; every problem goes to {@code problems}, and the value concerned
      * falls back to its default. The agent does not start with a configuration that had problems
-     * ({@link PortwatchAgent}): what was meant is not known.
+     * ({@link AgentStart}): what was meant is not known.
      */
     public static AgentConfig load(String agentArgs, Map<String, String> env, Properties props,
                                    Consumer<String> problems) {

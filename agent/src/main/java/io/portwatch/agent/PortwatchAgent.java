@@ -1,21 +1,24 @@
 package io.portwatch.agent;
 
-import io.portwatch.report.ConsoleReport;
-import io.portwatch.report.Report;
-
 import java.io.File;
 import java.lang.instrument.Instrumentation;
-import java.util.ArrayList;
-import java.util.List;
+import java.lang.reflect.InvocationTargetException;
 
 /**
  * The entry point named in the jar's manifest, for {@code -javaagent} (premain) and for attaching
- * to a running JVM (agentmain). It reads the configuration, puts the bridge into the bootstrap
- * loader, and hands over to {@link Agent}. This class must not refer to any bootstrap class (nor
- * load one that does) before the bridge is injected. Whatever goes wrong, the application runs on;
- * a configuration with a mistake leaves the agent off, with one line that names every mistake.
+ * to a running JVM (agentmain). The JVM loads it with the application's class loader; it loads
+ * the rest of the agent with the agent's own ({@link AgentClassLoader}) and hands over to
+ * {@link AgentStart} there. So it refers to no other class of the agent's but that loader: any
+ * other would be loaded a second time, by the application's loader, as a class apart.
  */
 public final class PortwatchAgent {
+
+    private static final String START = "io.portwatch.agent.AgentStart";
+    /**
+     * One for the JVM's life, whatever attaches again: a later {@code attach} or {@code report}
+     * reaches the agent already running, whose classes are this loader's.
+     */
+    private static ClassLoader agentLoader;
 
     private PortwatchAgent() {}
 
@@ -28,79 +31,19 @@ public final class PortwatchAgent {
     }
 
     private static void start(String args, Instrumentation inst, boolean attached) {
-        AttachReply reply = AttachReply.in(args);
         try {
-            String reportTo = AttachReply.reportRequest(args);
-            if (reportTo != null) {
-                reportNow(reply, reportTo);
-                return;
+            File jar = new File(PortwatchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            ClassLoader agent;
+            synchronized (PortwatchAgent.class) {
+                if (agentLoader == null) agentLoader = new AgentClassLoader(jar, PortwatchAgent.class.getClassLoader());
+                agent = agentLoader;
             }
-            List<String> problems = new ArrayList<>();
-            AgentConfig config = AgentConfig.load(AttachReply.withoutReply(args), System.getenv(),
-                    System.getProperties(), problems::add);
-            if (!problems.isEmpty()) {
-                // Started with a setting other than the one meant, the agent could mislead (a
-                // threshold, an interval, a skipped package): it stays off, and says why in one line.
-                String line = "portwatch is off, the application runs on without it: bad configuration: "
-                        + String.join("; ", problems);
-                Log.error(line);
-                reply.add("error: " + line);
-                return;
-            }
-            if (!config.enabled()) {
-                say(reply, "switched off by configuration (enabled=false)");
-                return;
-            }
-            Log.debug(config.debug());
-            for (String note : config.notes()) {
-                say(reply, note);
-            }
-            if (BootstrapInjector.alreadyInjected()) {
-                say(reply, "already running in this JVM; nothing was instrumented twice, and the configuration is unchanged");
-                return;
-            }
-            startAgent(config, inst, attached ? Agent.Start.ATTACH : Agent.Start.PREMAIN, reply);
+            agent.loadClass(START).getMethod("start", String.class, Instrumentation.class, boolean.class, File.class)
+                    .invoke(null, args, inst, attached, jar);
         } catch (Throwable t) {
-            switchedOff(reply, t);
-        } finally {
-            reply.write();
+            // AgentStart reports its own failures; this is one before it could run.
+            Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
+            System.err.println("[portwatch] ERROR agent switched off, the application runs on without it: " + cause);
         }
-    }
-
-    private static void startAgent(AgentConfig config, Instrumentation inst, Agent.Start how, AttachReply reply) {
-        try {
-            File agentJar = new File(PortwatchAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            BootstrapInjector.inject(inst, agentJar);
-            for (String done : Agent.start(config, inst, how)) {
-                reply.add(done);
-            }
-        } catch (Throwable t) {
-            switchedOff(reply, t);
-        }
-    }
-
-    private static void switchedOff(AttachReply reply, Throwable t) {
-        Log.error("agent switched off, the application runs on without it: " + t);
-        reply.add("error: agent switched off, the application runs on without it: " + t);
-    }
-
-    /**
-     * {@code java -jar portwatch-agent.jar report PID}: the running agent's console summary into
-     * the reply, and its HTML page to {@code htmlFile}. Changes nothing in the agent.
-     */
-    private static void reportNow(AttachReply reply, String htmlFile) throws java.io.IOException {
-        if (Report.active() == null) {
-            reply.add("error: portwatch is not running in this JVM; attach it first (attach PID)");
-            return;
-        }
-        for (String line : Report.consoleNow(ConsoleReport.Detail.FULL).split("\n")) {
-            reply.add(line);
-        }
-        reply.add("html: " + Report.writeNow(java.nio.file.Paths.get(htmlFile)));
-    }
-
-    private static void say(AttachReply reply, String line) {
-        Log.info(line);
-        reply.add(line);
     }
 }

@@ -15,41 +15,70 @@ public final class BudgetListeners implements BudgetListener {
         this.errors = errors;
     }
 
+    /*
+     * A loop each, not each(l -> l.sampled(snapshot)): the first sample is taken at the agent's
+     * start, where each lambda is a class the JVM spins.
+     */
     @Override
     public void sampled(HostSnapshot snapshot) {
-        each(l -> l.sampled(snapshot));
+        for (BudgetListener l : listeners) {
+            try {
+                l.sampled(snapshot);
+            } catch (RuntimeException e) {
+                errors.accept(e);
+            }
+        }
     }
 
     @Override
     public void warningRaised(PortWarning warning) {
-        each(l -> l.warningRaised(warning));
+        for (BudgetListener l : listeners) {
+            try {
+                l.warningRaised(warning);
+            } catch (RuntimeException e) {
+                errors.accept(e);
+            }
+        }
     }
 
     @Override
     public void warningUpdated(PortWarning warning) {
-        each(l -> l.warningUpdated(warning));
+        for (BudgetListener l : listeners) {
+            try {
+                l.warningUpdated(warning);
+            } catch (RuntimeException e) {
+                errors.accept(e);
+            }
+        }
     }
 
     @Override
     public void warningCleared(PortWarning warning) {
-        each(l -> l.warningCleared(warning));
+        for (BudgetListener l : listeners) {
+            try {
+                l.warningCleared(warning);
+            } catch (RuntimeException e) {
+                errors.accept(e);
+            }
+        }
     }
 
     @Override
     public void conntrackRaised(ConntrackWarning warning) {
-        each(l -> l.conntrackRaised(warning));
+        for (BudgetListener l : listeners) {
+            try {
+                l.conntrackRaised(warning);
+            } catch (RuntimeException e) {
+                errors.accept(e);
+            }
+        }
     }
 
     @Override
     public void conntrackCleared(ConntrackWarning warning) {
-        each(l -> l.conntrackCleared(warning));
-    }
-
-    /** Once a sample at most, so the lambda costs nothing that matters. */
-    private void each(Consumer<BudgetListener> call) {
         for (BudgetListener l : listeners) {
             try {
-                call.accept(l);
+                l.conntrackCleared(warning);
             } catch (RuntimeException e) {
                 errors.accept(e);
             }

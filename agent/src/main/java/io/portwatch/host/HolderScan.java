@@ -40,7 +40,12 @@ public final class HolderScan implements RowVisitor {
     static final int MAX_WATCHED = 16;
     private static final Destination[] NONE = new Destination[0];
 
-    private final long selfPid;
+    /**
+     * This process's id, whose sockets are left out; 0 until a scan first resolves holders. Not
+     * looked up at start: {@code ProcessHandle}'s set-up costs every JVM about 0.4 MB, and most
+     * never come near trouble.
+     */
+    private long selfPid;
     private final int spacing;
 
     /* Set by watch (reporter thread) before the read. */
@@ -57,6 +62,11 @@ public final class HolderScan implements RowVisitor {
     private int rows;
     private boolean problemReported;
 
+    /** For this process. */
+    HolderScan(int spacing) {
+        this(0, spacing);
+    }
+
     HolderScan(long selfPid, int spacing) {
         this.selfPid = selfPid;
         this.spacing = spacing;
@@ -69,7 +79,7 @@ public final class HolderScan implements RowVisitor {
      */
     public static Map<Destination, List<PortHolder>> once(ProcFs proc, List<Destination> near,
                                                            Consumer<String> problems) throws IOException {
-        HolderScan scan = new HolderScan(ProcessHandle.current().pid(), 1);
+        HolderScan scan = new HolderScan(1);
         scan.watch(near, Collections.nCopies(near.size(), false), System.nanoTime(), 0);
         scan.begin(new long[0]);
         proc.readTcpTables(new TcpTableReader(), scan);
@@ -138,6 +148,7 @@ public final class HolderScan implements RowVisitor {
             for (int i = 0; i < sorted.length; i++) {
                 if (unique == 0 || sorted[unique - 1] != sorted[i]) sorted[unique++] = sorted[i];
             }
+            if (selfPid == 0) selfPid = ProcessHandle.current().pid();
             SocketOwners owners = SocketOwners.scan(proc, Arrays.copyOf(sorted, unique), selfPid, MAX_LINKS);
             return group(owners);
         } catch (IOException | RuntimeException e) { // a strange /proc: no names, the rest goes on

@@ -9,7 +9,9 @@ import io.portwatch.hostrules.Verdict;
 import io.portwatch.kernel.Conntrack;
 import io.portwatch.kernel.Netstat;
 import io.portwatch.kernel.ProcFs;
+import io.portwatch.kernel.RowVisitor;
 import io.portwatch.kernel.Sysctls;
+import io.portwatch.kernel.TcpRow;
 import io.portwatch.kernel.TcpTableReader;
 import io.portwatch.track.ConnectionRecord;
 import io.portwatch.track.ConnectionSink;
@@ -62,7 +64,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     /** The budgets and warnings computed from each read. */
     private final DestinationBudgets budgets;
     /** Who holds the ports toward the destinations near trouble, looked for within some reads. */
-    private final HolderScan holders = new HolderScan(ProcessHandle.current().pid(), READ_SPACING);
+    private final HolderScan holders = new HolderScan(READ_SPACING);
 
     /** The kernel catch-all, and where what it counts goes; null until {@link #catchAll} is called. */
     private volatile UninstrumentedConnections uninstrumented;
@@ -70,8 +72,24 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     /** Whether the catch-all looks at the read under way (a sample's, with this JVM's inodes known). */
     private boolean scanCatchAll;
 
-    /** Where the tables are read: the caller's thread unless {@link #readOn} says otherwise. */
-    private Executor reads = Runnable::run;
+    /** Where the tables are read: the caller's thread unless {@link #readOn} says otherwise (null). */
+    private Executor reads;
+    /* Classes, not lambdas (this::read): each lambda is a class the JVM spins, at the agent's start here. */
+    private final Runnable readTask = new Runnable() {
+        @Override
+        public void run() {
+            read();
+        }
+    };
+    private final RowVisitor scanRows = new RowVisitor() {
+        @Override
+        public void row(TcpRow row) {
+            counts.row(row);
+            closed.row(row);
+            holders.row(row);
+            if (scanCatchAll) uninstrumented.row(row);
+        }
+    };
     /*
      * The scan under way. Set by startScan before the read, and by read (on the reads thread)
      * before scanDone; read by finishScan after it has seen scanDone.
@@ -257,8 +275,12 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         scanning = true;
         scanDone = false;
         lastScan = now;
+        if (reads == null) {
+            read();
+            return;
+        }
         try {
-            reads.execute(this::read);
+            reads.execute(readTask);
         } catch (RuntimeException e) { // a reads thread that is gone: read here
             read();
         }
@@ -293,13 +315,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         scanConntrack = scanSample ? proc.conntrack() : null;
         try {
             reader.resetCounts();
-            UninstrumentedConnections catchAll = scanCatchAll ? uninstrumented : null;
-            proc.readTcpTables(reader, row -> {
-                counts.row(row);
-                closed.row(row);
-                holders.row(row);
-                if (catchAll != null) catchAll.row(row);
-            });
+            proc.readTcpTables(reader, scanRows);
             scanNetstat = proc.netstat();
             scanOverflow = scanNetstat.timeWaitOverflow();
         } catch (IOException | RuntimeException e) {

@@ -87,6 +87,13 @@ final class UninstrumentedConnections {
     private final UninstrumentedDestinations destinations;
     private final Consumer<String> problems;
     private final Consumer<LongConsumer> agentKeys;
+    /* Not a lambda: the first read, at the agent's start, would spin its class. */
+    private final LongConsumer ignoreKey = new LongConsumer() {
+        @Override
+        public void accept(long key) {
+            ignored.put(key, generation);
+        }
+    };
     /** Open connections the advice reported, by key: how many of them have it (a reused 4-tuple: two). */
     private final LongIntTable reported = new LongIntTable();
     /** Connections reported ended while a read was under way: possibly still listed by it. */
@@ -165,7 +172,7 @@ final class UninstrumentedConnections {
      */
     void finish(long now, boolean overflowed, ConnectionSink sink) {
         generation++;
-        agentKeys.accept(key -> ignored.put(key, generation));
+        agentKeys.accept(ignoreKey);
         List<Seen> next = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             long key = rows.key(i);

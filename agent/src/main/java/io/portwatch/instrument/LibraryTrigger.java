@@ -82,7 +82,12 @@ public final class LibraryTrigger implements ClassFileTransformer {
                 break;
             }
         }
-        AgentThreads.newThread("libraries", () -> trigger.installOnceInUse(inst, errors, debug)).start();
+        AgentThreads.newThread("libraries", new Runnable() {
+            @Override
+            public void run() {
+                trigger.installOnceInUse(inst, errors, debug);
+            }
+        }).start();
         return trigger;
     }
 

@@ -74,7 +74,12 @@ public final class Telemetry {
     public static Telemetry start(Map<String, String> arguments, Consumer<String> problems, Consumer<String> info) {
         List<String> bad = new ArrayList<>();
         try {
-            ExportConfig config = ExportConfig.load(arguments, System.getProperties(), System.getenv(), bad::add);
+            ExportConfig config = ExportConfig.load(arguments, System.getProperties(), System.getenv(), new Consumer<String>() {
+                @Override
+                public void accept(String problem) {
+                    bad.add(problem); // not bad::add: the agent's start spins no lambda
+                }
+            });
             if (bad.isEmpty()) {
                 for (String note : config.notes()) info.accept(note);
                 if (config.disabled() || !config.exporting()) return off();

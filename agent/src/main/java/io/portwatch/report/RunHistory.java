@@ -56,11 +56,25 @@ public final class RunHistory implements ConnectionSink, BudgetListener {
     private long warningsRaised;
     private List<RuleResult> hostVerdicts;
     private boolean kernelSampled;
-    private volatile LongSupplier droppedEvents = () -> 0;
-    private volatile LongSupplier untracked = () -> 0;
+    private volatile LongSupplier droppedEvents = NONE;
+    private volatile LongSupplier untracked = NONE;
+
+    /* Classes, not lambdas: the history is built at the agent's start, where each lambda is a class the JVM spins. */
+    private static final LongSupplier NONE = new LongSupplier() {
+        @Override
+        public long getAsLong() {
+            return 0;
+        }
+    };
+    private static final LongSupplier SYSTEM_NANOS = new LongSupplier() {
+        @Override
+        public long getAsLong() {
+            return System.nanoTime();
+        }
+    };
 
     public RunHistory() {
-        this(System::nanoTime, System.currentTimeMillis(), application(System.getProperty("sun.java.command")));
+        this(SYSTEM_NANOS, System.currentTimeMillis(), application(System.getProperty("sun.java.command")));
     }
 
     RunHistory(LongSupplier nanoClock, long startEpochMillis, String application) {

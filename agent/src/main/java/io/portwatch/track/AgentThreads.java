@@ -27,12 +27,25 @@ public final class AgentThreads {
         Thread t = new Thread(GROUP, task, "portwatch-" + name + "-" + COUNT.incrementAndGet());
         t.setDaemon(true);
         // The loops catch what they can; should one die anyway, say so rather than go quiet.
-        t.setUncaughtExceptionHandler((dead, e) -> System.err.println(
-                "[portwatch] ERROR thread " + dead.getName() + " died, its work has stopped: " + e));
+        t.setUncaughtExceptionHandler(SAY_DEATH);
         return t;
     }
 
+    /** Makes {@link #newThread}s named after {@code name}. */
     public static ThreadFactory factory(String name) {
-        return task -> newThread(name, task);
+        return new ThreadFactory() {
+            @Override
+            public Thread newThread(Runnable task) {
+                return AgentThreads.newThread(name, task);
+            }
+        };
     }
+
+    /* Classes, not lambdas, here and across the agent's start: each lambda is a class the JVM spins. */
+    private static final Thread.UncaughtExceptionHandler SAY_DEATH = new Thread.UncaughtExceptionHandler() {
+        @Override
+        public void uncaughtException(Thread dead, Throwable e) {
+            System.err.println("[portwatch] ERROR thread " + dead.getName() + " died, its work has stopped: " + e);
+        }
+    };
 }

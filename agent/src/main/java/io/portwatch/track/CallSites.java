@@ -64,7 +64,13 @@ public final class CallSites {
     private final AtomicLong window = new AtomicLong();
     /** By {@link StackTraceElement}, or by {@link SiteKey} for a frame whose walk passed a library or pool. */
     private final Map<Object, CallSite> cache = new HashMap<>();
-    private final ThreadLocal<RecentWalks> recentWalks = ThreadLocal.withInitial(RecentWalks::new);
+    /* Subclasses, not ThreadLocal.withInitial(RecentWalks::new): built before main, where each lambda is a class the JVM spins. */
+    private final ThreadLocal<RecentWalks> recentWalks = new ThreadLocal<RecentWalks>() {
+        @Override
+        protected RecentWalks initialValue() {
+            return new RecentWalks();
+        }
+    };
     /** Frames {@link #resolve} saw lately, by identity, and their call sites; tracker thread only. */
     private static final int RESOLVED_SLOTS = 64;
     private final StackWalker.StackFrame[] resolvedFrames = new StackWalker.StackFrame[RESOLVED_SLOTS];
@@ -82,7 +88,12 @@ public final class CallSites {
         all.addAll(extraSkip);
         this.prefixes = new FramePrefixes(all);
         FramePrefixes p = prefixes;
-        this.scans = ThreadLocal.withInitial(() -> new FrameScan(p));
+        this.scans = new ThreadLocal<FrameScan>() {
+            @Override
+            protected FrameScan initialValue() {
+                return new FrameScan(p);
+            }
+        };
     }
 
     /**

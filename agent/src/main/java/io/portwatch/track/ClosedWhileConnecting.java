@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Channels closed while their non-blocking connect was pending, kept a moment: a failing connect
@@ -44,13 +43,13 @@ final class ClosedWhileConnecting {
     }
 
     /** Ends as abandoned, and hands to {@code ended}, those that waited too long ({@code all}: every one). */
-    void abandon(long now, boolean all, Consumer<ConnectionRecord> ended) {
+    void abandon(long now, boolean all, RecordHandOff ended) {
         for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
             ConnectionRecord r = it.next().record;
             if (all || now - r.endNanos > ABANDON_AFTER_NANOS) {
                 it.remove();
                 r.end(ConnectionEnd.ABANDONED, r.endNanos);
-                ended.accept(r);
+                ended.ended(r);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.portwatch.track;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The JDBC connections the tracker follows, from the driver's connect to the connection's close:
@@ -16,7 +17,12 @@ final class JdbcConnections {
     private final Map<JdbcScope, JdbcRecord> connecting = new HashMap<>();
     private final OpenConnections<JdbcRecord> open;
     /** What each JDBC URL says (redacted URL, system, database, host, port): the same at every connect. */
-    private final UrlCache<JdbcUrls.Facts> urlFacts = new UrlCache<>(JdbcUrls.Facts::of);
+    private final UrlCache<JdbcUrls.Facts> urlFacts = new UrlCache<>(new Function<String, JdbcUrls.Facts>() {
+        @Override
+        public JdbcUrls.Facts apply(String url) {
+            return JdbcUrls.Facts.of(url); // not JdbcUrls.Facts::of: see UrlCache
+        }
+    });
     private final AtomicLong ids;
     private final CallSites callSites;
     private final AtomicLong untracked;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The application-thread half of JDBC tracking. A driver's {@code connect} opens a scope on its
@@ -24,7 +25,12 @@ public final class JdbcEvents implements JdbcListener {
     /** Classes of the connections drivers returned: the only ones whose close matters. */
     private final Set<Class<?>> physicalClasses = ConcurrentHashMap.newKeySet();
     /** The secrets in each URL: the same at every connect to it. */
-    private final UrlCache<List<String>> urlSecrets = new UrlCache<>(JdbcUrls::sharedSecretsIn);
+    private final UrlCache<List<String>> urlSecrets = new UrlCache<>(new Function<String, List<String>>() {
+        @Override
+        public List<String> apply(String url) {
+            return JdbcUrls.sharedSecretsIn(url); // not JdbcUrls::sharedSecretsIn: see UrlCache
+        }
+    });
 
     JdbcEvents(EventRing ring, CallSites callSites) {
         this.ring = ring;

@@ -17,7 +17,7 @@ final class RecordHandOff {
     private final List<ConnectionRecord> openedThisDrain = new ArrayList<>();
     /** Told as each connection opens and ends, before the reporter; set from any thread. */
     private volatile ConnectionSink observer;
-    private volatile Consumer<Throwable> failures = t -> { };
+    private volatile Consumer<Throwable> failures = Nowhere.consumer();
 
     RecordHandOff(Reporter reporter) {
         this.reporter = reporter;

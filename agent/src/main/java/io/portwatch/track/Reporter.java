@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -62,7 +63,7 @@ public final class Reporter {
         }
     };
     private volatile KernelCheck kernelCheck;
-    private volatile Consumer<Throwable> failures = t -> { };
+    private volatile Consumer<Throwable> failures = Nowhere.consumer();
     private volatile boolean threaded;
     private volatile boolean stopping;
     private volatile Thread thread;
@@ -130,9 +131,20 @@ public final class Reporter {
      * Starts the reporter's own thread (from then on the tracker no longer delivers inline). It
      * runs until {@link #stop()}, then delivers what is left and asks the kernel once more.
      */
-    public Thread start(java.util.function.Function<Runnable, Thread> threads) {
+    public Thread start(ThreadFactory threads) {
+        return start(threads, null);
+    }
+
+    /** {@link #start(ThreadFactory)}, the thread running {@code first} (when not null) before it delivers. */
+    public Thread start(ThreadFactory threads, Runnable first) {
         threaded = true;
-        Thread t = threads.apply(this::run);
+        Thread t = threads.newThread(new Runnable() {
+            @Override
+            public void run() {
+                if (first != null) first.run();
+                Reporter.this.run();
+            }
+        });
         thread = t;
         t.start();
         return t;

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * ended, and hands it to the {@link Reporter}. Everything here runs on one agent thread, so
  * nothing here needs a lock.
  */
-public final class Tracker {
+public final class Tracker implements Runnable {
 
     /**
      * The loop's park between drains while events come (the reporter's too). Each wake-up is a
@@ -40,8 +40,15 @@ public final class Tracker {
     private final AtomicLong ids = new AtomicLong();
     private final Reporter reporter;
     private volatile boolean stopping;
-    private volatile Consumer<Throwable> failures = t -> { };
-    private volatile Consumer<String> problems = s -> { };
+    private volatile Consumer<Throwable> failures = Nowhere.consumer();
+    private volatile Consumer<String> problems = Nowhere.consumer();
+    /* Not this::handle: built before main, where each lambda is a class the JVM spins. */
+    private final Consumer<Event> handler = new Consumer<Event>() {
+        @Override
+        public void accept(Event e) {
+            handle(e);
+        }
+    };
     private final LossReports losses = new LossReports();
     private volatile Thread loopThread;
 
@@ -128,7 +135,7 @@ public final class Tracker {
         if (t == null || t.isAlive()) {
             return false;
         }
-        ring.drain(this::handle);
+        ring.drain(handler);
         handOff.endOfDrain();
         return true;
     }
@@ -153,13 +160,13 @@ public final class Tracker {
     /** Processes whatever is waiting; returns how many events were handled. Tracker thread only. */
     public int drain() {
         beforeAttach.takeListed();
-        int n = ring.drain(this::handle);
+        int n = ring.drain(handler);
         for (ConnectionRecord r : open.expungeCollected()) {
             r.end(ConnectionEnd.COLLECTED, System.nanoTime());
             handOff.ended(r);
         }
         jdbc.endCollected(System.nanoTime());
-        closedWhileConnecting.abandon(System.nanoTime(), false, handOff::ended);
+        closedWhileConnecting.abandon(System.nanoTime(), false, handOff);
         handOff.endOfDrain();
         if (!reporter.threaded()) {
             reporter.deliver(false); // no reporter thread (tests): deliver on this one
@@ -172,6 +179,7 @@ public final class Tracker {
      * moment. A ring of thousands of slots drained every few milliseconds absorbs any realistic
      * connection rate; an idle agent wakes up rarely. On stop, ends what is still open.
      */
+    @Override
     public void run() {
         loopThread = Thread.currentThread();
         long idleParkNanos = BUSY_PARK_NANOS;
@@ -220,7 +228,7 @@ public final class Tracker {
             }
             handOff.ended(r);
         }
-        closedWhileConnecting.abandon(now, true, handOff::ended);
+        closedWhileConnecting.abandon(now, true, handOff);
         jdbc.endAll(now);
         if (!reporter.threaded()) {
             reporter.deliver(true);

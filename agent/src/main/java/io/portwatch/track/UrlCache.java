@@ -18,6 +18,10 @@ final class UrlCache<T> {
     private final ConcurrentHashMap<String, T> byUrl = new ConcurrentHashMap<>();
     private final Function<String, T> compute;
 
+    /**
+     * The caches are built before {@code main}: {@code compute} is best a class of its own rather
+     * than a method reference, which is a class the JVM spins there.
+     */
     UrlCache(Function<String, T> compute) {
         this.compute = compute;
     }
