@@ -77,7 +77,15 @@ final class AgentClassLoader extends ClassLoader {
         }
         byte[] bytes;
         try (InputStream in = jar.getInputStream(entry)) {
-            bytes = in.readAllBytes();
+            // The size from the jar's directory: read into one array of it, not grown in chunks
+            // and copied (twice the class in garbage, for each of the start's classes).
+            long size = entry.getSize();
+            if (size < 0 || size > Integer.MAX_VALUE) {
+                bytes = in.readAllBytes();
+            } else {
+                bytes = new byte[(int) size];
+                if (in.readNBytes(bytes, 0, bytes.length) != bytes.length) throw new IOException("truncated entry");
+            }
         } catch (IOException e) {
             throw new ClassNotFoundException(name + ": cannot read it from " + jar.getName(), e);
         }

@@ -60,9 +60,12 @@ public final class Telemetry {
         this.exporting = exporting;
     }
 
-    /** Nothing exported: no span or log record is built, the metrics are recorded for nobody. */
-    static Telemetry off() {
-        return new Telemetry(new MetricRegistry(epochNanos(), null), SpanOutput.NONE, null, null, null, false);
+    /**
+     * Nothing exported: no span or log record is built, the metrics are recorded for nobody (what
+     * goes wrong with them to {@code problems}).
+     */
+    static Telemetry off(Consumer<String> problems) {
+        return new Telemetry(new MetricRegistry(epochNanos(), problems), SpanOutput.NONE, null, null, null, false);
     }
 
     /**
@@ -82,14 +85,14 @@ public final class Telemetry {
             });
             if (bad.isEmpty()) {
                 for (String note : config.notes()) info.accept(note);
-                if (config.disabled() || !config.exporting()) return off();
+                if (config.disabled() || !config.exporting()) return off(problems);
                 return build(config, problems, info);
             }
         } catch (RuntimeException e) {
             bad.add(e.getMessage() == null ? e.toString() : e.getMessage()); // a TLS file that cannot be read, say
         }
         problems.accept("OpenTelemetry configuration rejected, exporting nothing: " + String.join("; ", bad));
-        return off();
+        return off(problems);
     }
 
     private static Telemetry build(ExportConfig config, Consumer<String> problems, Consumer<String> console) {
