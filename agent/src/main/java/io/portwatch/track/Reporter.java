@@ -128,20 +128,16 @@ public final class Reporter {
     }
 
     /**
-     * Starts the reporter's own thread (from then on the tracker no longer delivers inline). It
-     * runs until {@link #stop()}, then delivers what is left and asks the kernel once more.
+     * Starts the reporter's own thread (from then on the tracker no longer delivers inline), made
+     * by {@code threads}: it runs {@code first} (what the sinks need built), then delivers until
+     * {@link #stop()}, then delivers what is left and asks the kernel once more.
      */
-    public Thread start(ThreadFactory threads) {
-        return start(threads, null);
-    }
-
-    /** {@link #start(ThreadFactory)}, the thread running {@code first} (when not null) before it delivers. */
     public Thread start(ThreadFactory threads, Runnable first) {
         threaded = true;
         Thread t = threads.newThread(new Runnable() {
             @Override
             public void run() {
-                if (first != null) first.run();
+                first.run();
                 Reporter.this.run();
             }
         });

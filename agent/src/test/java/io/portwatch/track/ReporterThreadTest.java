@@ -31,7 +31,7 @@ class ReporterThreadTest {
                 threads.add(Thread.currentThread().getName());
             }
         });
-        Thread t = reporter.start(task -> new Thread(task, "reporter-under-test"));
+        Thread t = reporter.start(task -> new Thread(task, "reporter-under-test"), () -> { });
         try {
             for (int i = 0; i < 500; i++) reporter.ended(TestRecords.closed(i)); // a burst
             awaitSize(sent, 500);
@@ -59,7 +59,7 @@ class ReporterThreadTest {
         });
         // The kernel is never due but at exit: the ended connections wait for the stop.
         reporter.kernelCheck((awaiting, now, force) -> force ? awaiting.size() : 0);
-        Thread t = reporter.start(task -> new Thread(task, "reporter-under-test"));
+        Thread t = reporter.start(task -> new Thread(task, "reporter-under-test"), () -> { });
         reporter.ended(TestRecords.closed(1));
         Thread.sleep(300); // taken, waiting for the kernel; the loop is parked
         assertTrue(sent.isEmpty(), "held for the kernel's word: " + sent);

@@ -147,7 +147,7 @@ class TrackerLimitsTest extends TrackerFixture {
             @Override
             public synchronized void start() {
             }
-        });
+        }, () -> { });
         ConnectionEvents ev = t.events();
         InetSocketAddress to = new InetSocketAddress(LOOPBACK, 9);
         for (int i = 0; i < 600; i++) {
