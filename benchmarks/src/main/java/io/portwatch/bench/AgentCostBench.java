@@ -16,11 +16,14 @@ import java.util.Locale;
  * <ul>
  *   <li>loopback connect + close throughput ({@link ChurnTimer}), 1 and 8 threads (8 threads make
  *       {@link #EIGHT_THREAD_SCALE} times as many connections), once the JVM is warm: after
- *       {@link #WARMUP_FACTOR} times as many connections as are measured, and the JIT's
- *       compilation time over the measured ones, which says whether it was;</li>
- *   <li>bytes allocated by the client threads per connect + close;</li>
+ *       {@link #WARMUP_CONNECTIONS} connections, and the JIT's compilation time over the measured
+ *       ones, which says whether it was;</li>
+ *   <li>bytes allocated by the client threads per connect + close, counted in runs of their own
+ *       without thread-local allocation buffers ({@link #EXACT_ALLOCATION}), and as the same
+ *       throughput runs count them;</li>
  *   <li>process CPU per connect + close, the agent's threads included, once warm and over the
- *       warm-up's connections (JIT compilation included: what the first seconds cost);</li>
+ *       warm-up's connections (JIT compilation included: what the first seconds cost); and the
+ *       agent's own threads' CPU per connect + close;</li>
  *   <li>the peak resident memory of each run, at its end;</li>
  *   <li>start-up time of a hello-world main ({@link HelloWorld}), and its peak resident memory.</li>
  * </ul>
@@ -47,7 +50,7 @@ public final class AgentCostBench {
         }
         Variant.Jars jars = new Variant.Jars(new File(args[0]).getAbsolutePath(), new File(args[1]).getAbsolutePath());
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        int connections = args.length > 3 ? Integer.parseInt(args[3]) : 20000;
+        int connections = args.length > 3 ? Integer.parseInt(args[3]) : 60000;
         try (OtlpSink sink = new OtlpSink()) {
             ChildJvm child = new ChildJvm(jars, sink.endpoint(), "agent-cost-bench", CHILD_TIMEOUT_SECONDS);
             new AgentCostBench(child, ChildJvm.ownClassPath()).run(rounds, connections);
@@ -55,11 +58,29 @@ public final class AgentCostBench {
     }
 
     /**
-     * Connections made before the measured ones, per measured one. On two cores the JIT is still
-     * compiling the agent's hot code (seconds of C2 time) well past twice the measured count; the
-     * measured window says how much it compiled ({@code jit_ms}), which shows whether it was warm.
+     * Connections made before the measured ones, at 1 thread (8 threads make
+     * {@link #EIGHT_THREAD_SCALE} times as many): about 8 s. On two cores the JIT compiles the
+     * agent's hot code for seconds; the measured window says how much it still compiled
+     * ({@code jit_ms}), which shows whether it was warm.
      */
-    private static final int WARMUP_FACTOR = 5;
+    private static final int WARMUP_CONNECTIONS = 100_000;
+
+    /**
+     * JVM options of the runs that count allocation: no thread-local allocation buffers, so that
+     * every allocation is added to its thread's count as it is made. With them, the count of the
+     * same run without any agent came out at 1,120 or 1,176 B per connection at 8 threads, run to
+     * run (about one run in two each way); without them, 1,120 B in every run, and the agents'
+     * figures as steady. The JIT compiles the same code either way (escape analysis decides what
+     * is allocated before the allocation buffers come in).
+     */
+    static final List<String> EXACT_ALLOCATION = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-UseTLAB");
+
+    /** Rounds of the allocation runs: their figure repeats to the byte, run to run. */
+    private static final int ALLOCATION_ROUNDS = 3;
+
+    /** Connections measured in an allocation run at 1 thread, after {@link #ALLOCATION_WARMUP}. */
+    private static final int ALLOCATION_MEASURED = 20_000;
+    private static final int ALLOCATION_WARMUP = 60_000;
 
     /**
      * How many times the 1-thread run's connections the 8-thread run makes, warm-up and measured
@@ -76,9 +97,10 @@ public final class AgentCostBench {
     private static final int RSS_ROUNDS = 10;
 
     private void run(int rounds, int connections) throws Exception {
-        System.out.printf(Locale.ROOT, "JDK %s, %d cores, %d rounds, %d connections per 1-thread run, %d per 8-thread run%n%n",
+        System.out.printf(Locale.ROOT, "JDK %s, %d cores, %d rounds, %d connections measured per 1-thread run after %d,"
+                        + " %d per 8-thread run after %d%n%n",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds, connections,
-                EIGHT_THREAD_SCALE * connections);
+                WARMUP_CONNECTIONS, EIGHT_THREAD_SCALE * connections, EIGHT_THREAD_SCALE * WARMUP_CONNECTIONS);
         List<Comparison> all = new ArrayList<>();
         List<String> rows = new ArrayList<>();
         // Start-up first, before the churn runs below leave their TIME_WAITs for a minute: about
@@ -105,12 +127,19 @@ public final class AgentCostBench {
         }
         for (int threads : new int[]{1, 8}) {
             String nThreads = threads == 1 ? "1 thread" : threads + " threads";
-            int measured = threads == 1 ? connections : EIGHT_THREAD_SCALE * connections;
+            int scale = threads == 1 ? 1 : EIGHT_THREAD_SCALE;
+            int measured = scale * connections;
+            int warmup = scale * WARMUP_CONNECTIONS;
             Comparison rate = new Comparison("churn_" + threads + "t", "loopback connect+close/s, " + nThreads);
-            Comparison alloc = new Comparison("alloc_" + threads + "t", "bytes allocated per connect+close on the client threads, " + nThreads);
+            Comparison exactAlloc = new Comparison("alloc_exact_" + threads + "t",
+                    "bytes allocated per connect+close on the client threads, counted without allocation buffers, " + nThreads);
+            Comparison alloc = new Comparison("alloc_" + threads + "t",
+                    "bytes allocated per connect+close on the client threads, in the throughput runs, " + nThreads);
             Comparison cpu = new Comparison("cpu_" + threads + "t", "process CPU per connect+close, µs (agent threads included), " + nThreads);
+            Comparison agentCpu = new Comparison("agent_cpu_" + threads + "t",
+                    "CPU of the agent's own threads per connect+close, µs, " + nThreads);
             Comparison warmupCpu = new Comparison("warmup_cpu_" + threads + "t",
-                    "process CPU per connect+close over the first " + WARMUP_FACTOR * measured + ", µs (JIT included), " + nThreads);
+                    "process CPU per connect+close over the first " + warmup + ", µs (JIT included), " + nThreads);
             Comparison jit = new Comparison("jit_ms_" + threads + "t",
                     "JIT compilation during the measured connections, ms (near 0: warm), " + nThreads);
             Comparison churnRss = new Comparison("churn_rss_kb_" + threads + "t",
@@ -119,16 +148,25 @@ public final class AgentCostBench {
                 for (Variant v : Variant.orderOfRound(r)) {
                     String line = child.run(v, Collections.emptyList(), "-cp", classPath,
                             "io.portwatch.bench.ChurnTimer", String.valueOf(threads),
-                            String.valueOf(WARMUP_FACTOR * measured), String.valueOf(measured));
+                            String.valueOf(warmup), String.valueOf(measured));
                     rate.add(v, field(line, "perSecond"));
                     alloc.add(v, field(line, "clientAllocBytesPerConnection"));
                     cpu.add(v, field(line, "processCpuMicrosPerConnection"));
+                    agentCpu.add(v, field(line, "agentThreadsCpuMicrosPerConnection"));
                     warmupCpu.add(v, field(line, "warmupProcessCpuMicrosPerConnection"));
                     jit.add(v, field(line, "jitMillis"));
                     churnRss.add(v, field(line, "peakRssKb"));
                 }
             }
-            for (Comparison c : new Comparison[]{rate, alloc, cpu, warmupCpu, jit, churnRss}) {
+            for (int r = 0; r < ALLOCATION_ROUNDS; r++) {
+                for (Variant v : Variant.orderOfRound(r)) {
+                    String line = child.run(v, EXACT_ALLOCATION, "-cp", classPath,
+                            "io.portwatch.bench.ChurnTimer", String.valueOf(threads),
+                            String.valueOf(scale * ALLOCATION_WARMUP), String.valueOf(scale * ALLOCATION_MEASURED));
+                    exactAlloc.add(v, field(line, "clientAllocBytesPerConnection"));
+                }
+            }
+            for (Comparison c : new Comparison[]{rate, exactAlloc, alloc, cpu, agentCpu, warmupCpu, jit, churnRss}) {
                 rows.add(c.row(c != rate));
                 all.add(c);
             }

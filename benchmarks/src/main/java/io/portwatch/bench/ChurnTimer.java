@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the server closing first so the client's ports come free at once (the server side keeps the
  * TIME_WAITs) and the port range never limits the run. WARMUP connections first, then MEASURED,
  * and one line: {@code connections=N seconds=S perSecond=R clientAllocBytesPerConnection=B
- * processCpuMicrosPerConnection=P clientCpuMicrosPerConnection=C
+ * processCpuMicrosPerConnection=P clientCpuMicrosPerConnection=C agentThreadsCpuMicrosPerConnection=A
  * warmupProcessCpuMicrosPerConnection=W jitMillis=J peakRssKb=M}. All but W and M are of the
  * measured connections: a JVM that has compiled its hot code, the agent's included, as a service
  * does minutes after it starts; J, the JIT's compilation time over them, says whether it had. M
@@ -41,19 +41,41 @@ public final class ChurnTimer {
             double warmupCpuMicros = (os.getProcessCpuTime() - warmupCpu0) / 1e3;
             long[] alloc = new long[2];
             long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long agent0 = agentThreadsCpuNanos();
             long cpu0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             run(lo, server.getLocalPort(), threads, measured, alloc);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double processCpuMicros = (os.getProcessCpuTime() - cpu0) / 1e3;
+            double agentCpuMicros = (agentThreadsCpuNanos() - agent0) / 1e3;
             long jitMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
             System.out.printf(java.util.Locale.ROOT, "connections=%d seconds=%.3f perSecond=%.1f clientAllocBytesPerConnection=%.0f"
-                            + " processCpuMicrosPerConnection=%.2f clientCpuMicrosPerConnection=%.2f"
+                            + " processCpuMicrosPerConnection=%.2f clientCpuMicrosPerConnection=%.2f agentThreadsCpuMicrosPerConnection=%.2f"
                             + " warmupProcessCpuMicrosPerConnection=%.2f jitMillis=%d peakRssKb=%d%n",
                     measured, seconds, measured / seconds, (double) alloc[0] / measured,
-                    processCpuMicros / measured, alloc[1] / 1e3 / measured, warmupCpuMicros / warmup, jitMillis,
+                    processCpuMicros / measured, alloc[1] / 1e3 / measured, agentCpuMicros / measured, warmupCpuMicros / warmup, jitMillis,
                     HelloWorld.peakRssKb());
         }
+    }
+
+    /**
+     * The CPU time so far of the threads an agent started ({@code portwatch-*}, or the
+     * OpenTelemetry agent's {@code otel-*} and {@code BatchSpanProcessor_WorkerThread-*}): what it
+     * takes beside the application's threads. The JIT's threads are not Java-visible and are
+     * left to the process's figure.
+     */
+    private static long agentThreadsCpuNanos() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t == null) continue;
+            String name = t.getThreadName();
+            if (name.startsWith("portwatch") || name.startsWith("otel") || name.startsWith("BatchSpanProcessor")) {
+                long cpu = mx.getThreadCpuTime(t.getThreadId());
+                if (cpu > 0) sum += cpu;
+            }
+        }
+        return sum;
     }
 
     /**
