@@ -18,9 +18,9 @@ import java.util.Locale;
  *       {@link #EIGHT_THREAD_SCALE} times as many connections), once the JVM is warm: after
  *       {@link #WARMUP_CONNECTIONS} connections, and the JIT's compilation time over the measured
  *       ones, which says whether it was;</li>
- *   <li>bytes allocated by the client threads per connect + close, counted in runs of their own
- *       without thread-local allocation buffers ({@link #EXACT_ALLOCATION}), and as the same
- *       throughput runs count them;</li>
+ *   <li>bytes allocated by the client threads per connect + close, as the throughput runs count
+ *       them, and in runs of their own without thread-local allocation buffers
+ *       ({@link #EXACT_ALLOCATION});</li>
  *   <li>process CPU per connect + close, the agent's threads included, once warm and over the
  *       warm-up's connections (JIT compilation included: what the first seconds cost); and the
  *       agent's own threads' CPU per connect + close;</li>
@@ -66,16 +66,16 @@ public final class AgentCostBench {
     private static final int WARMUP_CONNECTIONS = 100_000;
 
     /**
-     * JVM options of the runs that count allocation: no thread-local allocation buffers, so that
-     * every allocation is added to its thread's count as it is made. With them, the count of the
-     * same run without any agent came out at 1,120 or 1,176 B per connection at 8 threads, run to
-     * run (about one run in two each way); without them, 1,120 B in every run, and the agents'
-     * figures as steady. The JIT compiles the same code either way (escape analysis decides what
-     * is allocated before the allocation buffers come in).
+     * JVM options of the runs that count allocation apart: no thread-local allocation buffers, so
+     * that every allocation is added to its thread's count as it is made. The throughput runs'
+     * count (with the buffers, as applications run) is the target's; this one is shown beside it.
+     * At 8 threads a run's count falls in one of two modes 56 B apart, agent or not, and the
+     * throughput runs land in the upper one more often with portwatch than without: without the
+     * buffers the upper mode is rarer, and the agent's own bytes stand out.
      */
     static final List<String> EXACT_ALLOCATION = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:-UseTLAB");
 
-    /** Rounds of the allocation runs: their figure repeats to the byte, run to run. */
+    /** Rounds of the allocation runs: their figure mostly repeats to the byte, run to run. */
     private static final int ALLOCATION_ROUNDS = 3;
 
     /** Connections measured in an allocation run at 1 thread, after {@link #ALLOCATION_WARMUP}. */
