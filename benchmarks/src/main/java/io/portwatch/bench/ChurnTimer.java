@@ -59,20 +59,29 @@ public final class ChurnTimer {
     }
 
     /**
-     * The CPU time so far of the threads an agent started ({@code portwatch-*}, or the
-     * OpenTelemetry agent's {@code otel-*} and {@code BatchSpanProcessor_WorkerThread-*}): what it
-     * takes beside the application's threads. The JIT's threads are not Java-visible and are
-     * left to the process's figure.
+     * Name prefixes of the threads the agents start: portwatch's, and the OpenTelemetry Java
+     * agent's (its span, log and metric exporters, their HTTP client's, its JMX and weak-reference
+     * helpers).
+     */
+    private static final String[] AGENT_THREADS = {"portwatch", "BatchSpanProcessor", "BatchLogRecordProcessor",
+            "PeriodicMetricReader", "OkHttp", "HttpClient", "jmx_bean_finder", "weak-ref-cleaner", "otel"};
+
+    /**
+     * The CPU time so far of the threads an agent started ({@link #AGENT_THREADS}): what it takes
+     * beside the application's threads. The JIT's threads are not Java-visible and are left to the
+     * process's figure.
      */
     private static long agentThreadsCpuNanos() {
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (t == null) continue;
-            String name = t.getThreadName();
-            if (name.startsWith("portwatch") || name.startsWith("otel") || name.startsWith("BatchSpanProcessor")) {
-                long cpu = mx.getThreadCpuTime(t.getThreadId());
-                if (cpu > 0) sum += cpu;
+            for (String prefix : AGENT_THREADS) {
+                if (t.getThreadName().startsWith(prefix)) {
+                    long cpu = mx.getThreadCpuTime(t.getThreadId());
+                    if (cpu > 0) sum += cpu;
+                    break;
+                }
             }
         }
         return sum;
