@@ -146,9 +146,7 @@ public final class AgentCostBench {
                     "peak resident memory at the end of the run, kB, " + nThreads);
             for (int r = 0; r < rounds; r++) {
                 for (Variant v : Variant.orderOfRound(r)) {
-                    String line = child.run(v, Collections.emptyList(), "-cp", classPath,
-                            "io.portwatch.bench.ChurnTimer", String.valueOf(threads),
-                            String.valueOf(warmup), String.valueOf(measured));
+                    String line = churnTimer(v, Collections.emptyList(), threads, warmup, measured);
                     rate.add(v, field(line, "perSecond"));
                     alloc.add(v, field(line, "clientAllocBytesPerConnection"));
                     cpu.add(v, field(line, "processCpuMicrosPerConnection"));
@@ -160,9 +158,7 @@ public final class AgentCostBench {
             }
             for (int r = 0; r < ALLOCATION_ROUNDS; r++) {
                 for (Variant v : Variant.orderOfRound(r)) {
-                    String line = child.run(v, EXACT_ALLOCATION, "-cp", classPath,
-                            "io.portwatch.bench.ChurnTimer", String.valueOf(threads),
-                            String.valueOf(scale * ALLOCATION_WARMUP), String.valueOf(scale * ALLOCATION_MEASURED));
+                    String line = churnTimer(v, EXACT_ALLOCATION, threads, scale * ALLOCATION_WARMUP, scale * ALLOCATION_MEASURED);
                     exactAlloc.add(v, field(line, "clientAllocBytesPerConnection"));
                 }
             }
@@ -183,6 +179,13 @@ public final class AgentCostBench {
                 "\"java\": \"%s\", \"cores\": %d, \"rounds\": %d, \"connections\": %d",
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), rounds, connections), all);
         System.out.println("\nwritten: " + out);
+    }
+
+    /** One {@link ChurnTimer} run of variant {@code v} with {@code jvmArgs}: its output line. */
+    private String churnTimer(Variant v, List<String> jvmArgs, int threads, int warmup, int measured)
+            throws java.io.IOException, InterruptedException {
+        return child.run(v, jvmArgs, "-cp", classPath, "io.portwatch.bench.ChurnTimer", String.valueOf(threads),
+                String.valueOf(warmup), String.valueOf(measured));
     }
 
     /** The value of {@code name=value} in a child's output. */

@@ -59,15 +59,7 @@ public final class ChurnTimer {
     }
 
     /**
-     * Name prefixes of the threads the agents start: portwatch's, and the OpenTelemetry Java
-     * agent's (its span, log and metric exporters, their HTTP client's, its JMX and weak-reference
-     * helpers).
-     */
-    private static final String[] AGENT_THREADS = {"portwatch", "BatchSpanProcessor", "BatchLogRecordProcessor",
-            "PeriodicMetricReader", "OkHttp", "HttpClient", "jmx_bean_finder", "weak-ref-cleaner", "otel"};
-
-    /**
-     * The CPU time so far of the threads an agent started ({@link #AGENT_THREADS}): what it takes
+     * The CPU time so far of the threads an agent started ({@link Variant#isAgentThread}): what it takes
      * beside the application's threads. The JIT's threads are not Java-visible and are left to the
      * process's figure.
      */
@@ -75,14 +67,9 @@ public final class ChurnTimer {
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
         for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-            if (t == null) continue;
-            for (String prefix : AGENT_THREADS) {
-                if (t.getThreadName().startsWith(prefix)) {
-                    long cpu = mx.getThreadCpuTime(t.getThreadId());
-                    if (cpu > 0) sum += cpu;
-                    break;
-                }
-            }
+            if (t == null || !Variant.isAgentThread(t.getThreadName())) continue;
+            long cpu = mx.getThreadCpuTime(t.getThreadId());
+            if (cpu > 0) sum += cpu;
         }
         return sum;
     }

@@ -171,10 +171,7 @@ public final class JfrProfile {
         boolean agentGroup = t.getThreadGroup() != null && "portwatch".equals(t.getThreadGroup().getName());
         if (name.startsWith("portwatch-tracker")) return Kind.TRACKER;
         if (name.startsWith("portwatch-reporter")) return Kind.REPORTER;
-        if (agentGroup || name.startsWith("BatchSpanProcessor") || name.startsWith("BatchLogRecordProcessor")
-                || name.startsWith("PeriodicMetricReader") || name.startsWith("OkHttp") || name.startsWith("otel")) {
-            return Kind.EXPORTER;
-        }
+        if (agentGroup || Variant.isAgentThread(name)) return Kind.EXPORTER;
         if (name.startsWith("JFR") || name.equals("Reference Handler") || name.equals("Finalizer")
                 || name.equals("Signal Dispatcher") || name.equals("Common-Cleaner") || name.equals("Attach Listener")
                 || name.equals("Notification Thread") || name.equals("Service Thread")) {

@@ -44,6 +44,22 @@ enum Variant {
     }
 
     /**
+     * Name prefixes of the threads the agents start: portwatch's, and the OpenTelemetry Java
+     * agent's (its span, log and metric exporters, their HTTP clients, its JMX and weak-reference
+     * helpers).
+     */
+    private static final String[] AGENT_THREADS = {"portwatch", "BatchSpanProcessor", "BatchLogRecordProcessor",
+            "PeriodicMetricReader", "OkHttp", "HttpClient", "jmx_bean_finder", "weak-ref-cleaner", "otel"};
+
+    /** Whether a thread of this name is one that portwatch or the OpenTelemetry Java agent started. */
+    static boolean isAgentThread(String name) {
+        for (String prefix : AGENT_THREADS) {
+            if (name.startsWith(prefix)) return true;
+        }
+        return false;
+    }
+
+    /**
      * The variants in the order of one round: rotated by one each round, so that none of them is
      * always first (a cold page cache) or always last (a machine that has been busy a while).
      */
