@@ -56,7 +56,7 @@ public final class JdbcEvents implements JdbcListener {
         scope = new JdbcScope(System.nanoTime());
         scope.driverClass = driver.getClass();
         scope.url = url;
-        scope.secrets = secretsOf(url, info); // now: the Properties may change after the call
+        scope.info = info;
         current.set(scope);
         long seq = ring.claim();
         if (seq < 0) {
@@ -88,6 +88,10 @@ public final class JdbcEvents implements JdbcListener {
         long now = System.nanoTime();
         CallSites.Origin origin = connection == null && error == null ? null : callSites.origin(scope, now);
         String threadName = Thread.currentThread().getName();
+        // Only a failed connect's message is shown, so only then are the secrets looked for: read
+        // while the call still runs (its Properties may change after it), not at every connect.
+        List<String> secrets = error == null ? null : secretsOf(scope.url, scope.info);
+        scope.info = null;
         long seq = ring.claim();
         if (seq < 0) {
             return;
@@ -98,7 +102,7 @@ public final class JdbcEvents implements JdbcListener {
         e.connection = connection;
         e.error = error;
         e.url = scope.url;
-        e.secrets = scope.secrets;
+        e.secrets = secrets;
         e.driverClass = driver.getClass().getName();
         e.callSite = origin == null ? null : origin.frame;
         e.pool = origin == null ? null : origin.pool;
@@ -117,7 +121,7 @@ public final class JdbcEvents implements JdbcListener {
         ring.offer(EventKind.JDBC_CLOSED, connection, abort);
     }
 
-    /** The URL's secrets, then those of the properties (read at every connect: they may change). */
+    /** The URL's secrets, then those of the properties. */
     private List<String> secretsOf(String url, Properties info) {
         List<String> inUrl = urlSecrets.get(url);
         List<String> secrets = null;

@@ -12,7 +12,8 @@ final class JdbcScope {
     final long startNanos;
     int depth;
     String url;
-    java.util.List<String> secrets;
+    /** The connect's properties, while it runs: where its secrets are, should it fail. */
+    java.util.Properties info;
     /** The class of the driver whose connect is the outer call; null in tests that make scopes by hand. */
     Class<?> driverClass;
     /** The classes of the drivers whose connects were called inside it, if any. */

@@ -2,6 +2,7 @@ package io.portwatch.track;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -94,25 +95,33 @@ class JdbcUrlsTest {
 
     @Test
     void secretsOfEachConnectAreTheUrlsThenItsProperties() {
-        JdbcEvents events = new JdbcEvents(new EventRing(64), new CallSites(false, 0, Collections.emptyList()));
+        EventRing ring = new EventRing(64);
+        JdbcEvents events = new JdbcEvents(ring, new CallSites(false, 0, Collections.emptyList()));
         Object driver = new Object();
         String url = URLS[0];
+
+        events.connectStarted(driver, url, props("password", "unused"));
+        events.connectEnded(driver, new Object(), null);
+        List<Event> connected = new ArrayList<>();
+        ring.drain(e -> { if (e.kind == EventKind.JDBC_CONNECTED) connected.add(e); });
+        assertEquals(1, connected.size());
+        assertNull(connected.get(0).secrets, "a connect that succeeded shows no message: its secrets are not looked for");
 
         Properties first = new Properties();
         first.setProperty("user", "app");
         first.setProperty("password", "first-pw");
-        assertEquals(Arrays.asList("s3cret", "other", "first-pw"), secretsOf(events, driver, url, first));
+        assertEquals(Arrays.asList("s3cret", "other", "first-pw"), secretsOf(ring, events, driver, url, first));
 
         Properties second = new Properties();
         second.setProperty("PWD", "second-pw");
-        assertEquals(Arrays.asList("s3cret", "other", "second-pw"), secretsOf(events, driver, url, second));
+        assertEquals(Arrays.asList("s3cret", "other", "second-pw"), secretsOf(ring, events, driver, url, second));
 
-        assertEquals(Arrays.asList("s3cret", "other"), secretsOf(events, driver, url, null));
-        assertEquals(Arrays.asList("s3cret", "other"), secretsOf(events, driver, url, new Properties()));
-        assertEquals(Arrays.asList("s3cret", "other", "first-pw"), secretsOf(events, driver, url, first),
+        assertEquals(Arrays.asList("s3cret", "other"), secretsOf(ring, events, driver, url, null));
+        assertEquals(Arrays.asList("s3cret", "other"), secretsOf(ring, events, driver, url, new Properties()));
+        assertEquals(Arrays.asList("s3cret", "other", "first-pw"), secretsOf(ring, events, driver, url, first),
                 "the properties' secrets are not kept with the URL's");
-        assertEquals(Collections.singletonList("third-pw"), secretsOf(events, driver, URLS[1], props("password", "third-pw")));
-        assertEquals(Collections.emptyList(), secretsOf(events, driver, null, null));
+        assertEquals(Collections.singletonList("third-pw"), secretsOf(ring, events, driver, URLS[1], props("password", "third-pw")));
+        assertEquals(Collections.emptyList(), secretsOf(ring, events, driver, null, null));
     }
 
     private static Properties props(String key, String value) {
@@ -121,12 +130,17 @@ class JdbcUrlsTest {
         return p;
     }
 
-    /** The secrets of one driver connect, ended at once (no connection: nothing walked). */
-    private static List<String> secretsOf(JdbcEvents events, Object driver, String url, Properties info) {
+    /**
+     * The secrets of one driver connect that failed, as its event carries them: the properties are
+     * read as the call ends, before anything after it could change them.
+     */
+    private static List<String> secretsOf(EventRing ring, JdbcEvents events, Object driver, String url, Properties info) {
         events.connectStarted(driver, url, info);
-        List<String> secrets = events.currentScope().secrets;
-        events.connectEnded(driver, null, null);
+        events.connectEnded(driver, null, new java.sql.SQLException("refused"));
         assertNull(events.currentScope());
-        return secrets;
+        List<List<String>> secrets = new ArrayList<>();
+        ring.drain(e -> { if (e.kind == EventKind.JDBC_CONNECTED) secrets.add(e.secrets); });
+        assertEquals(1, secrets.size());
+        return secrets.get(0);
     }
 }
