@@ -15,7 +15,7 @@ otel=benchmarks/target/opentelemetry-javaagent.jar
 sample=sample-app/target/sample-app.jar
 java -cp benchmarks/target/classes io.portwatch.bench.AgentCostBench "$agent" "$otel" "${1:-5}" "${2:-60000}"
 echo
-java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.JdbcChurnBench "$agent" "$otel" "$sample" "${1:-5}" "${3:-30000}"
+java -cp "benchmarks/target/classes:$sample" io.portwatch.bench.JdbcChurnBench "$agent" "$otel" "$sample" "${1:-5}" "${3:-150000}"
 echo
 java -cp benchmarks/target/classes io.portwatch.bench.ClassLoadingBench "$agent" "$otel" "$sample" "${1:-5}"
 echo

@@ -79,14 +79,14 @@ public final class Targets {
         row(what + " (≥ " + limit + ")", ratio(pw), ratio(otel), Double.isNaN(pw) ? "not measured" : pw >= limit ? "yes" : "no");
     }
 
-    /** The target on the run's second half (warm, as for loopback); the whole run, warm-up included, beside it. */
+    /** The target on the run's last third (warm, as for loopback); the whole run, the JIT's warm-up included, beside it. */
     private void jdbc() {
         double pw = value(jdbcChurn, "jdbc_churn_steady", "portwatch", "ratio");
         double otel = value(jdbcChurn, "jdbc_churn_steady", "otel-javaagent", "ratio");
-        row("JDBC churn, new connection per write, 8 threads, second half of the run, vs none (≥ 0.97 and ahead of the"
+        row("JDBC churn, new connection per write, 8 threads, last third of the run (warm), vs none (≥ 0.97 and ahead of the"
                 + " OpenTelemetry agent)", ratio(pw), ratio(otel),
                 Double.isNaN(pw) ? "not measured" : pw >= 0.97 && pw > otel ? "yes" : "no");
-        row("JDBC churn, the same over the whole run (warm-up included)", ratio(value(jdbcChurn, "jdbc_churn", "portwatch", "ratio")),
+        row("JDBC churn, the same over the whole run (the JIT's warm-up included)", ratio(value(jdbcChurn, "jdbc_churn", "portwatch", "ratio")),
                 ratio(value(jdbcChurn, "jdbc_churn", "otel-javaagent", "ratio")), "(shown)");
     }
 
