@@ -12,10 +12,11 @@ import java.util.function.Function;
 /**
  * The application-thread half of JDBC tracking. A driver's {@code connect} opens a scope on its
  * thread, so the sockets opened inside it can be tied to it; its end captures the call site, the
- * pool if any, and the secrets to keep out of every output. A connect takes a millisecond or
- * more, yet a churning application makes thousands a second, so the stack walk is bounded like a
- * socket's ({@link CallSites#origin}), and it is taken from the walk of the connect's first socket
- * when that found it ({@link CallSites#captureWithOrigin}), rather than walked for a second time.
+ * pool if any, and, when it failed, the secrets to keep out of its message. A connect takes a
+ * millisecond or more, yet a churning application makes thousands a second, so the stack walk is
+ * bounded like a socket's ({@link CallSites#origin}), and it is taken from the walk of the
+ * connect's first socket when that found it ({@link CallSites#captureWithOrigin}), rather than
+ * walked for a second time.
  */
 public final class JdbcEvents implements JdbcListener {
 

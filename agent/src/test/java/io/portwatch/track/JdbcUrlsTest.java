@@ -94,7 +94,7 @@ class JdbcUrlsTest {
     }
 
     @Test
-    void secretsOfEachConnectAreTheUrlsThenItsProperties() {
+    void secretsOfAFailedConnectAreTheUrlsThenItsProperties() {
         EventRing ring = new EventRing(64);
         JdbcEvents events = new JdbcEvents(ring, new CallSites(false, 0, Collections.emptyList()));
         Object driver = new Object();
