@@ -8,9 +8,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One measure taken for every {@link Variant} in every round: the values, their medians, and each
- * variant against {@link Variant#NONE} — the ratio of the medians, and the spread of the ratios
- * of the same round (which share the machine's state, so their spread is the honest one).
+ * One measure taken for every {@link Variant} in every round: the values, their centre (the median,
+ * or the mean for a {@link #modal} measure), and each variant against {@link Variant#NONE} — the
+ * ratio of the centres, and the spread of the ratios of the same round (which share the machine's
+ * state, so their spread is the honest one).
  */
 final class Comparison {
 
@@ -19,13 +20,30 @@ final class Comparison {
     /** What is measured, and in what unit: the table's first column. */
     final String what;
     private final Map<Variant, List<Double>> values = new EnumMap<>(Variant.class);
+    /** Whether the centre of the runs is their mean ({@link #modal}) rather than their median. */
+    private final boolean byMean;
 
     Comparison(String name, String what) {
+        this(name, what, false);
+    }
+
+    private Comparison(String name, String what, boolean byMean) {
         this.name = name;
         this.what = what;
+        this.byMean = byMean;
         for (Variant v : Variant.values()) {
             values.put(v, new ArrayList<>());
         }
+    }
+
+    /**
+     * A measure whose runs fall in distinct modes, each JVM in one as the JIT happens to compile
+     * it, agent or not: its centre is the mean, which weighs each mode as often as it comes. The
+     * median of a few runs lands on one mode or the other by chance, and the difference of two
+     * such medians is a mode's width as often as the agent's cost.
+     */
+    static Comparison modal(String name, String what) {
+        return new Comparison(name, what, true);
     }
 
     /** The value of {@code v} in the current round; every variant adds one per round. */
@@ -33,18 +51,19 @@ final class Comparison {
         values.get(v).add(value);
     }
 
-    double median(Variant v) {
-        return median(values.get(v));
+    /** The runs' median, or their mean for a {@link #modal} measure. */
+    double centre(Variant v) {
+        return byMean ? mean(values.get(v)) : median(values.get(v));
     }
 
-    /** median(v) / median(none). */
+    /** centre(v) / centre(none). */
     double ratio(Variant v) {
-        return median(v) / median(Variant.NONE);
+        return centre(v) / centre(Variant.NONE);
     }
 
-    /** median(v) - median(none). */
+    /** centre(v) - centre(none). */
     double added(Variant v) {
-        return median(v) - median(Variant.NONE);
+        return centre(v) - centre(Variant.NONE);
     }
 
     /** v / none, round by round. */
@@ -58,11 +77,11 @@ final class Comparison {
         return ratios;
     }
 
-    /** One markdown row: medians, then each agent's ratio (min..max over rounds) or, if {@code added}, its difference. */
+    /** One markdown row: centres, then each agent's ratio (min..max over rounds) or, if {@code added}, its difference. */
     String row(boolean added) {
         StringBuilder sb = new StringBuilder("| " + what);
         for (Variant v : Variant.values()) {
-            sb.append(String.format(Locale.ROOT, " | %.1f", median(v)));
+            sb.append(String.format(Locale.ROOT, " | %.1f", centre(v)));
         }
         for (Variant v : Variant.values()) {
             if (v == Variant.NONE) continue;
@@ -89,14 +108,18 @@ final class Comparison {
         return sb.append("|").toString();
     }
 
-    /** {@code "name": {"what": .., "none": {"median": .., "runs": [..]}, "portwatch": {.., "ratio": ..}, ..}}. */
+    /**
+     * {@code "name": {"what": .., "centre": "median", "none": {"median": .., "mean": .., "runs": [..]},
+     * "portwatch": {.., "ratio": ..}, ..}}; ratio and added are of the centres.
+     */
     String json() {
-        StringBuilder sb = new StringBuilder("\"" + name + "\": {\"what\": \"" + what + "\"");
+        StringBuilder sb = new StringBuilder("\"" + name + "\": {\"what\": \"" + what + "\", \"centre\": \""
+                + (byMean ? "mean" : "median") + "\"");
         for (Variant v : Variant.values()) {
             List<Double> runs = values.get(v);
             sb.append(", \"").append(v.label).append("\": {");
-            sb.append(String.format(Locale.ROOT, "\"median\": %.3f, \"min\": %.3f, \"max\": %.3f", median(v),
-                    Collections.min(runs), Collections.max(runs)));
+            sb.append(String.format(Locale.ROOT, "\"median\": %.3f, \"mean\": %.3f, \"min\": %.3f, \"max\": %.3f",
+                    median(runs), mean(runs), Collections.min(runs), Collections.max(runs)));
             if (v != Variant.NONE) {
                 List<Double> r = roundRatios(v);
                 sb.append(String.format(Locale.ROOT, ", \"ratio\": %.4f, \"ratio_min\": %.4f, \"ratio_max\": %.4f, \"added\": %.3f",
@@ -120,6 +143,12 @@ final class Comparison {
         sb.append("\n}\n");
         java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
         java.nio.file.Files.write(out, sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    static double mean(List<Double> list) {
+        double sum = 0;
+        for (double d : list) sum += d;
+        return list.isEmpty() ? Double.NaN : sum / list.size();
     }
 
     static double median(List<Double> list) {
