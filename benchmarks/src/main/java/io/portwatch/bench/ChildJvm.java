@@ -61,6 +61,49 @@ final class ChildJvm {
         }
     }
 
+    /** What is told of a running child's output, line by line, with the child's process id. */
+    interface LineWatcher {
+        void line(long pid, String line);
+    }
+
+    /**
+     * As {@link #run}, telling {@code watcher} each line of the child's standard output as it
+     * comes, on a thread of the harness's, while the child runs: what the harness measures of the
+     * child at the moment it prints a line.
+     */
+    String run(Variant variant, List<String> jvmArgs, LineWatcher watcher, String... command)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = processBuilder(variant, jvmArgs, command);
+        Process p = pb.start();
+        StringBuilder text = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    watcher.line(p.pid(), line);
+                    synchronized (text) {
+                        text.append(line).append('\n');
+                    }
+                }
+            } catch (IOException e) {
+                // the child was killed at its time limit: the caller says so
+            }
+        }, "child-output");
+        reader.setDaemon(true);
+        reader.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IOException("child did not finish in " + timeoutSeconds + " s: " + pb.command());
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        synchronized (text) {
+            if (p.exitValue() != 0) {
+                throw new IOException("child exited with " + p.exitValue() + ": " + pb.command() + "\n" + text);
+            }
+            return text.toString();
+        }
+    }
+
     /** Starts {@code java [variant's agent] command...} with its stdin and stdout piped to the harness, which drives it. */
     Process startPiped(Variant variant, String... command) throws IOException {
         return processBuilder(variant, Collections.emptyList(), command).start();

@@ -55,31 +55,40 @@ public final class JdbcChurnBench {
             child.run(Variant.NONE, Collections.emptyList(), sampleApp(sampleJar, db.target(), Math.min(writes, 500), threads)
                     .toArray(new String[0]));
 
+            List<Long> database = ProcCpu.descendantsNamed("mariadbd");
             Comparison rate = new Comparison("jdbc_churn", "writes/s over the whole run, new connection per write, "
                     + threads + " threads");
             Comparison steady = new Comparison("jdbc_churn_steady", "writes/s over the last third of the run (warm)");
+            Comparison cpu = new Comparison("jdbc_cpu", "CPU of the application's JVM per write over the last third, µs"
+                    + " (the agent's threads, the JIT and the GC included)");
+            Comparison agentCpu = new Comparison("jdbc_agent_cpu", "CPU of the agent's own threads per write over the last third, µs");
+            Comparison databaseCpu = new Comparison("jdbc_database_cpu", "CPU of the database per write over the last third, µs");
             Comparison failed = new Comparison("jdbc_failed", "failed writes per run");
             for (int r = 0; r < rounds; r++) {
                 for (Variant v : Variant.orderOfRound(r)) {
                     emptyTable(db.target());
-                    String out = child.run(v, Collections.emptyList(), app.toArray(new String[0]));
+                    Progress.Watch watch = new Progress.Watch(database);
+                    String out = child.run(v, Collections.emptyList(), watch, app.toArray(new String[0]));
                     double whole = summaryValue(out, "rate");
-                    double warm = lastThirdRate(out);
+                    Progress[] warm = lastThird(watch.points());
                     rate.add(v, whole);
                     // A run shorter than two progress lines has no last third: its whole rate stands in.
-                    steady.add(v, Double.isNaN(warm) ? whole : warm);
+                    steady.add(v, warm == null ? whole : Progress.rate(warm[0], warm[1]));
+                    cpu.add(v, warm == null ? Double.NaN : Progress.perWrite(warm[0].jvmMicros, warm[1].jvmMicros, warm));
+                    agentCpu.add(v, warm == null ? Double.NaN : Progress.perWrite(warm[0].agentMicros, warm[1].agentMicros, warm));
+                    databaseCpu.add(v, warm == null ? Double.NaN : Progress.perWrite(warm[0].databaseMicros, warm[1].databaseMicros, warm));
                     failed.add(v, summaryValue(out, "writes failed"));
                 }
             }
             System.out.println(Comparison.header());
-            System.out.println(rate.row(false));
-            System.out.println(steady.row(false));
-            System.out.println(failed.row(true));
+            for (Comparison c : Arrays.asList(rate, steady)) System.out.println(c.row(false));
+            for (Comparison c : Arrays.asList(cpu, agentCpu, databaseCpu, failed)) System.out.println(c.row(true));
             Path out = Paths.get("benchmarks", "target", "jdbc-churn.json");
             Comparison.writeJson(out, String.format(Locale.ROOT,
                     "\"java\": \"%s\", \"cores\": %d, \"mariadb\": \"%s\", \"rounds\": %d, \"writes\": %d, \"threads\": %d",
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                    EmbeddedDatabase.MARIADB_VERSION, rounds, writes, threads), Arrays.asList(rate, steady, failed));
+                    EmbeddedDatabase.MARIADB_VERSION, rounds, writes, threads),
+                    Arrays.asList(rate, steady, cpu, agentCpu, databaseCpu, failed));
             System.out.println("\nwritten: " + out);
         }
     }
@@ -105,22 +114,14 @@ public final class JdbcChurnBench {
     }
 
     /**
-     * The rate between the progress line two thirds of the way through the run and the last one
-     * ({@code [  20.1s] writes ok 7523, failed 0, ...}, every 2 s): in a run of the default length
-     * the JIT has finished compiling by then, in every variant (see {@code writes} in main). NaN
-     * when the run printed fewer than two lines.
+     * The progress lines two thirds of the way through the run and the last one ({@code [  20.1s]
+     * writes ok 7523, failed 0, ...}, every 2 s): in a run of the default length the JIT has
+     * finished compiling by then, in every variant (see {@code writes} in main). Null when the run
+     * printed fewer than two lines.
      */
-    static double lastThirdRate(String output) {
-        List<double[]> points = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("(?m)^\\[\\s*([0-9.]+)s\\] writes ok (\\d+), failed (\\d+)").matcher(output);
-        while (m.find()) {
-            points.add(new double[]{Double.parseDouble(m.group(1)), Long.parseLong(m.group(2)) + Long.parseLong(m.group(3))});
-        }
-        if (points.size() < 2) return Double.NaN;
-        double[] from = points.get(2 * (points.size() - 1) / 3);
-        double[] last = points.get(points.size() - 1);
-        return (last[1] - from[1]) / (last[0] - from[0]);
+    static Progress[] lastThird(List<Progress> points) {
+        if (points.size() < 2) return null;
+        return new Progress[]{points.get(2 * (points.size() - 1) / 3), points.get(points.size() - 1)};
     }
 
     /** A number from the sample app's summary, e.g. {@code "  rate            612.3 writes/s"} for "rate". */

@@ -88,6 +88,11 @@ public final class Targets {
                 Double.isNaN(pw) ? "not measured" : pw >= 0.97 && pw > otel ? "yes" : "no");
         row("JDBC churn, the same over the whole run (the JIT's warm-up included)", ratio(value(jdbcChurn, "jdbc_churn", "portwatch", "ratio")),
                 ratio(value(jdbcChurn, "jdbc_churn", "otel-javaagent", "ratio")), "(shown)");
+        shown("JDBC churn, CPU of the application's JVM added per write, last third (the agent's threads, JIT and GC included)",
+                jdbcChurn, "jdbc_cpu", " µs");
+        shown("JDBC churn, of which the agent's own threads, per write", jdbcChurn, "jdbc_agent_cpu", " µs");
+        shown("JDBC churn, CPU of the database added per write (the same writes, each slower to come)", jdbcChurn,
+                "jdbc_database_cpu", " µs");
     }
 
     private void shown(String what, String json, String name, String unit) {

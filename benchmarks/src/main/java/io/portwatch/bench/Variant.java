@@ -59,6 +59,20 @@ enum Variant {
         return false;
     }
 
+    /** How much of a thread's name the kernel keeps ({@code /proc/PID/task/TID/stat}). */
+    private static final int KERNEL_NAME_LENGTH = 15;
+
+    /**
+     * The same for a thread's name as the kernel keeps it, cut to 15 characters:
+     * {@code BatchSpanProces} is a {@code BatchSpanProcessor} thread.
+     */
+    static boolean isAgentThreadKernelName(String name) {
+        for (String prefix : AGENT_THREADS) {
+            if (name.startsWith(prefix) || name.length() == KERNEL_NAME_LENGTH && prefix.startsWith(name)) return true;
+        }
+        return false;
+    }
+
     /**
      * The variants in the order of one round: rotated by one each round, so that none of them is
      * always first (a cold page cache) or always last (a machine that has been busy a while).
