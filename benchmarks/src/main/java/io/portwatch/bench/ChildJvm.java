@@ -3,8 +3,6 @@ package io.portwatch.bench;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts one measured JVM in a given {@link Variant}: the same java as the harness (or another JDK), a clean
  * environment (no inherited OTEL_ or PORTWATCH_ variables), the variant's agent and exporter. Its
- * standard error is the harness's. Run to its end, its standard output goes to a file, so that a
- * child that hangs is killed at the time limit instead of blocking a read; started piped, the
- * harness bounds its own reads.
+ * standard error is the harness's. Run to its end, its standard output is read on a thread of the
+ * harness's while the harness waits for the child, so that a child that hangs is killed at the
+ * time limit instead of blocking a read; started piped, the harness bounds its own reads.
  */
 final class ChildJvm {
 
@@ -43,22 +41,7 @@ final class ChildJvm {
 
     /** Runs {@code java [variant's agent] [jvmArgs] command...} and returns its standard output. */
     String run(Variant variant, List<String> jvmArgs, String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("portwatch-bench-", ".out");
-        try {
-            ProcessBuilder pb = processBuilder(variant, jvmArgs, command).redirectOutput(out.toFile());
-            Process p = pb.start();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new IOException("child did not finish in " + timeoutSeconds + " s: " + pb.command());
-            }
-            String text = new String(Files.readAllBytes(out), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IOException("child exited with " + p.exitValue() + ": " + pb.command() + "\n" + text);
-            }
-            return text;
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        return run(variant, jvmArgs, (pid, line) -> { }, command);
     }
 
     /** What is told of a running child's output, line by line, with the child's process id. */
@@ -67,9 +50,10 @@ final class ChildJvm {
     }
 
     /**
-     * As {@link #run}, telling {@code watcher} each line of the child's standard output as it
-     * comes, on a thread of the harness's, while the child runs: what the harness measures of the
-     * child at the moment it prints a line.
+     * Runs {@code java [variant's agent] [jvmArgs] command...}, telling {@code watcher} each line
+     * of its standard output as it comes, on a thread of the harness's (what the harness measures
+     * of the child at the moment it prints a line), and returns that output. The harness waits for
+     * the child, not for its output: a child that hangs is killed at the time limit.
      */
     String run(Variant variant, List<String> jvmArgs, LineWatcher watcher, String... command)
             throws IOException, InterruptedException {

@@ -21,7 +21,10 @@ import java.util.Locale;
  * ({@code sslMode=DISABLED}): with it, the handshake's CPU would hide what the agents cost.
  *
  * <p>The database runs on the same machine and takes CPU of its own: the ratios are what this
- * machine shows, not the cost on a machine with a remote database. Prints a table and writes
+ * machine shows, not the cost on a machine with a remote database. Over the same last third, the
+ * CPU per write of the application's JVM, of the agent's threads in it and of the database,
+ * each read from {@code /proc} as the progress line comes ({@link Progress}), say where the time
+ * went, with less noise than the rate. Prints a table and writes
  * {@code benchmarks/target/jdbc-churn.json}. Usage:
  * {@code JdbcChurnBench PORTWATCH_JAR OTEL_JAVAAGENT_JAR SAMPLE_APP_JAR [rounds] [writes] [threads]}.
  */
@@ -70,13 +73,13 @@ public final class JdbcChurnBench {
                     Progress.Watch watch = new Progress.Watch(database);
                     String out = child.run(v, Collections.emptyList(), watch, app.toArray(new String[0]));
                     double whole = summaryValue(out, "rate");
-                    Progress[] warm = lastThird(watch.points());
+                    Progress.Window warm = lastThird(watch.points());
                     rate.add(v, whole);
                     // A run shorter than two progress lines has no last third: its whole rate stands in.
-                    steady.add(v, warm == null ? whole : Progress.rate(warm[0], warm[1]));
-                    cpu.add(v, warm == null ? Double.NaN : Progress.perWrite(warm[0].jvmMicros, warm[1].jvmMicros, warm));
-                    agentCpu.add(v, warm == null ? Double.NaN : Progress.perWrite(warm[0].agentMicros, warm[1].agentMicros, warm));
-                    databaseCpu.add(v, warm == null ? Double.NaN : Progress.perWrite(warm[0].databaseMicros, warm[1].databaseMicros, warm));
+                    steady.add(v, warm == null ? whole : warm.rate());
+                    cpu.add(v, warm == null ? Double.NaN : warm.perWrite(p -> p.jvmMicros));
+                    agentCpu.add(v, warm == null ? Double.NaN : warm.perWrite(p -> p.agentMicros));
+                    databaseCpu.add(v, warm == null ? Double.NaN : warm.perWrite(p -> p.databaseMicros));
                     failed.add(v, summaryValue(out, "writes failed"));
                 }
             }
@@ -114,14 +117,14 @@ public final class JdbcChurnBench {
     }
 
     /**
-     * The progress lines two thirds of the way through the run and the last one ({@code [  20.1s]
+     * From the progress line two thirds of the way through the run to the last one ({@code [  20.1s]
      * writes ok 7523, failed 0, ...}, every 2 s): in a run of the default length the JIT has
      * finished compiling by then, in every variant (see {@code writes} in main). Null when the run
      * printed fewer than two lines.
      */
-    static Progress[] lastThird(List<Progress> points) {
+    static Progress.Window lastThird(List<Progress> points) {
         if (points.size() < 2) return null;
-        return new Progress[]{points.get(2 * (points.size() - 1) / 3), points.get(points.size() - 1)};
+        return new Progress.Window(points.get(2 * (points.size() - 1) / 3), points.get(points.size() - 1));
     }
 
     /** A number from the sample app's summary, e.g. {@code "  rate            612.3 writes/s"} for "rate". */

@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * CPU time of another process, and of the threads an agent started in it, from {@code /proc}
@@ -46,13 +48,11 @@ final class ProcCpu {
      * This JVM's descendant processes whose executable's name is {@code name} (the embedded
      * database's server, {@code mariadbd}); empty where the JDK cannot say.
      */
-    static java.util.List<Long> descendantsNamed(String name) {
-        java.util.List<Long> pids = new java.util.ArrayList<>();
+    static List<Long> descendantsNamed(String name) {
+        List<Long> pids = new ArrayList<>();
         ProcessHandle.current().descendants().forEach(p -> {
-            String command = p.info().command().orElse("");
-            if (Paths.get(command).getFileName() != null && Paths.get(command).getFileName().toString().equals(name)) {
-                pids.add(p.pid());
-            }
+            Path command = Paths.get(p.info().command().orElse("")).getFileName();
+            if (command != null && command.toString().equals(name)) pids.add(p.pid());
         });
         return pids;
     }
@@ -63,7 +63,7 @@ final class ProcCpu {
     }
 
     /** utime + stime: the 14th and 15th fields, counted after the name in parentheses (which may hold anything). */
-    private static long ticks(String stat) {
+    static long ticks(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }

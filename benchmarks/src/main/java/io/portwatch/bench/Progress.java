@@ -28,14 +28,25 @@ final class Progress {
         this.databaseMicros = databaseMicros;
     }
 
-    /** Writes a second between two lines. */
-    static double rate(Progress from, Progress to) {
-        return (to.writes - from.writes) / (to.seconds - from.seconds);
-    }
+    /** The span between two progress lines of a run. */
+    static final class Window {
+        final Progress from;
+        final Progress to;
 
-    /** A CPU figure's growth between the window's two lines, per write. */
-    static double perWrite(double from, double to, Progress[] window) {
-        return (to - from) / (window[1].writes - window[0].writes);
+        Window(Progress from, Progress to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        /** Writes a second. */
+        double rate() {
+            return (to.writes - from.writes) / (to.seconds - from.seconds);
+        }
+
+        /** A CPU figure's growth over the window, per write. */
+        double perWrite(java.util.function.ToDoubleFunction<Progress> micros) {
+            return (micros.applyAsDouble(to) - micros.applyAsDouble(from)) / (to.writes - from.writes);
+        }
     }
 
     /** The progress lines of one run as they come, each with the CPU figures read at that moment. */

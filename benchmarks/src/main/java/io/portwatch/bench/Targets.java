@@ -91,7 +91,7 @@ public final class Targets {
         shown("JDBC churn, CPU of the application's JVM added per write, last third (the agent's threads, JIT and GC included)",
                 jdbcChurn, "jdbc_cpu", " µs");
         shown("JDBC churn, of which the agent's own threads, per write", jdbcChurn, "jdbc_agent_cpu", " µs");
-        shown("JDBC churn, CPU of the database added per write (the same writes, each slower to come)", jdbcChurn,
+        shown("JDBC churn, CPU of the database added per write, last third", jdbcChurn,
                 "jdbc_database_cpu", " µs");
     }
 
