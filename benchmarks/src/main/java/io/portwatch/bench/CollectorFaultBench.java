@@ -12,11 +12,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -258,16 +253,8 @@ public final class CollectorFaultBench {
         }
 
         private boolean allStopped() throws IOException {
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Paths.get("/proc", String.valueOf(process.pid()), "task"))) {
-                for (Path task : tasks) {
-                    String stat;
-                    try {
-                        stat = new String(Files.readAllBytes(task.resolve("stat")), StandardCharsets.US_ASCII);
-                    } catch (NoSuchFileException gone) {
-                        continue;
-                    }
-                    if (stat.charAt(stat.lastIndexOf(')') + 2) != 'T') return false;
-                }
+            for (String stat : ProcStat.threads(process.pid())) {
+                if (ProcStat.state(stat) != 'T') return false;
             }
             return true;
         }

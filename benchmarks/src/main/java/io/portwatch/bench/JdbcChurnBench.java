@@ -58,7 +58,7 @@ public final class JdbcChurnBench {
             child.run(Variant.NONE, Collections.emptyList(), sampleApp(sampleJar, db.target(), Math.min(writes, 500), threads)
                     .toArray(new String[0]));
 
-            List<Long> database = ProcCpu.descendantsNamed("mariadbd");
+            List<Long> database = ProcStat.descendantsNamed("mariadbd");
             Comparison rate = new Comparison("jdbc_churn", "writes/s over the whole run, new connection per write, "
                     + threads + " threads");
             Comparison steady = new Comparison("jdbc_churn_steady", "writes/s over the last third of the run (warm)");

@@ -64,9 +64,9 @@ final class Progress {
             Matcher m = LINE.matcher(line);
             if (!m.find()) return;
             double databaseMicros = 0;
-            for (long p : database) databaseMicros += ProcCpu.processMicros(p);
+            for (long p : database) databaseMicros += ProcStat.processMicros(p);
             Progress point = new Progress(Double.parseDouble(m.group(1)), Long.parseLong(m.group(2)) + Long.parseLong(m.group(3)),
-                    ProcCpu.processMicros(pid), ProcCpu.agentThreadsMicros(pid), database.isEmpty() ? Double.NaN : databaseMicros);
+                    ProcStat.processMicros(pid), ProcStat.agentThreadsMicros(pid), database.isEmpty() ? Double.NaN : databaseMicros);
             synchronized (points) {
                 points.add(point);
             }

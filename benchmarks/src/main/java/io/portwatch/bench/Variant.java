@@ -53,10 +53,7 @@ enum Variant {
 
     /** Whether a thread of this name is one that portwatch or the OpenTelemetry Java agent started. */
     static boolean isAgentThread(String name) {
-        for (String prefix : AGENT_THREADS) {
-            if (name.startsWith(prefix)) return true;
-        }
-        return false;
+        return startsWithAgentPrefix(name, Integer.MAX_VALUE);
     }
 
     /** How much of a thread's name the kernel keeps ({@code /proc/PID/task/TID/stat}). */
@@ -67,8 +64,13 @@ enum Variant {
      * {@code BatchSpanProces} is a {@code BatchSpanProcessor} thread.
      */
     static boolean isAgentThreadKernelName(String name) {
+        return startsWithAgentPrefix(name, KERNEL_NAME_LENGTH);
+    }
+
+    /** Whether {@code name} starts with an agent thread's prefix, each cut to {@code kept} characters as the name was. */
+    private static boolean startsWithAgentPrefix(String name, int kept) {
         for (String prefix : AGENT_THREADS) {
-            if (name.startsWith(prefix) || name.length() == KERNEL_NAME_LENGTH && prefix.startsWith(name)) return true;
+            if (name.startsWith(prefix.length() > kept ? prefix.substring(0, kept) : prefix)) return true;
         }
         return false;
     }
