@@ -37,7 +37,7 @@ final class ScopeDestination {
         InetAddress peer = r.peerAddress();
         int port = r.peerPort();
         String address = peer == null ? null : IpAddress.hostPort(peer.getHostAddress(), port);
-        String host = r.serverName != null ? r.serverName : nameWithin(peer);
+        String host = r.serverName() != null ? r.serverName() : nameWithin(peer);
         String named = host != null ? IpAddress.hostPort(host, port) : address != null ? address : "?:" + port;
         return new ScopeDestination(named, address == null ? named : address);
     }

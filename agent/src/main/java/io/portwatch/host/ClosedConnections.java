@@ -28,7 +28,8 @@ import java.util.List;
  *       JVM thought it closed first, either the peer's FIN came first unread or the close was
  *       reset, so the closer becomes {@code unknown}; unless TIME_WAIT buckets overflowed
  *       ({@code tcp_max_tw_buckets}), which destroys TIME_WAITs at birth: then the JVM's guess
- *       stands.</li>
+ *       stands. A read of the tables can miss a row, so a reset or an unknown closer the JVM did
+ *       not see is only taken when the next read finds the connection gone too.</li>
  * </ul>
  * Feed it as a {@link RowVisitor} between {@link #begin} and {@link #finish}.
  *
@@ -75,8 +76,8 @@ final class ClosedConnections implements RowVisitor {
 
     /*
      * The last peer address and the last local address turned into longs, and the result of the
-     * latest toLongs. A churning application's peer is the same object every time (the JDK's name
-     * cache), so most records cost no copy of their address.
+     * latest toLongs. A churning application's peer is the same address every time (the same
+     * object, or an equal one: {@link IpAddress#same}), so most records cost no copy of their address.
      */
     private static final int PEER = 0;
     private static final int LOCAL = 1;
@@ -127,10 +128,14 @@ final class ClosedConnections implements RowVisitor {
         }
     }
 
-    /** Decides each record; {@code overflowed}: TCPTimeWaitOverflow rose since the last snapshot. */
-    void finish(boolean overflowed) {
+    /**
+     * Decides each record; {@code overflowed}: TCPTimeWaitOverflow rose since the last snapshot;
+     * {@code lastRead}: no read follows this one (at exit), so none waits for another.
+     */
+    void finish(boolean overflowed, boolean lastRead) {
         for (int i = 0; i < count; i++) {
             ConnectionRecord r = records[i];
+            r.lookedUp();
             switch (ourState[i]) {
                 case TcpState.TIME_WAIT: case TcpState.FIN_WAIT1: case TcpState.FIN_WAIT2: case TcpState.CLOSING:
                     r.confirmByKernel(true, Closer.LOCAL);
@@ -148,14 +153,24 @@ final class ClosedConnections implements RowVisitor {
             } else if (TcpState.isOpenOrOpening(theirs)) {
                 continue; // the peer's side is a new connection's: nothing to tell
             } else if (thisHost[i] && r.jvmCloser() != Closer.PEER) {
-                r.confirmByKernel(false, overflowed ? null : Closer.RESET);
+                confirmGone(r, overflowed ? null : Closer.RESET, lastRead);
             } else if (r.jvmCloser() == Closer.LOCAL && !overflowed) {
-                r.confirmByKernel(false, Closer.UNKNOWN);
+                confirmGone(r, Closer.UNKNOWN, lastRead);
             } else {
                 r.confirmByKernel(false, null);
             }
         }
         clear();
+    }
+
+    /**
+     * A record gone from the tables: a closer the JVM did not see is taken from two reads that
+     * agree, as one read can miss a row (a TIME_WAIT read as a reset); the record waits for the
+     * next read, about a second later, unless this is the last.
+     */
+    private static void confirmGone(ConnectionRecord r, Closer closer, boolean lastRead) {
+        if (closer != null && closer != r.jvmCloser() && !lastRead && r.lookAgain()) return;
+        r.confirmByKernel(false, closer);
     }
 
     /** Forgets the last scan: no record is kept alive until the next. */
@@ -223,7 +238,7 @@ final class ClosedConnections implements RowVisitor {
 
     /** Sets {@link #hi}, {@link #lo} to the address (an IPv4 address as {@code ::ffff:a.b.c.d}). */
     private void toLongs(InetAddress a, int which) {
-        if (a != lastAddress[which]) {
+        if (!IpAddress.same(a, lastAddress[which])) {
             byte[] b = a.getAddress();
             lastAddress[which] = a;
             lastAddressHi[which] = IpAddress.hi(b);

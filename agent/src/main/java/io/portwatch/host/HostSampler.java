@@ -7,6 +7,7 @@ import io.portwatch.hostrules.HostRules;
 import io.portwatch.hostrules.RuleResult;
 import io.portwatch.hostrules.Verdict;
 import io.portwatch.kernel.Conntrack;
+import io.portwatch.kernel.IpAddress;
 import io.portwatch.kernel.Netstat;
 import io.portwatch.kernel.ProcFs;
 import io.portwatch.kernel.RowVisitor;
@@ -99,6 +100,8 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private int scanRecords;
     private long scanNow;
     private boolean scanSample;
+    /** No read follows this one (the second at exit): the connections it finds gone wait for none. */
+    private boolean scanLastRead;
     private boolean scanAttributed;
     private long scanOverflow;
     private Netstat scanNetstat;
@@ -220,6 +223,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     @Override
     public int check(List<ConnectionRecord> awaiting, long now, boolean force) {
         int looked = checkScans(awaiting, now, force);
+        if (force) lookAgainAtExit(awaiting, now);
         // At exit, after the last read: the uninstrumented connections still open end so.
         if (force && uninstrumented != null) uninstrumented.endAll(now, uninstrumentedSink);
         return looked;
@@ -244,7 +248,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
             return 0;
         }
         // The sample goes with this scan if it would fall due before the next one.
-        startScan(awaiting.subList(looked, awaiting.size()), now, force || now - lastSample + minGap >= sampleGap);
+        startScan(awaiting.subList(looked, awaiting.size()), now, force || now - lastSample + minGap >= sampleGap, false);
         if (force && !scanDone && !awaitScan()) {
             return awaiting.size();
         }
@@ -256,7 +260,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
      * delivering meanwhile. A cold read of a big table took 3.9 s, and the reporter's queue
      * overflowed behind it (performance.md).
      */
-    private void startScan(List<ConnectionRecord> records, long now, boolean sample) {
+    private void startScan(List<ConnectionRecord> records, long now, boolean sample, boolean lastRead) {
         if (now - sysctlsRead > SYSCTL_REFRESH_NANOS) {
             sysctls = proc.sysctls();
             sysctlsRead = now;
@@ -272,6 +276,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         scanRecords = records.size();
         scanNow = now;
         scanSample = sample;
+        scanLastRead = lastRead;
         scanning = true;
         scanDone = false;
         lastScan = now;
@@ -336,6 +341,21 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
         scanDone = true;
     }
 
+    /**
+     * At exit no later read comes for the connections the last one found gone (a read can miss a
+     * row, {@link ClosedConnections}): they are looked up once more, now.
+     */
+    private void lookAgainAtExit(List<ConnectionRecord> awaiting, long now) {
+        if (scanning) return; // a read that hangs: they go as they are
+        List<ConnectionRecord> again = new ArrayList<>();
+        for (ConnectionRecord r : awaiting) {
+            if (r.awaitsAnotherRead()) again.add(r);
+        }
+        if (again.isEmpty()) return;
+        startScan(again, now, false, true);
+        if (scanDone || awaitScan()) finishScan();
+    }
+
     /** Waits for the read at exit, a few seconds at most; false if it did not end. */
     private boolean awaitScan() {
         long deadline = System.nanoTime() + EXIT_READ_NANOS;
@@ -349,7 +369,7 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
     private int finishScan() {
         scanning = false;
         boolean overflowed = lastOverflow >= 0 && scanOverflow > lastOverflow;
-        closed.finish(overflowed);
+        closed.finish(overflowed, scanLastRead);
         scanTook(scanNanos);
         // Before the sample: a destination seen only through the catch-all gets its budget in it.
         if (scanCatchAll && scanNetstat != null) uninstrumented.finish(scanNow, overflowed, uninstrumentedSink);
@@ -389,10 +409,10 @@ public final class HostSampler implements KernelCheck, ConnectionSink {
 
     /**
      * The destination of a record. A churning application connects to the same few destinations
-     * with the same address objects again and again: the last key found is reused.
+     * with the same addresses again and again ({@link IpAddress#same}): the last key found is reused.
      */
     private Destination key(ConnectionRecord r) {
-        if (r.localAddress() != lastLocal || r.peerAddress() != lastPeer || r.peerPort() != lastPort) {
+        if (r.localAddress() != lastLocal || !IpAddress.same(r.peerAddress(), lastPeer) || r.peerPort() != lastPort) {
             lastLocal = r.localAddress();
             lastPeer = r.peerAddress();
             lastPort = r.peerPort();

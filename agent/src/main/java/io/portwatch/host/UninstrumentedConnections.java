@@ -284,11 +284,11 @@ final class UninstrumentedConnections {
         }
     }
 
-    /** A churning application's peer is the same address object again and again: its bytes are read once. */
+    /** A churning application's peer is the same address again and again ({@link IpAddress#same}): its bytes are read once. */
     private long keyOf(ConnectionRecord r) {
         java.net.InetAddress peer = r.peerAddress();
         if (r.localPort() <= 0 || peer == null) return 0;
-        if (peer != lastPeer) {
+        if (!IpAddress.same(peer, lastPeer)) {
             byte[] b = peer.getAddress();
             lastPeer = peer;
             lastPeerHi = IpAddress.hi(b);

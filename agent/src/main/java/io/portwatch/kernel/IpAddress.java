@@ -18,6 +18,15 @@ public final class IpAddress {
 
     private IpAddress() {}
 
+    /**
+     * Whether two addresses are the same object or equal ones of one family, without allocating.
+     * A driver that resolves its URL's literal host for each connection hands a new, equal
+     * address every time, which a test of identity alone would take for a new peer.
+     */
+    public static boolean same(InetAddress a, InetAddress b) {
+        return a == b || (a != null && b != null && a.getClass() == b.getClass() && a.equals(b));
+    }
+
     /** The {@code lo} half for an IPv4 address given as a big-endian int (127.0.0.1 = 0x7F000001). */
     public static long v4Lo(int v4) {
         return V4_MAPPED_PREFIX | (v4 & 0xFFFFFFFFL);

@@ -119,7 +119,7 @@ public final class ConnectionSpans implements ConnectionSink {
                 .put(REPRESENTS, represents);
         if (r.direction == ConnectionRecord.Direction.OUTGOING) {
             address(b, NETWORK_LOCAL_ADDRESS, NETWORK_LOCAL_PORT, r.localAddress(), r.localPort());
-            b.putAll(destinations.of(r.serverName, r.peerAddress(), r.peerPort()));
+            b.putAll(destinations.of(r.serverName(), r.peerAddress(), r.peerPort()));
             if (r.connectedNanos() != 0 && !r.openedBeforeAttach()) {
                 b.put(CONNECT_MS, (r.connectedNanos() - r.startNanos) / 1e6);
             }

@@ -137,6 +137,7 @@ final class CallSiteTable {
     static String destination(ConnectionRecord r) {
         String address = r.peerAddress().getHostAddress();
         String byAddress = IpAddress.hostPort(address, r.peerPort());
-        return r.serverName == null || r.serverName.equals(address) ? byAddress : byAddress + " (" + r.serverName + ")";
+        String serverName = r.serverName();
+        return serverName == null || serverName.equals(address) ? byAddress : byAddress + " (" + serverName + ")";
     }
 }

@@ -4,6 +4,7 @@ import io.portwatch.kernel.IpAddress;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -21,8 +22,15 @@ public final class ConnectionRecord {
     public final Direction direction;
     /** The {@code portwatch.api} value: "socket" for java.net.Socket, "channel" for SocketChannel, ... */
     public final String api;
-    /** The host name or address the application asked for ({@code server.address}); null if accepted. */
-    public final String serverName;
+    /** See {@link #serverName()}: set when known at once, else taken from {@link #requested} when first asked. */
+    private String serverName;
+    /**
+     * Where the application asked to connect, kept as it came: its host string is taken only when
+     * a span, a report or a recording scope asks for it. Formatting an address (a driver that
+     * resolves its URL's literal each time hands a new one) for every connection was a sixth of
+     * the tracker thread's profile under JDBC churn.
+     */
+    InetSocketAddress requested;
     public final String threadName;
     public final CallSite callSite;
     /** When connect started, or when the connection was accepted ({@link System#nanoTime()}). */
@@ -69,6 +77,11 @@ public final class ConnectionRecord {
     private Boolean timeWait;
     /** The closer the kernel's tables showed, when they showed one; it beats the JVM's guess. */
     private Closer kernelCloser;
+    /**
+     * 0 until a read of the kernel's tables finds the connection gone where the JVM saw no reason;
+     * 1 while it waits for the next read to agree (a read can miss a row); 2 once looked up again.
+     */
+    private byte goneReads;
 
     ConnectionRecord(long id, Direction direction, String api, String serverName, String threadName,
                      CallSite callSite, long startNanos) {
@@ -207,6 +220,40 @@ public final class ConnectionRecord {
         this.kernelCloser = closer;
     }
 
+    /**
+     * A read of the kernel's tables found the connection gone, and would say what the JVM did not
+     * see (a reset, or an unknown closer). Returns true the first time: the record then waits for
+     * the next read ({@link #awaitsAnotherRead}); false once it has been looked up again.
+     */
+    public boolean lookAgain() {
+        if (goneReads != 0) return false;
+        goneReads = 1;
+        return true;
+    }
+
+    /** Whether the last read left this record for the next one to decide. */
+    public boolean awaitsAnotherRead() {
+        return goneReads == 1;
+    }
+
+    /** A read is looking the record up: if it was waiting for that read, it waits no more. */
+    public void lookedUp() {
+        if (goneReads == 1) goneReads = 2;
+    }
+
+    /**
+     * The host name or address the application asked for ({@code server.address}); null if
+     * accepted. Threads that ask at once may each format it: the same string.
+     */
+    public String serverName() {
+        String s = serverName;
+        if (s == null && requested != null) {
+            s = requested.getHostString();
+            serverName = s;
+        }
+        return s;
+    }
+
     public InetAddress localAddress() { return localAddress; }
     public int localPort() { return localPort; }
     public InetAddress peerAddress() { return peerAddress; }
@@ -276,7 +323,7 @@ public final class ConnectionRecord {
      * connected to, else the peer's address; null when neither is known.
      */
     public String serverHostPort() {
-        String host = serverName != null ? serverName : peerAddress != null ? peerAddress.getHostAddress() : null;
+        String host = serverName() != null ? serverName() : peerAddress != null ? peerAddress.getHostAddress() : null;
         return host == null ? null : IpAddress.hostPort(host, peerPort);
     }
 

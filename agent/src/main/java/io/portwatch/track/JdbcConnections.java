@@ -92,13 +92,15 @@ final class JdbcConnections {
         return error.getClass().getName();
     }
 
+    private static final String[] POOL_THREAD_SUFFIXES = {":connection-adder", " connection adder"};
+
     /**
      * HikariCP opens connections on threads named "{pool name}:connection-adder" (6.x) or
      * "{pool name} connection adder" (earlier); its name is the pool's.
      */
     private static String poolName(String threadName) {
         if (threadName == null) return null;
-        for (String suffix : new String[]{":connection-adder", " connection adder"}) {
+        for (String suffix : POOL_THREAD_SUFFIXES) {
             if (threadName.endsWith(suffix)) return threadName.substring(0, threadName.length() - suffix.length());
         }
         return null;

@@ -40,6 +40,8 @@ public final class Reporter {
      * sockets that were waiting when it came (its own among them), {@code behind} of them.
      */
     private final List<WaitingJdbc> awaitingJdbc = new ArrayList<>();
+    /** Of the records a read looked at, those it left for the next read ({@link ConnectionRecord#awaitsAnotherRead}). */
+    private final List<ConnectionRecord> lookingAgain = new ArrayList<>();
 
     private static final class WaitingJdbc {
         final JdbcRecord record;
@@ -212,22 +214,33 @@ public final class Reporter {
         }
         batch.clear();
         int looked = 0;
+        boolean sendAll = atExit;
         try {
             looked = check == null ? 0 : check.check(awaitingKernel, System.nanoTime(), atExit);
         } catch (RuntimeException e) {
             failures.accept(e);
-            looked = awaitingKernel.size(); // send them unconfirmed rather than hold them forever
+            sendAll = true; // unconfirmed rather than held forever
         }
-        if (atExit) looked = awaitingKernel.size();
+        if (sendAll) looked = awaitingKernel.size();
         if (looked > 0) {
             List<ConnectionRecord> done = awaitingKernel.subList(0, Math.min(looked, awaitingKernel.size()));
+            int sent = 0;
             for (ConnectionRecord r : done) {
-                deliverOne(r);
+                if (!sendAll && r.awaitsAnotherRead()) {
+                    lookingAgain.add(r); // back at the head of the queue, for the next read
+                } else {
+                    deliverOne(r);
+                    sent++;
+                }
             }
             done.clear();
+            if (!lookingAgain.isEmpty()) {
+                awaitingKernel.addAll(0, lookingAgain);
+                lookingAgain.clear();
+            }
             for (Iterator<WaitingJdbc> it = awaitingJdbc.iterator(); it.hasNext(); ) {
                 WaitingJdbc w = it.next();
-                w.behind -= looked;
+                w.behind -= sent;
                 if (w.behind <= 0) {
                     it.remove();
                     deliverOne(w.record);

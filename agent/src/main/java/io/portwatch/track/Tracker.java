@@ -377,17 +377,14 @@ public final class Tracker implements Runnable {
     }
 
     private ConnectionRecord newRecord(Event e, ConnectionRecord.Direction direction) {
-        String serverName = null;
-        if (e.target instanceof InetSocketAddress) {
-            serverName = ((InetSocketAddress) e.target).getHostString();
-        }
         // An event-loop connect: where the application asked for it beats the event loop's own walk.
         StackWalker.StackFrame requested = direction == ConnectionRecord.Direction.ACCEPTED ? null
                 : connectRequests.take(e.connection);
         StackWalker.StackFrame site = requested != null ? requested : e.callSite;
-        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), direction, e.api, serverName,
+        ConnectionRecord r = new ConnectionRecord(ids.incrementAndGet(), direction, e.api, null,
                 e.threadName, callSites.resolve(site),
                 direction == ConnectionRecord.Direction.ACCEPTED ? e.nanos : e.startNanos);
+        if (e.target instanceof InetSocketAddress) r.requested = (InetSocketAddress) e.target;
         if (e.jdbcScope != null) {
             r.jdbc = jdbc.connecting(e.jdbcScope);
             if (r.jdbc != null) r.jdbc.sockets++;

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,12 +59,28 @@ class ClosedConnectionsTest {
         return row(local, localPort, remote, remotePort, state, false);
     }
 
+    /** Reads the tables as {@code rows} until every record is decided, as the reporter does: twice at most. */
     private void scan(List<ConnectionRecord> records, boolean overflowed, TcpRow... rows) {
+        read(records, overflowed, false, rows);
+        List<ConnectionRecord> again = null; // nothing allocated when none waits: the allocation test below
+        for (int i = 0; i < records.size(); i++) {
+            if (!records.get(i).awaitsAnotherRead()) continue;
+            if (again == null) again = new ArrayList<>();
+            again.add(records.get(i));
+        }
+        if (again == null) return;
+        read(again, overflowed, false, rows);
+        for (ConnectionRecord r : again) {
+            assertFalse(r.awaitsAnotherRead(), r::toString);
+        }
+    }
+
+    private void read(List<ConnectionRecord> records, boolean overflowed, boolean lastRead, TcpRow... rows) {
         closed.begin(records);
         for (TcpRow r : rows) {
             closed.row(r);
         }
-        closed.finish(overflowed);
+        closed.finish(overflowed, lastRead);
     }
 
     private static void assertConfirmed(ConnectionRecord r, boolean timeWait, Closer closer, String source) {
@@ -183,6 +200,59 @@ class ClosedConnectionsTest {
         assertConfirmed(timeWaitFirst, true, Closer.LOCAL, "kernel");
         // ESTABLISHED again: the 4-tuple was reused; the row is not this connection's
         assertUnconfirmed(onlyEstablished, Closer.LOCAL);
+    }
+
+    /**
+     * One read of the tables can miss a row (they are read a few KiB at a time while rows come and
+     * go): a connection read as gone, where that says what the JVM did not see, waits for the next
+     * read, and only two reads that agree make it a reset or an unknown closer.
+     */
+    @Test
+    void aConnectionReadAsGoneWaitsForTheNextRead() {
+        ConnectionRecord missed = TestRecords.closed(LOOPBACK, 40001, LOOPBACK, 8080, false);
+        ConnectionRecord reset = TestRecords.closed(LOOPBACK, 40002, LOOPBACK, 8080, false);
+        ConnectionRecord remote = TestRecords.closed(HOST, 40003, REMOTE, 5432, false);
+        ConnectionRecord peerFirst = TestRecords.closed(HOST, 40004, REMOTE, 5432, true);
+        ConnectionRecord found = TestRecords.closed(HOST, 40005, REMOTE, 5432, false);
+        List<ConnectionRecord> all = Arrays.asList(missed, reset, remote, peerFirst, found);
+        read(all, false, false, row(HOST, 40005, REMOTE, 5432, TcpState.TIME_WAIT));
+        for (ConnectionRecord r : Arrays.asList(missed, reset, remote)) {
+            assertTrue(r.awaitsAnotherRead(), r::toString);
+            assertUnconfirmed(r, Closer.LOCAL);
+        }
+        // gone, and saying nothing the JVM did not see: decided at once
+        assertFalse(peerFirst.awaitsAnotherRead());
+        assertConfirmed(peerFirst, false, Closer.PEER, "jvm");
+        assertFalse(found.awaitsAnotherRead());
+        assertConfirmed(found, true, Closer.LOCAL, "kernel");
+
+        read(Arrays.asList(missed, reset, remote), false, false,
+                row(LOOPBACK, 40001, LOOPBACK, 8080, TcpState.TIME_WAIT));
+        assertConfirmed(missed, true, Closer.LOCAL, "kernel");
+        assertConfirmed(reset, false, Closer.RESET, "kernel");
+        assertConfirmed(remote, false, Closer.UNKNOWN, "kernel");
+        for (ConnectionRecord r : all) {
+            assertFalse(r.awaitsAnotherRead(), r::toString);
+        }
+    }
+
+    @Test
+    void theLastReadDecidesAtOnce() {
+        ConnectionRecord reset = TestRecords.closed(LOOPBACK, 40001, LOOPBACK, 8080, false);
+        read(Collections.singletonList(reset), false, true);
+        assertFalse(reset.awaitsAnotherRead());
+        assertConfirmed(reset, false, Closer.RESET, "kernel");
+    }
+
+    @Test
+    void aConnectionLookedUpAgainWaitsNoMore() {
+        // the second read sees its tuple reused: the JVM's guess stands, and it is sent
+        ConnectionRecord reused = TestRecords.closed(LOOPBACK, 40001, LOOPBACK, 8080, false);
+        read(Collections.singletonList(reused), false, false);
+        assertTrue(reused.awaitsAnotherRead());
+        read(Collections.singletonList(reused), false, false, row(LOOPBACK, 40001, LOOPBACK, 8080, TcpState.ESTABLISHED));
+        assertFalse(reused.awaitsAnotherRead());
+        assertUnconfirmed(reused, Closer.LOCAL);
     }
 
     @Test

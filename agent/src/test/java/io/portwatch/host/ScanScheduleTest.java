@@ -1,6 +1,7 @@
 package io.portwatch.host;
 
 import io.portwatch.kernel.ProcFs;
+import io.portwatch.track.Closer;
 import io.portwatch.track.ConnectionRecord;
 import io.portwatch.track.TestRecords;
 import org.junit.jupiter.api.Test;
@@ -16,8 +17,10 @@ import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * When the host sampler reads the kernel's tables: at most once per gap (a second, or 50 times the
@@ -109,9 +112,33 @@ class ScanScheduleTest {
         assertEquals(1, reads.size(), "one read at a time");
         reads.get(0).run();
         assertEquals(1, s.check(awaiting, t0 + 2 * SECOND, false), "the record waiting when the read began");
-        assertNotNull(awaiting.get(0).timeWait(), "decided");
+        // gone from the (empty) tables: looked up, and left for the next read to agree
+        assertTrue(awaiting.get(0).awaitsAnotherRead(), "looked up");
         assertNull(awaiting.get(1).timeWait(), "not looked up: it ended after the read began");
+        assertFalse(awaiting.get(1).awaitsAnotherRead());
         assertEquals(1, samples.size());
+    }
+
+    /** A connection read as gone (a read can miss a row) is decided by the next read, at exit at once. */
+    @Test
+    void aConnectionReadAsGoneIsDecidedByTheNextRead() throws IOException {
+        HostSampler s = sampler();
+        long t0 = 10 * SECOND;
+        List<ConnectionRecord> awaiting = oneEnded();
+        ConnectionRecord r = awaiting.get(0);
+        assertEquals(1, s.check(awaiting, t0, false));
+        assertTrue(r.awaitsAnotherRead(), "left for the next read, which the reporter keeps it for");
+        assertNull(r.timeWait());
+        assertEquals(0, s.check(awaiting, t0 + SECOND / 2, false), "which comes after the gap");
+        assertEquals(1, s.check(awaiting, t0 + SECOND, false));
+        assertFalse(r.awaitsAnotherRead());
+        assertEquals(Closer.RESET, r.closer(), "gone in two reads, and so is its loopback peer's side");
+        assertEquals("kernel", r.closerSource());
+
+        ConnectionRecord atExit = oneEnded().get(0);
+        assertEquals(1, s.check(new ArrayList<>(List.of(atExit)), t0 + SECOND + 1, true));
+        assertFalse(atExit.awaitsAnotherRead(), "at exit the second read is made at once");
+        assertEquals(Closer.RESET, atExit.closer());
     }
 
     @Test
@@ -122,11 +149,14 @@ class ScanScheduleTest {
         List<ConnectionRecord> awaiting = oneEnded();
         ConnectionRecord early = awaiting.get(0);
         int first = s.check(awaiting, t0, false); // 0 while the read runs, 1 if it was quick
-        awaiting.subList(0, first).clear(); // as the reporter does
+        awaiting.subList(0, first).removeIf(r -> !r.awaitsAnotherRead()); // as the reporter does
         ConnectionRecord late = oneEnded().get(0);
         awaiting.add(late);
         assertEquals(awaiting.size(), s.check(awaiting, t0 + SECOND / 2, true), "every record, at once");
+        // Both gone from the (empty) tables: at exit no read follows, so a second one is made at once.
         assertNotNull(early.timeWait(), "the one the read under way took");
         assertNotNull(late.timeWait(), "the one that came after it");
+        assertFalse(early.awaitsAnotherRead());
+        assertFalse(late.awaitsAnotherRead());
     }
 }

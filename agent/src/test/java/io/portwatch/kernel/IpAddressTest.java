@@ -20,6 +20,21 @@ class IpAddressTest {
         assertTrue(IpAddress.toInetAddress(0, lo) instanceof Inet4Address);
     }
 
+    /** A literal resolved twice is two objects, and the same address. */
+    @Test
+    void sameAddressIsEqualAddressOfOneFamily() throws Exception {
+        InetAddress first = InetAddress.getAllByName("127.0.0.1")[0];
+        InetAddress second = InetAddress.getAllByName("127.0.0.1")[0];
+        assertTrue(first != second, "the JDK makes a new object per literal resolved");
+        assertTrue(IpAddress.same(first, second));
+        assertTrue(IpAddress.same(null, null));
+        assertFalse(IpAddress.same(first, null));
+        assertFalse(IpAddress.same(null, first));
+        assertFalse(IpAddress.same(first, InetAddress.getByName("127.0.0.2")));
+        assertFalse(IpAddress.same(first, InetAddress.getByName("::1")));
+        assertTrue(IpAddress.same(InetAddress.getByName("::1"), InetAddress.getByName("0:0:0:0:0:0:0:1")));
+    }
+
     @Test
     void fromBytesAndBack() throws Exception {
         InetAddress v4 = InetAddress.getByName("10.1.2.3");

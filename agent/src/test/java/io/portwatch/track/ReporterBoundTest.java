@@ -148,4 +148,50 @@ class ReporterBoundTest {
         reporter.deliver(false);
         assertEquals(List.of("ended 1", "ended 2", "jdbc 9"), sent, "then its socket, then the JDBC connection");
     }
+
+    /**
+     * A record the kernel check leaves for its next read stays at the head of the queue, and a
+     * JDBC connection behind it waits too; at exit everything goes.
+     */
+    @Test
+    void aRecordLeftForTheNextReadWaitsAtTheHead() {
+        Reporter reporter = new Reporter(CAPACITY);
+        List<List<Long>> looked = new ArrayList<>();
+        reporter.kernelCheck((awaiting, now, force) -> {
+            List<Long> ids = new ArrayList<>();
+            for (ConnectionRecord r : awaiting) {
+                ids.add(r.id);
+                r.lookedUp();
+                if (r.id == 1) r.lookAgain(); // its first read found it gone
+            }
+            looked.add(ids);
+            return awaiting.size();
+        });
+        SinkCalls sink = new SinkCalls();
+        reporter.sink(sink);
+        JdbcRecord jdbc = new JdbcRecord(9, 0, "t");
+        jdbc.sockets = 1;
+        ConnectionRecord first = TestRecords.closed(1);
+        first.jdbc = jdbc;
+        reporter.ended(first);
+        reporter.ended(TestRecords.closed(2));
+        jdbc.end = ConnectionEnd.CLOSED;
+        reporter.jdbcEnded(jdbc);
+        reporter.deliver(false);
+        assertEquals(List.of("ended 2"), sink.calls, "the one decided goes; the other waits, its JDBC connection behind it");
+        assertTrue(first.awaitsAnotherRead());
+        reporter.ended(TestRecords.closed(3));
+        reporter.deliver(false);
+        assertEquals(List.of(List.of(1L, 2L), List.of(1L, 3L)), looked, "looked up again first");
+        assertEquals(List.of("ended 2", "ended 1", "ended 3", "jdbc 9"), sink.calls);
+
+        ConnectionRecord atExit = TestRecords.closed(4);
+        reporter.kernelCheck((awaiting, now, force) -> {
+            for (ConnectionRecord r : awaiting) r.lookAgain();
+            return awaiting.size();
+        });
+        reporter.ended(atExit);
+        reporter.deliver(true);
+        assertEquals("ended 4", sink.calls.get(sink.calls.size() - 1), "at exit nothing waits");
+    }
 }

@@ -44,7 +44,7 @@ class TrackerCloserTest extends TrackerFixture {
         ConnectionRecord out = find(sink.ended, ConnectionRecord.Direction.OUTGOING);
         assertSame(find(sink.opened, ConnectionRecord.Direction.OUTGOING), out, "one record from open to end");
         assertEquals("socket", out.api);
-        assertEquals("127.0.0.1", out.serverName);
+        assertEquals("127.0.0.1", out.serverName());
         assertEquals(LOOPBACK, out.localAddress());
         assertEquals(client.getLocalPort(), out.localPort());
         assertEquals(LOOPBACK, out.peerAddress());
@@ -60,7 +60,7 @@ class TrackerCloserTest extends TrackerFixture {
 
         ConnectionRecord in = find(sink.ended, ConnectionRecord.Direction.ACCEPTED);
         assertEquals("socket", in.api);
-        assertNull(in.serverName);
+        assertNull(in.serverName());
         assertNull(in.callSite, "no stack walk for an accepted connection");
         assertEquals(server.getLocalPort(), in.localPort());
         assertEquals(client.getLocalPort(), in.peerPort());
