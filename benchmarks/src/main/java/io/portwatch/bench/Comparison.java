@@ -118,20 +118,29 @@ final class Comparison {
         for (Variant v : Variant.values()) {
             List<Double> runs = values.get(v);
             sb.append(", \"").append(v.label).append("\": {");
-            sb.append(String.format(Locale.ROOT, "\"median\": %.3f, \"mean\": %.3f, \"min\": %.3f, \"max\": %.3f",
-                    median(runs), mean(runs), Collections.min(runs), Collections.max(runs)));
+            sb.append("\"median\": ").append(number(median(runs), 3))
+                    .append(", \"mean\": ").append(number(mean(runs), 3))
+                    .append(", \"min\": ").append(number(Collections.min(runs), 3))
+                    .append(", \"max\": ").append(number(Collections.max(runs), 3));
             if (v != Variant.NONE) {
                 List<Double> r = roundRatios(v);
-                sb.append(String.format(Locale.ROOT, ", \"ratio\": %.4f, \"ratio_min\": %.4f, \"ratio_max\": %.4f, \"added\": %.3f",
-                        ratio(v), Collections.min(r), Collections.max(r), added(v)));
+                sb.append(", \"ratio\": ").append(number(ratio(v), 4))
+                        .append(", \"ratio_min\": ").append(number(Collections.min(r), 4))
+                        .append(", \"ratio_max\": ").append(number(Collections.max(r), 4))
+                        .append(", \"added\": ").append(number(added(v), 3));
             }
             sb.append(", \"runs\": [");
             for (int i = 0; i < runs.size(); i++) {
-                sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.3f", runs.get(i)));
+                sb.append(i == 0 ? "" : ", ").append(number(runs.get(i), 3));
             }
             sb.append("]}");
         }
         return sb.append("}").toString();
+    }
+
+    /** A JSON number, or {@code null} for a figure a run could not give (NaN: JSON has no such number). */
+    static String number(double d, int decimals) {
+        return Double.isNaN(d) || Double.isInfinite(d) ? "null" : String.format(Locale.ROOT, "%." + decimals + "f", d);
     }
 
     /** Writes {@code {<head>, <each comparison>}} to {@code out}; {@code head} is JSON members without braces. */

@@ -3,6 +3,7 @@ package io.portwatch.bench;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ComparisonTest {
@@ -36,5 +37,17 @@ class ComparisonTest {
         assertEquals(82.0, c.added(Variant.PORTWATCH), 1e-9);
         assertEquals(1202.0 / 1120.0, c.ratio(Variant.PORTWATCH), 1e-12);
         assertTrue(c.json().contains("\"centre\": \"median\""));
+    }
+
+    /** A run too short for a figure (the JDBC bench's CPU rows without a last third) writes null, still JSON. */
+    @Test
+    void aFigureARunCouldNotGiveIsNullInTheJson() {
+        Comparison c = new Comparison("jdbc_cpu", "us");
+        for (Variant v : Variant.values()) c.add(v, Double.NaN);
+        String json = c.json();
+        assertFalse(json.contains("NaN"), json);
+        assertTrue(json.contains("\"median\": null") && json.contains("\"ratio\": null")
+                && json.contains("\"runs\": [null]"), json);
+        assertEquals("1.500", Comparison.number(1.5, 3));
     }
 }
